@@ -1,0 +1,8 @@
+//! `mandates`: reads United Nations resolutions, finds who must do what by when, keeps it in
+//! PostgreSQL and serves a dashboard of due and outstanding obligations.
+//!
+//! Layers point one way: [`resolution`] (pure domain) <- [`store`] <- [`web`] <- the binary.
+
+pub mod serve;
+pub mod store;
+pub mod web;

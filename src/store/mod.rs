@@ -1,0 +1,110 @@
+//! The PostgreSQL store: connecting (to `DATABASE_URL` or a private cluster), migrations, and
+//! every SQL statement `mandates` runs, one `async fn` per query.
+
+pub mod cluster;
+mod documents;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
+pub use documents::*;
+
+/// The migrations under `migrations/`, compiled in.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// Where the database is.
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    /// A running server to use; when absent a private cluster is started.
+    pub url: Option<String>,
+    /// Where the private cluster keeps its data.
+    pub data_dir: PathBuf,
+    /// The directory of the PostgreSQL server binaries; searched for when absent.
+    pub pg_bin_dir: Option<PathBuf>,
+}
+
+/// An open, migrated database, and the private cluster behind it when we started one.
+/// Dropping it stops that cluster.
+pub struct Database {
+    pub pool: PgPool,
+    cluster: Option<PrivateCluster>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+impl Database {
+    /// Connects to `config.url`, or starts the private cluster, then runs pending migrations.
+    pub async fn open(config: &DatabaseConfig) -> Result<Self, StoreError> {
+        let (url, cluster) = match &config.url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let cluster = start_private_cluster(config).await?;
+                (cluster.url("postgres"), Some(cluster))
+            }
+        };
+        let pool = connect(&url).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool, cluster })
+    }
+
+    /// The private cluster, when this process uses one.
+    pub fn cluster(&self) -> Option<&PrivateCluster> {
+        self.cluster.as_ref()
+    }
+
+    /// Closes the pool, then stops the private cluster if we started it.
+    pub async fn close(mut self) -> Result<(), StoreError> {
+        self.pool.close().await;
+        if let Some(mut cluster) = self.cluster.take() {
+            tokio::task::spawn_blocking(move || cluster.stop())
+                .await
+                .expect("stopping the cluster does not panic")?;
+        }
+        Ok(())
+    }
+}
+
+/// Starts (initialising if need be) the private cluster of `config.data_dir`.
+pub async fn start_private_cluster(config: &DatabaseConfig) -> Result<PrivateCluster, StoreError> {
+    let config = config.clone();
+    let cluster = tokio::task::spawn_blocking(move || {
+        let binaries = ServerBinaries::find(config.pg_bin_dir.as_deref())?;
+        PrivateCluster::start(binaries, &config.data_dir)
+    })
+    .await
+    .expect("starting the cluster does not panic")?;
+    Ok(cluster)
+}
+
+/// A connection pool for `url`.
+pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
+    let options: PgConnectOptions = url.parse().map_err(StoreError::Connect)?;
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(StoreError::Connect)
+}
+
+/// True when the database answers a trivial query.
+pub async fn ping(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::query_scalar!("SELECT 1 AS \"one!\"")
+        .fetch_one(pool)
+        .await?;
+    Ok(())
+}

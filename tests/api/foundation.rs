@@ -1,0 +1,142 @@
+//! The ground everything stands on: health, the private cluster, DATABASE_URL, clear errors.
+
+use std::path::Path;
+
+use crate::harness::{ServerProcess, TestApp, fresh_database, mandates_command, shared_temp_dir};
+
+#[tokio::test]
+async fn healthz_answers_ok_when_the_database_is_up() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok\n");
+}
+
+#[tokio::test]
+async fn healthz_answers_unavailable_when_the_database_is_gone() {
+    let app = TestApp::spawn().await;
+    app.db.pool.close().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 503);
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_404_page() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("404 Not Found"));
+}
+
+#[tokio::test]
+async fn overview_renders_with_an_empty_tracker() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<strong>0</strong> resolutions"), "{html}");
+}
+
+fn postmaster_running(data_dir: &Path) -> bool {
+    data_dir.join("postmaster.pid").exists()
+}
+
+async fn healthz(address: &str) -> u16 {
+    reqwest::get(format!("{address}/healthz"))
+        .await
+        .expect("healthz answers")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn serve_with_database_url_uses_that_server_and_starts_no_cluster() {
+    let db = fresh_database().await;
+    let dir = shared_temp_dir("mandates-url-");
+    let data_dir = dir.path().join("pg");
+    let mut command = mandates_command();
+    command
+        .env("DATABASE_URL", &db.url)
+        .env("MANDATES_DATA_DIR", &data_dir)
+        .args(["serve", "--bind", "127.0.0.1:0"]);
+    let server = ServerProcess::start(command).unwrap();
+    assert_eq!(healthz(&server.address).await, 200);
+    // The migrations ran on the server we named.
+    let migrated: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(migrated >= 1);
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+    assert!(
+        !data_dir.exists(),
+        "no private cluster may be created: {log}"
+    );
+    assert!(!log.contains("private PostgreSQL"), "{log}");
+}
+
+#[tokio::test]
+async fn serve_without_database_url_runs_its_own_cluster_and_finds_its_data_again() {
+    let dir = shared_temp_dir("mandates-own-");
+    let data_dir = dir.path().join("pg");
+    let serve = || {
+        let mut command = mandates_command();
+        command
+            .env("MANDATES_DATA_DIR", &data_dir)
+            .args(["serve", "--bind", "127.0.0.1:0"]);
+        ServerProcess::start(command).unwrap()
+    };
+
+    let first = serve();
+    assert_eq!(healthz(&first.address).await, 200);
+    assert!(postmaster_running(&data_dir));
+    let (status, log) = first.terminate();
+    assert!(status.success(), "{log}");
+    assert!(
+        log.contains("initialising private PostgreSQL cluster"),
+        "{log}"
+    );
+    assert!(
+        !postmaster_running(&data_dir),
+        "the cluster must stop with the server: {log}"
+    );
+
+    // A crash leaves a postmaster.pid whose PID may by now belong to another process.
+    std::fs::write(
+        data_dir.join("postmaster.pid"),
+        format!("{}\n{}\n", std::process::id(), data_dir.display()),
+    )
+    .unwrap();
+
+    let second = serve();
+    assert_eq!(healthz(&second.address).await, 200);
+    let (status, log) = second.terminate();
+    assert!(status.success(), "{log}");
+    assert!(
+        !log.contains("initialising"),
+        "the data must be reused: {log}"
+    );
+    assert!(log.contains("stale postmaster.pid"), "{log}");
+    assert!(!postmaster_running(&data_dir));
+}
+
+#[test]
+fn serve_without_server_binaries_or_url_fails_with_one_clear_line() {
+    let empty = shared_temp_dir("mandates-nobin-");
+    let output = mandates_command()
+        .env("MANDATES_PG_BIN_DIR", empty.path())
+        .env("MANDATES_DATA_DIR", empty.path().join("pg"))
+        .env("MANDATES_LOG", "off")
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(lines[0].contains("install PostgreSQL"), "{stderr}");
+    assert!(lines[0].contains("DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}

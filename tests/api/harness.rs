@@ -1,0 +1,257 @@
+//! What the tests stand on: one private PostgreSQL cluster per test run, a template database
+//! with the migrations applied, a fresh database per test, and the app served in-process.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use mandates::store::{self, PrivateCluster, ServerBinaries};
+use mandates::web::{self, AppConfig, AppState};
+use sqlx::PgPool;
+
+const TEMPLATE: &str = "mandates_template";
+
+struct TestCluster {
+    cluster: Mutex<Option<PrivateCluster>>,
+    root: PathBuf,
+    admin_url: String,
+}
+
+static CLUSTER: OnceLock<TestCluster> = OnceLock::new();
+static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
+
+/// Stops the cluster and removes its directory when the test binary exits, whether tests
+/// passed or failed (the harness exits through `exit`, which runs these handlers).
+extern "C" fn stop_cluster_at_exit() {
+    if let Some(test_cluster) = CLUSTER.get() {
+        if let Ok(mut guard) = test_cluster.cluster.lock() {
+            drop(guard.take());
+        }
+        let _ = std::fs::remove_dir_all(&test_cluster.root);
+    }
+    if let Some(dir) = EMPTY_DIR.get() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A directory that the unprivileged PostgreSQL user (when we are root) may enter.
+pub fn shared_temp_dir(prefix: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("create a temporary directory");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("open the temporary directory to the postgres user");
+    dir
+}
+
+fn test_cluster() -> &'static TestCluster {
+    CLUSTER.get_or_init(|| {
+        let root = shared_temp_dir("mandates-test-").keep();
+        let binaries =
+            ServerBinaries::find(None).expect("PostgreSQL server binaries for the tests");
+        let cluster =
+            PrivateCluster::start(binaries, &root.join("pg")).expect("start the test cluster");
+        let admin_url = cluster.url("postgres");
+        // SAFETY: registering a plain extern "C" function with no captured state.
+        unsafe { libc::atexit(stop_cluster_at_exit) };
+        // The template gets the migrations once; each test copies it in milliseconds.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let admin = store::connect(&admin_url)
+                        .await
+                        .expect("connect to the test cluster");
+                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {TEMPLATE}")))
+                        .execute(&admin)
+                        .await
+                        .expect("create the template database");
+                    admin.close().await;
+                    let template = store::connect(&cluster.url(TEMPLATE)).await.unwrap();
+                    store::MIGRATOR
+                        .run(&template)
+                        .await
+                        .expect("migrate the template");
+                    template.close().await;
+                });
+            });
+        });
+        TestCluster {
+            cluster: Mutex::new(Some(cluster)),
+            root,
+            admin_url,
+        }
+    })
+}
+
+/// A fresh, migrated database of its own for one test.
+pub struct TestDatabase {
+    pub url: String,
+    pub pool: PgPool,
+}
+
+pub async fn fresh_database() -> TestDatabase {
+    let cluster = tokio::task::spawn_blocking(test_cluster).await.unwrap();
+    let name = format!(
+        "test_{}_{}",
+        std::process::id(),
+        NEXT_DATABASE.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin = store::connect(&cluster.admin_url).await.unwrap();
+    // Copying a template fails while another copy of it runs; retry briefly.
+    let mut tries = 0;
+    loop {
+        let created = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE {TEMPLATE}"
+        )))
+        .execute(&admin)
+        .await;
+        match created {
+            Ok(_) => break,
+            Err(e) if tries < 50 => {
+                tries += 1;
+                let _ = e;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => panic!("create test database {name}: {e}"),
+        }
+    }
+    admin.close().await;
+    let url = cluster
+        .admin_url
+        .replacen("/postgres?", &format!("/{name}?"), 1);
+    let pool = store::connect(&url).await.unwrap();
+    TestDatabase { url, pool }
+}
+
+/// The app served in-process on a free port, over its own fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDatabase,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let db = fresh_database().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let app = web::router(AppState::new(db.pool.clone(), AppConfig::default()));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            address,
+            db,
+            client,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request reaches the app")
+    }
+}
+
+/// The built `mandates` binary with a clean environment: no DATABASE_URL, quiet logs.
+pub fn mandates_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mandates"));
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("MANDATES_DATA_DIR")
+        .env_remove("MANDATES_PG_BIN_DIR")
+        .env_remove("MANDATES_BIND")
+        .env("MANDATES_LOG", "info")
+        .env("NO_COLOR", "1")
+        .current_dir(empty_dir());
+    command
+}
+
+static EMPTY_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+fn empty_dir() -> &'static Path {
+    EMPTY_DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("mandates-cwd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+}
+
+/// A `mandates serve` child process.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl ServerProcess {
+    /// Starts `command` (a `mandates ... serve --bind 127.0.0.1:0`) and waits until it listens.
+    pub fn start(mut command: Command) -> Result<Self, String> {
+        use std::io::{BufRead, BufReader};
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn mandates");
+        let (err_tx, err_rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = err_tx.send(line);
+            }
+        });
+        let stdout = child.stdout.take().unwrap();
+        let mut address = None;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("listening on ") {
+                address = Some(rest.trim_end_matches('/').to_string());
+                break;
+            }
+        }
+        match address {
+            Some(address) => Ok(Self {
+                child,
+                address,
+                stderr: err_rx,
+            }),
+            None => {
+                let status = child.wait().unwrap();
+                let log: Vec<String> = err_rx.try_iter().collect();
+                Err(format!(
+                    "mandates exited ({status}) before listening:\n{}",
+                    log.join("\n")
+                ))
+            }
+        }
+    }
+
+    /// Sends SIGTERM, waits for the exit, and returns its status with everything it logged.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        // SAFETY: signalling our own child by its PID.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let log: Vec<String> = self.stderr.try_iter().collect();
+        (status, log.join("\n"))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+            let _ = self.child.wait();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The integration tests: the real `mandates` (its HTTP interface and its CLI) against a real
+//! PostgreSQL that this test binary starts for itself.
+
+mod harness;
+
+mod foundation;
