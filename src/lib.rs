@@ -3,6 +3,9 @@
 //!
 //! Layers point one way: [`resolution`] (pure domain) <- [`store`] <- [`web`] <- the binary.
 
+pub mod demo;
+pub mod import;
+pub mod resolution;
 pub mod serve;
 pub mod store;
 pub mod web;

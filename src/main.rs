@@ -1,13 +1,15 @@
 //! The `mandates` command line: parse arguments, set up tracing, call the library.
 
+use std::io::{IsTerminal, Read, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use mandates::resolution;
 use mandates::store::{self, Database, DatabaseConfig};
 use mandates::web::AppConfig;
 
@@ -60,6 +62,23 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "MANDATES_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        /// Import the bundled example resolutions first (A/RES/75/58 and its series, and more).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
+    Extract {
+        /// Print the JSON of extract.schema.json instead of the readable summary.
+        #[arg(long)]
+        json: bool,
+        /// The file to read; `-` reads standard input.
+        file: PathBuf,
+    },
+    /// Import resolution files, or directories of them (recursively), into the database.
+    Import {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
     /// Manage the private PostgreSQL cluster (for development: `cargo sqlx prepare` needs a server).
     Db {
@@ -90,7 +109,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -102,6 +121,13 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped reading (`mandates extract FILE | head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -112,14 +138,122 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.database.config();
     match cli.command {
-        Command::Serve { bind } => {
+        Command::Serve { bind, demo } => {
             let db = Database::open(&config)
                 .await
                 .context("cannot open the database")?;
-            mandates::serve::serve(db, bind, AppConfig::default()).await
+            let mut app = AppConfig::default();
+            if demo {
+                let summary = mandates::import::import_demo(&db.pool).await?;
+                print_import_summary(&summary, false);
+                app.mode = Some("demo".into());
+            }
+            mandates::serve::serve(db, bind, app).await
+        }
+        Command::Extract { json, file } => extract(&file, json),
+        Command::Import { paths } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let summary = import(&db, &paths).await;
+            db.close().await?;
+            summary
         }
         Command::Db { command } => run_db(command, &config).await,
     }
+}
+
+fn extract(file: &Path, json: bool) -> anyhow::Result<()> {
+    let bytes = if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(resolution::MAX_SOURCE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        if bytes.len() as u64 > resolution::MAX_SOURCE_BYTES {
+            anyhow::bail!(
+                "standard input is larger than the limit of {} bytes",
+                resolution::MAX_SOURCE_BYTES
+            );
+        }
+        bytes
+    } else {
+        mandates::import::read_source_file(file)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+    };
+    let (_, text) = resolution::source_text(&bytes).with_context(|| file.display().to_string())?;
+    let res = resolution::read_resolution(&text, &resolution::SessionCalendar::builtin())
+        .with_context(|| file.display().to_string())?;
+    for warning in &res.warnings {
+        eprintln!("warning: {}: {warning}", file.display());
+    }
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, &resolution::json::ResolutionJson::from(&res))?;
+        writeln!(stdout)?;
+    } else {
+        write!(stdout, "{}", resolution::summary::readable_summary(&res))?;
+    }
+    Ok(())
+}
+
+async fn import(db: &Database, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                .expect("valid progress template"),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let summary = mandates::import::import_paths(&db.pool, paths, &|done, total, path| {
+        progress.set_length(total as u64);
+        progress.set_position(done as u64);
+        progress.set_message(path.display().to_string());
+    })
+    .await?;
+    progress.finish_and_clear();
+    print_import_summary(&summary, true);
+    let failed = summary.failed();
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} file(s) failed to import (listed above)"
+    );
+    Ok(())
+}
+
+fn print_import_summary(summary: &mandates::import::ImportSummary, each: bool) {
+    use mandates::store::ImportOutcome;
+    for file in &summary.files {
+        let symbol = file.symbol.as_deref().unwrap_or("-");
+        let line = match &file.outcome {
+            Ok(ImportOutcome::Imported { obligations, .. }) => {
+                format!("imported  {symbol} ({obligations} tracked obligations)")
+            }
+            Ok(ImportOutcome::Updated {
+                obligations,
+                disappeared,
+                ..
+            }) => format!(
+                "updated   {symbol} ({obligations} tracked obligations, {disappeared} no longer in the text)"
+            ),
+            Ok(ImportOutcome::Unchanged { .. }) => format!("unchanged {symbol}"),
+            Err(reason) => format!("FAILED    {}: {reason}", file.path.display()),
+        };
+        if each || file.outcome.is_err() {
+            println!("{line}");
+        }
+        for warning in &file.warnings {
+            println!("          warning: {}: {warning}", file.path.display());
+        }
+    }
+    println!(
+        "{} imported, {} updated, {} unchanged, {} failed",
+        summary.imported(),
+        summary.updated(),
+        summary.unchanged(),
+        summary.failed()
+    );
 }
 
 async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<()> {

@@ -3,6 +3,9 @@
 
 pub mod cluster;
 mod documents;
+mod import;
+mod obligations;
+mod sessions;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,6 +15,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use documents::*;
+pub use import::{DocumentImport, ImportOutcome, import_document};
+pub use obligations::{FollowUpStatus, StatusChange, update_obligation_status};
+pub use sessions::{load_session_calendar, seed_sessions};
 
 /// The migrations under `migrations/`, compiled in.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
@@ -58,6 +64,7 @@ impl Database {
         };
         let pool = connect(&url).await?;
         MIGRATOR.run(&pool).await?;
+        seed_sessions(&pool, &crate::resolution::SessionCalendar::builtin()).await?;
         Ok(Self { pool, cluster })
     }
 

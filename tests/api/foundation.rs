@@ -140,3 +140,32 @@ fn serve_without_server_binaries_or_url_fails_with_one_clear_line() {
     assert!(lines[0].contains("DATABASE_URL"), "{stderr}");
     assert!(!stderr.contains("panicked"));
 }
+
+#[tokio::test]
+async fn serve_demo_imports_the_bundled_resolutions_with_the_seed_first() {
+    let db = fresh_database().await;
+    let mut command = mandates_command();
+    command
+        .env("DATABASE_URL", &db.url)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"]);
+    let server = ServerProcess::start(command).unwrap();
+    let html = reqwest::get(format!("{}/", server.address))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let count = mandates::demo::DEMO_RESOLUTIONS.len();
+    assert!(
+        html.contains(&format!("<strong>{count}</strong> resolutions")),
+        "{html}"
+    );
+    let seed = html
+        .find("A/RES/75/58")
+        .expect("the seed resolution is listed");
+    let other = html.find("A/RES/74/43").expect("its predecessor is listed");
+    assert!(seed < other, "the seed resolution heads the list");
+    assert!(html.contains("demo mode"));
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+}

@@ -162,6 +162,13 @@ impl TestApp {
             .await
             .expect("request reaches the app")
     }
+
+    /// The `mandates` binary, pointed at this test's database.
+    pub fn cli(&self) -> Command {
+        let mut command = mandates_command();
+        command.env("DATABASE_URL", &self.db.url);
+        command
+    }
 }
 
 /// The built `mandates` binary with a clean environment: no DATABASE_URL, quiet logs.

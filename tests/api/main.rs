@@ -3,4 +3,6 @@
 
 mod harness;
 
+mod extract;
 mod foundation;
+mod import;

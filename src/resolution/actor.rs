@@ -1,0 +1,1022 @@
+//! Actors: reading who a clause's verb addresses from the words it governs, cleaning the
+//! printed name (articles, quantifiers, misprints) and mapping it to a canonical actor so
+//! that a dashboard can group "all States" with "Member States".
+
+use super::model::{Actor, Body};
+
+/// Canonical actors and the lower-case names (after cleaning) that stand for them.
+const CANONICAL: &[(&str, &[&str])] = &[
+    (
+        "Member States",
+        &[
+            "member states",
+            "states members of the united nations",
+            "states members",
+            "states",
+            "member states of the united nations",
+            "other member states",
+            "other states",
+            "all states",
+        ],
+    ),
+    (
+        "Secretary-General",
+        &[
+            "secretary-general",
+            "secretary-general of the united nations",
+            "united nations secretary-general",
+        ],
+    ),
+    (
+        "Office of the United Nations High Commissioner for Human Rights",
+        &[
+            "office of the united nations high commissioner for human rights",
+            "office of the high commissioner for human rights",
+            "ohchr",
+        ],
+    ),
+    (
+        "United Nations High Commissioner for Human Rights",
+        &[
+            "united nations high commissioner for human rights",
+            "high commissioner for human rights",
+        ],
+    ),
+    (
+        "Office of the United Nations High Commissioner for Refugees",
+        &[
+            "office of the united nations high commissioner for refugees",
+            "unhcr",
+        ],
+    ),
+    (
+        "Secretariat",
+        &[
+            "secretariat",
+            "united nations secretariat",
+            "secretariat of the united nations",
+        ],
+    ),
+    (
+        "States parties",
+        &["states parties", "states parties to the convention"],
+    ),
+    ("Governments", &["governments", "national governments"]),
+    (
+        "United Nations system",
+        &[
+            "united nations system",
+            "organizations of the united nations system",
+            "entities of the united nations system",
+            "united nations system entities",
+            "united nations entities",
+            "organizations and bodies of the united nations system",
+            "agencies, funds and programmes of the united nations system",
+        ],
+    ),
+    ("international community", &["international community"]),
+    (
+        "civil society",
+        &["civil society", "civil society organizations"],
+    ),
+    (
+        "regional and international organizations",
+        &[
+            "regional and international organizations",
+            "international and regional organizations",
+        ],
+    ),
+    ("General Assembly", &["general assembly"]),
+    ("Security Council", &["security council"]),
+    ("Human Rights Council", &["human rights council"]),
+    (
+        "Economic and Social Council",
+        &["economic and social council"],
+    ),
+    ("Peacebuilding Commission", &["peacebuilding commission"]),
+    (
+        "International Law Commission",
+        &["international law commission"],
+    ),
+];
+
+/// Misprints and variants written in the standard form.
+const STANDARD_FORMS: &[(&str, &str)] = &[
+    ("Secretary General", "Secretary-General"),
+    ("Secretary- General", "Secretary-General"),
+    ("Secretary -General", "Secretary-General"),
+    ("secretary-general", "Secretary-General"),
+    (
+        "High Commissioner for Human Right ",
+        "High Commissioner for Human Rights ",
+    ),
+];
+
+/// Articles and quantifiers dropped from the front of a name ("all other Member States").
+const DROPPED_LEADS: &[&str] = &[
+    "the",
+    "all",
+    "both",
+    "each",
+    "every",
+    "any",
+    "its",
+    "their",
+    "those",
+    "these",
+    "also",
+    "all other",
+    "relevant",
+];
+
+/// The canonical actor a cleaned name stands for, if it is a known alias.
+pub fn canonical_actor(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let lower = lower.trim();
+    CANONICAL
+        .iter()
+        .find(|(_, aliases)| aliases.contains(&lower))
+        .map(|(c, _)| *c)
+}
+
+/// Builds an actor from a printed name: articles and quantifiers dropped, misprints fixed.
+pub fn actor(printed: &str) -> Option<Actor> {
+    let name = clean_name(printed)?;
+    let canonical = canonical_actor(&name).map(str::to_string);
+    Some(Actor { name, canonical })
+}
+
+/// The adopting body as the actor of its own decisions.
+pub fn body_actor(body: Body) -> Actor {
+    let name = body.name().to_string();
+    Actor {
+        canonical: Some(name.clone()),
+        name,
+    }
+}
+
+fn clean_name(printed: &str) -> Option<String> {
+    let mut s = printed
+        .trim()
+        .trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c == ' ')
+        .to_string();
+    for (from, to) in STANDARD_FORMS {
+        if s.contains(from) {
+            s = s.replace(from, to);
+        }
+    }
+    loop {
+        let lower = s.to_ascii_lowercase();
+        let Some(lead) = DROPPED_LEADS
+            .iter()
+            .filter(|l| lower.starts_with(*l) && lower[l.len()..].starts_with(' '))
+            .max_by_key(|l| l.len())
+        else {
+            break;
+        };
+        s = s[lead.len() + 1..].trim_start().to_string();
+    }
+    let s = s.trim().trim_end_matches([',', '.']).trim().to_string();
+    if s.is_empty() || !s.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    Some(s)
+}
+
+/// How the governed words name their addressee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectForm {
+    /// "requests the Secretary-General to ...", "urges States ...".
+    Direct,
+    /// "requests that the Secretary-General continue ...".
+    That,
+    /// "calls for X to ...", "the need for X to ...": an addressee only before an infinitive.
+    For,
+}
+
+/// Lower-case words that head a group of actors even without a capital.
+const LOWER_ACTOR_HEADS: &[&str] = &[
+    "international community",
+    "civil society",
+    "stakeholders",
+    "parties",
+    "donors",
+    "partners",
+    "organizations",
+    "entities",
+    "agencies",
+    "relevant",
+    "regional",
+    "international",
+    "national",
+    "non-governmental",
+    "intergovernmental",
+    "member",
+    "specialized",
+    "special",
+    "delegations",
+    "mine-",
+    "nuclear-weapon",
+    "non-nuclear-weapon",
+    "developed",
+    "developing",
+    "affected",
+    "states",
+    "governments",
+    "other",
+    "interested",
+    "concerned",
+    "men",
+    "women",
+    "private",
+    "those",
+    "individuals",
+    "institutions",
+    "groups",
+    "actors",
+    "funds",
+    "leaders",
+    "host",
+    "troop",
+    "armed",
+    "regular",
+    "countries",
+    "donor",
+];
+
+const PRONOUNS: &[&str] = &["them", "it", "they", "themselves", "him", "her", "itself"];
+
+/// Adjectives that share a noun across "and" ("regional and international organizations").
+const SHARED_ADJECTIVES: &[&str] = &[
+    "regional",
+    "subregional",
+    "international",
+    "national",
+    "local",
+    "governmental",
+    "non-governmental",
+    "intergovernmental",
+    "public",
+    "private",
+    "bilateral",
+    "multilateral",
+    "financial",
+    "humanitarian",
+    "technical",
+];
+
+/// Words after which "to" is a preposition, not the infinitive marker.
+fn is_preposition_target(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "a"
+            | "an"
+            | "all"
+            | "its"
+            | "their"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "such"
+            | "any"
+            | "each"
+            | "every"
+            | "his"
+            | "her"
+            | "resolution"
+            | "resolutions"
+            | "paragraph"
+            | "paragraphs"
+            | "article"
+            | "articles"
+            | "international"
+            | "relevant"
+            | "other"
+            | "and"
+            | "or"
+            | "date"
+            | "both"
+            | "national"
+            | "regional"
+            | "which"
+            | "whom"
+            | "be"
+            | "what"
+            | "it"
+            | "them"
+            | "countries"
+            | "developing"
+            | "states"
+            | "women"
+            | "victims"
+            | "peace"
+            | "ensure"
+    ) && word != "ensure"
+}
+
+/// The byte offset of the infinitive "to" ending the addressee phrase, if within reach.
+fn infinitive_at(s: &str) -> Option<usize> {
+    let mut words = 0;
+    let mut search = 0;
+    while let Some(rel) = s[search..].find(" to ") {
+        let at = search + rel;
+        words += s[search..at].split_whitespace().count();
+        if words > 30 || s[search..at].contains(';') {
+            return None;
+        }
+        let next = s[at + 4..]
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .next()
+            .unwrap_or("");
+        let first = next.chars().next();
+        if first.is_some_and(char::is_lowercase) && !is_preposition_target(next) {
+            return Some(at);
+        }
+        search = at + 4;
+    }
+    None
+}
+
+/// Reads the addressees from the words a verb governs.
+///
+/// Returns `Err(())` when the words are a pronoun ("encourages them to") so that the caller
+/// can resolve it to the group named before.
+#[allow(clippy::result_unit_err)]
+pub fn actors_from_object(after: &str, form: ObjectForm) -> Result<Vec<Actor>, ()> {
+    let s = strip_leading_noise(after);
+    let first_word = s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if PRONOUNS.contains(&first_word) && s[first_word.len()..].trim_start().starts_with("to ") {
+        return Err(());
+    }
+    if form == ObjectForm::Direct
+        && let Some(group) = cooperating_parties(s)
+    {
+        return Ok(split_list(group)
+            .into_iter()
+            .filter(|item| names_an_actor(item))
+            .filter_map(actor)
+            .collect());
+    }
+    let phrase = match form {
+        ObjectForm::That => that_subject(s),
+        _ => match infinitive_at(s) {
+            // "its request in resolution 72/112 for Governments to provide": the addressee
+            // follows the last "for".
+            Some(at) if s.starts_with("in ") => s[..at].rfind(" for ").map(|p| &s[p + 5..at]),
+            Some(at) => Some(&s[..at]),
+            None if form == ObjectForm::For => None,
+            None => plain_object(s).or_else(|| contributed_from(s)),
+        },
+    };
+    let Some(phrase) = phrase else {
+        return Ok(Vec::new());
+    };
+    Ok(split_list(phrase)
+        .into_iter()
+        .filter(|item| names_an_actor(item))
+        .filter_map(actor)
+        .collect())
+}
+
+/// Head nouns of lower-case groups that can be addressed ("resident coordinators").
+const ACTOR_NOUNS: &[&str] = &[
+    "states",
+    "organizations",
+    "organisations",
+    "parties",
+    "stakeholders",
+    "coordinators",
+    "rapporteurs",
+    "institutions",
+    "agencies",
+    "entities",
+    "bodies",
+    "donors",
+    "partners",
+    "community",
+    "society",
+    "countries",
+    "governments",
+    "members",
+    "actors",
+    "sectors",
+    "groups",
+    "experts",
+    "officers",
+    "individuals",
+    "leaders",
+    "forces",
+    "banks",
+    "mechanisms",
+    "offices",
+    "teams",
+    "missions",
+    "funds",
+    "programmes",
+    "authorities",
+    "companies",
+    "enterprises",
+    "businesses",
+    "media",
+    "women",
+    "men",
+    "boys",
+    "girls",
+    "youth",
+    "persons",
+    "organs",
+    "secretariats",
+    "delegations",
+    "participants",
+    "powers",
+    "holders",
+    "representatives",
+    "officials",
+    "commissions",
+    "committees",
+    "centres",
+    "centers",
+    "networks",
+    "providers",
+    "universities",
+    "academia",
+    "others",
+    "all",
+    "sector",
+    "foundations",
+    "observers",
+    "chairs",
+    "presidents",
+    "envoys",
+    "heads",
+    "managers",
+    "staff",
+    "personnel",
+    "contingents",
+    "operators",
+    "users",
+    "families",
+    "communities",
+    "people",
+    "peoples",
+    "groups",
+    "associations",
+    "unions",
+    "platforms",
+    "concerned",
+    "so",
+    "position",
+    "system",
+    "entity",
+    "country",
+    "state",
+    "party",
+    "donor",
+    "partner",
+    "agency",
+    "body",
+    "organization",
+    "office",
+    "group",
+    "coordinator",
+    "rapporteur",
+    "institution",
+];
+
+/// A listed name addresses someone: a proper name, or a group headed by an actor noun.
+fn names_an_actor(item: &str) -> bool {
+    let item = item.trim();
+    let lower = item.to_ascii_lowercase();
+    let core = [
+        "the ",
+        "all ",
+        "both ",
+        "each ",
+        "every ",
+        "any ",
+        "other ",
+        "relevant ",
+        "all other ",
+    ]
+    .iter()
+    .fold(lower.as_str(), |s, p| s.strip_prefix(p).unwrap_or(s));
+    let offset = item.len() - core.len();
+    if item[offset..].starts_with(|c: char| c.is_uppercase()) {
+        return true;
+    }
+    // The head noun stands before a complement ("groups of experts of ...").
+    let head_part = [
+        " of ", " in ", " to ", " that ", " which ", " who ", " with ", " from ", " for ", " on ",
+        " at ",
+    ]
+    .iter()
+    .filter_map(|p| core.find(p))
+    .min()
+    .map_or(core, |i| &core[..i]);
+    let head = head_part.rsplit(' ').next().unwrap_or("");
+    let last = core.rsplit(' ').next().unwrap_or("");
+    ACTOR_NOUNS.contains(&head)
+        || PRONOUNS.contains(&head)
+        || last.ends_with("states")
+        || item.ends_with("States")
+}
+
+fn strip_leading_noise(s: &str) -> &str {
+    let mut s = s.trim_start_matches([' ', ',']);
+    loop {
+        let before = s;
+        for lead in [
+            "with appreciation",
+            "with deep appreciation",
+            "with concern",
+            "with satisfaction",
+            "in this regard",
+            "in this context",
+            "in particular",
+            "also",
+            "further",
+            "once again",
+            "again",
+            "strongly",
+            "upon",
+            "on",
+            "to",
+            "of",
+        ] {
+            if let Some(rest) = s.strip_prefix(lead)
+                && (rest.starts_with(' ') || rest.starts_with(','))
+            {
+                s = rest.trim_start_matches([' ', ',']);
+            }
+        }
+        if s.len() == before.len() {
+            return s;
+        }
+    }
+}
+
+/// "cooperation between the United Nations and the Association ..." names both partners.
+fn cooperating_parties(s: &str) -> Option<&str> {
+    let lower = s.to_ascii_lowercase();
+    let noun_end = [
+        "cooperation ",
+        "collaboration ",
+        "coordination ",
+        "partnership ",
+        "partnerships ",
+        "dialogue ",
+        "engagement ",
+    ]
+    .iter()
+    .find_map(|n| {
+        let at = lower.find(n)?;
+        let pre = &lower[..at];
+        (pre.split(' ').filter(|w| !w.is_empty()).count() <= 3 && !pre.contains(','))
+            .then_some(at + n.len())
+    })?;
+    let rest = &s[noun_end..];
+    let rest = [
+        "among and between ",
+        "between and among ",
+        "among ",
+        "between ",
+        "with ",
+    ]
+    .iter()
+    .find_map(|p| rest.strip_prefix(p))?;
+    let end = [
+        ",",
+        ";",
+        " in ",
+        " for ",
+        " to ",
+        " on ",
+        " through ",
+        " at ",
+        " with a view",
+        " within ",
+        " so as ",
+    ]
+    .iter()
+    .filter_map(|p| rest.find(p))
+    .min()
+    .unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// "invites further comments from Member States": the source of what is asked for.
+fn contributed_from(s: &str) -> Option<&str> {
+    let at = s.find(" from ")?;
+    let head = s[..at].to_ascii_lowercase();
+    let asked = [
+        "comments",
+        "views",
+        "contributions",
+        "information",
+        "inputs",
+        "proposals",
+        "submissions",
+        "observations",
+    ];
+    if head.split(' ').count() > 4 || !asked.iter().any(|a| head.ends_with(a)) {
+        return None;
+    }
+    let rest = &s[at + 6..];
+    let end = [
+        ",",
+        ";",
+        " on ",
+        " to ",
+        " in ",
+        " for ",
+        " regarding ",
+        " concerning ",
+        " about ",
+    ]
+    .iter()
+    .filter_map(|p| rest.find(p))
+    .min()
+    .unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// The subject of a "that" clause: words before its (subjunctive) verb.
+fn that_subject(s: &str) -> Option<&str> {
+    let s = s.strip_prefix("that ").unwrap_or(s);
+    let mut end = 0;
+    let mut pos = 0;
+    for (i, w) in s.split(' ').enumerate() {
+        let start = pos;
+        pos += w.len() + 1;
+        if i > 14 {
+            return None;
+        }
+        let bare = w.trim_end_matches([',', ';', ':']);
+        let is_stop = matches!(
+            bare,
+            "be" | "shall"
+                | "should"
+                | "will"
+                | "would"
+                | "may"
+                | "must"
+                | "can"
+                | "continue"
+                | "take"
+                | "make"
+                | "ensure"
+                | "provide"
+                | "submit"
+                | "consider"
+                | "include"
+                | "report"
+                | "give"
+                | "keep"
+                | "pay"
+                | "remain"
+                | "undertake"
+                | "prepare"
+                | "develop"
+                | "strengthen"
+                | "work"
+                | "use"
+                | "have"
+                | "do"
+                | "seek"
+                | "promote"
+                | "support"
+                | "establish"
+                | "explore"
+                | "convene"
+                | "hold"
+                | "engage"
+                | "increase"
+                | "enhance"
+                | "bring"
+                | "update"
+                | "present"
+                | "circulate"
+                | "transmit"
+                | "publish"
+                | "not"
+                | "urgently"
+                | "immediately"
+                | "also"
+                | "further"
+                | "fully"
+                | "refrain"
+                | "cease"
+                | "allow"
+                | "respect"
+                | "comply"
+                | "implement"
+                | "cooperate"
+                | "act"
+                | "redouble"
+                | "intensify"
+                | "adopt"
+                | "avoid"
+                | "address"
+                | "identify"
+                | "assist"
+                | "inform"
+                | "brief"
+                | "examine"
+                | "review"
+                | "resume"
+                | "put"
+                | "focus"
+                | "contribute"
+                | "step"
+                | "apply"
+                | "is"
+                | "are"
+                | "has"
+        );
+        if is_stop || bare.is_empty() {
+            // "that resident coordinators be provided with ...": nobody is asked to act.
+            return (end > 0 && bare != "be").then(|| &s[..end]);
+        }
+        if bare.len() != w.len() {
+            // "that the Secretary-General, in consultation with ..., continue": the subject
+            // ends at the comma.
+            return Some(&s[..start + bare.len()]);
+        }
+        end = start + w.len();
+    }
+    None
+}
+
+/// Without an infinitive: an addressee only when the object reads as one ("Encourages
+/// Member States in their efforts", "Draws the attention of Governments to ...").
+fn plain_object(s: &str) -> Option<&str> {
+    let end = [
+        ",",
+        ";",
+        ":",
+        " to ",
+        " in ",
+        " for ",
+        " with ",
+        " on ",
+        " that ",
+        " at ",
+        " as ",
+        " by ",
+        " through ",
+        " who ",
+        " which ",
+    ]
+    .iter()
+    .filter_map(|p| s.find(p))
+    .min()
+    .unwrap_or(s.len());
+    let phrase = &s[..end];
+    let content = phrase.split(' ').find(|w| {
+        !matches!(
+            w.to_ascii_lowercase().as_str(),
+            "the" | "all" | "both" | "each" | "every" | "any" | "other"
+        )
+    })?;
+    let lower_phrase = phrase.to_ascii_lowercase();
+    let known = LOWER_ACTOR_HEADS.iter().any(|h| {
+        let rest = lower_phrase
+            .trim_start_matches("the ")
+            .trim_start_matches("all ");
+        rest.starts_with(h)
+    });
+    let capital = content.chars().next().is_some_and(char::is_uppercase);
+    // A capitalised object that is a thing ("the Convention", "the Declaration") is not an actor.
+    let thing = phrase.split(' ').any(|w| {
+        matches!(
+            w,
+            "Convention"
+                | "Declaration"
+                | "Agenda"
+                | "Programme"
+                | "Framework"
+                | "Strategy"
+                | "Plan"
+                | "Charter"
+                | "Protocol"
+                | "Treaty"
+                | "Statute"
+                | "Agreement"
+                | "Compact"
+                | "Fund"
+                | "Year"
+                | "Day"
+                | "Decade"
+                | "Report"
+                | "Summit"
+        )
+    });
+    ((capital && !thing) || (known && phrase.split(' ').count() <= 8)).then_some(phrase)
+}
+
+/// Splits "Member States, regional organizations and civil society" into its members.
+fn split_list(phrase: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    for seg in phrase.split([',', ';']) {
+        let seg = seg.trim();
+        if seg.is_empty() {
+            continue;
+        }
+        let first = seg.split(' ').next().unwrap_or("");
+        // Inserted qualifiers: "in consultation with ...", "as appropriate", "including ...".
+        if matches!(
+            first,
+            "in" | "with"
+                | "within"
+                | "through"
+                | "as"
+                | "including"
+                | "inter"
+                | "where"
+                | "when"
+                | "upon"
+                | "on"
+                | "at"
+                | "while"
+                | "and"
+                | "or"
+                | "under"
+                | "from"
+                | "particularly"
+                | "especially"
+                | "notably"
+                | "without"
+                | "by"
+                | "if"
+                | "acting"
+                | "taking"
+                | "consistent"
+                | "according"
+                | "whenever"
+                | "subject"
+        ) && !seg.starts_with("and ")
+        {
+            continue;
+        }
+        let seg = seg.strip_prefix("and ").unwrap_or(seg);
+        let seg = seg.strip_prefix("or ").unwrap_or(seg);
+        let mut rest = seg;
+        loop {
+            let split = [" and ", " as well as ", " or "]
+                .iter()
+                .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+                .min();
+            match split {
+                Some((i, len)) => {
+                    let left = &rest[..i];
+                    let last_left = left.rsplit(' ').next().unwrap_or("");
+                    if left.ends_with('-') {
+                        // "mine- and explosive remnants of war-affected States" is one name.
+                        items.push(rest);
+                        break;
+                    }
+                    if left.split(' ').count() == 1
+                        && SHARED_ADJECTIVES.contains(&last_left.to_ascii_lowercase().as_str())
+                    {
+                        // "regional and international organizations" is one group.
+                        items.push(rest);
+                        break;
+                    }
+                    // "States parties to the Convention and the Protocol": "and" inside a
+                    // complement does not start a new actor.
+                    if left.contains(" of ") || left.contains(" to ") || left.contains(" for ") {
+                        let right = rest[i + len..].trim_start();
+                        if !right.starts_with(|c: char| c.is_uppercase())
+                            || right.starts_with("Protocol")
+                        {
+                            items.push(rest);
+                            break;
+                        }
+                    }
+                    items.push(left);
+                    rest = &rest[i + len..];
+                }
+                None => {
+                    items.push(rest);
+                    break;
+                }
+            }
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(after: &str, form: ObjectForm) -> Vec<String> {
+        actors_from_object(after, form)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect()
+    }
+
+    #[test]
+    fn requests_the_secretary_general_names_the_secretary_general() {
+        let a = actors_from_object(
+            "the Secretary-General to compile a report on measures",
+            ObjectForm::Direct,
+        )
+        .unwrap();
+        assert_eq!(
+            a,
+            vec![Actor {
+                name: "Secretary-General".into(),
+                canonical: Some("Secretary-General".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn quantifiers_and_articles_are_dropped() {
+        assert_eq!(
+            names(
+                "all other Member States to make every effort",
+                ObjectForm::Direct
+            ),
+            vec!["Member States"]
+        );
+        assert_eq!(
+            actor("all States").unwrap().canonical.as_deref(),
+            Some("Member States")
+        );
+    }
+
+    #[test]
+    fn states_parties_to_the_convention_keep_their_complement() {
+        assert_eq!(
+            names(
+                "States parties to the Convention to review its implementation",
+                ObjectForm::Direct
+            ),
+            vec!["States parties to the Convention"]
+        );
+    }
+
+    #[test]
+    fn regional_and_international_organizations_stay_one_group() {
+        assert_eq!(
+            names(
+                "Member States and regional and international organizations to share information",
+                ObjectForm::Direct
+            ),
+            vec!["Member States", "regional and international organizations"]
+        );
+    }
+
+    #[test]
+    fn an_inserted_qualifier_is_not_an_actor() {
+        assert_eq!(
+            names(
+                "the Secretary-General, in consultation with Member States, to submit a report",
+                ObjectForm::Direct
+            ),
+            vec!["Secretary-General"]
+        );
+    }
+
+    #[test]
+    fn that_clause_subject_is_the_actor() {
+        assert_eq!(
+            names(
+                "that the International Law Commission continue its work",
+                ObjectForm::That
+            ),
+            vec!["International Law Commission"]
+        );
+    }
+
+    #[test]
+    fn a_verb_naming_nobody_has_no_actors() {
+        assert!(
+            names(
+                "voluntary contributions to the Trust Fund",
+                ObjectForm::Direct
+            )
+            .is_empty()
+        );
+        assert!(names("the immediate cessation of hostilities", ObjectForm::For).is_empty());
+    }
+
+    #[test]
+    fn misprinted_secretary_general_is_written_in_standard_form() {
+        assert_eq!(
+            names("the Secretary General to report", ObjectForm::Direct),
+            vec!["Secretary-General"]
+        );
+    }
+
+    #[test]
+    fn pronoun_objects_are_left_to_the_caller() {
+        assert!(actors_from_object("them to continue", ObjectForm::Direct).is_err());
+    }
+}

@@ -1,0 +1,331 @@
+//! The session calendar: which calendar day a numbered session of the General Assembly, the
+//! Human Rights Council or the Economic and Social Council opens on, from verified rows
+//! (built in or supplied by a store) with a documented estimate where no row is known.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::model::Body;
+
+/// True when a date rests on a rule rather than on a verified row.
+pub type Estimated = bool;
+
+const GA_CSV: &str = include_str!("calendar/ga_sessions.csv");
+const HRC_CSV: &str = include_str!("calendar/hrc_sessions.csv");
+
+/// The first General Assembly session that opens under the amended rule 1 (Tuesday between
+/// 5 and 11 September); earlier sessions opened on the Tuesday of the third week of September.
+const GA_NEW_RULE_FROM: i32 = 78;
+
+/// One known session: the row a store keeps and a user may correct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionDates {
+    pub body: Body,
+    /// Session number (GA, HRC) or year (ECOSOC).
+    pub session: i32,
+    /// Opening day; `None` for a row that is listed but not verified.
+    pub opening: Option<NaiveDate>,
+    pub closing: Option<NaiveDate>,
+    /// The opening day is announced or scheduled but not confirmed by a source.
+    pub estimated: bool,
+    /// Where the dates come from, as free text.
+    pub source: String,
+}
+
+/// Errors reading calendar rows from CSV text.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CalendarError {
+    #[error("calendar line {line}: {message}")]
+    BadRow { line: usize, message: String },
+}
+
+/// Opening days of sessions, by body and session number.
+#[derive(Debug, Clone, Default)]
+pub struct SessionCalendar {
+    rows: BTreeMap<(BodyKey, i32), SessionDates>,
+}
+
+/// `Body` has no `Ord`; the calendar keys on its code instead of changing the shared model.
+type BodyKey = &'static str;
+
+impl SessionCalendar {
+    /// The calendar compiled from the project's verified tables (GA from session 58, HRC 1-61).
+    pub fn builtin() -> Self {
+        let mut rows =
+            parse_csv(Body::GeneralAssembly, GA_CSV).expect("built-in GA calendar parses");
+        rows.extend(
+            parse_csv(Body::HumanRightsCouncil, HRC_CSV).expect("built-in HRC calendar parses"),
+        );
+        Self::from_rows(rows)
+    }
+
+    /// A calendar from user-supplied rows (a later row for the same session wins).
+    pub fn from_rows(rows: impl IntoIterator<Item = SessionDates>) -> Self {
+        let mut cal = SessionCalendar::default();
+        for row in rows {
+            cal.rows.insert((row.body.code(), row.session), row);
+        }
+        cal
+    }
+
+    /// The rows this calendar holds, in body and session order.
+    pub fn rows(&self) -> impl Iterator<Item = &SessionDates> {
+        self.rows.values()
+    }
+
+    /// The day `session` of `body` opens, and whether that day is an estimate.
+    ///
+    /// Without a verified row: GA sessions follow rule 1 of the Assembly's rules of procedure
+    /// (from the 78th session the Tuesday between 5 and 11 September of 1945 + N, before it
+    /// the Tuesday of the third week of September); HRC sessions continue the three-a-year
+    /// cycle after the last known row; an ECOSOC session (numbered by its year) is taken to
+    /// open on 1 January of that year, since its cycle has moved over time. The Security
+    /// Council has no sessions.
+    pub fn opening_day(&self, body: Body, session: i32) -> Option<(NaiveDate, Estimated)> {
+        if let Some(row) = self.rows.get(&(body.code(), session))
+            && let Some(day) = row.opening
+        {
+            return Some((day, row.estimated));
+        }
+        match body {
+            Body::GeneralAssembly => ga_rule(session).map(|d| (d, true)),
+            Body::HumanRightsCouncil => self.hrc_estimate(session).map(|d| (d, true)),
+            Body::EconomicAndSocialCouncil => {
+                NaiveDate::from_ymd_opt(session, 1, 1).map(|d| (d, true))
+            }
+            Body::SecurityCouncil | Body::Other => None,
+        }
+    }
+
+    /// HRC holds three regular sessions a year (late February, mid June, early September):
+    /// count on from the last known row in that cycle.
+    fn hrc_estimate(&self, session: i32) -> Option<NaiveDate> {
+        if session < 1 {
+            return None;
+        }
+        let (last_n, last_day) = self
+            .rows
+            .range(
+                (Body::HumanRightsCouncil.code(), i32::MIN)
+                    ..=(Body::HumanRightsCouncil.code(), i32::MAX),
+            )
+            .filter_map(|(&(_, n), r)| r.opening.map(|d| (n, d)))
+            .rfind(|&(n, _)| n < session)?;
+        let slot_of = |d: NaiveDate| match d.month() {
+            1..=4 => 0,
+            5..=7 => 1,
+            _ => 2,
+        };
+        let steps = session - last_n;
+        let index = last_day.year() * 3 + slot_of(last_day) + steps;
+        let (year, slot) = (index.div_euclid(3), index.rem_euclid(3));
+        let (month, first_day) = match slot {
+            0 => (2, 22),
+            1 => (6, 13),
+            _ => (9, 8),
+        };
+        weekday_on_or_after(year, month, first_day, Weekday::Mon)
+    }
+}
+
+/// GA rule 1: the opening Tuesday of session `n`.
+fn ga_rule(n: i32) -> Option<NaiveDate> {
+    if n < 1 {
+        return None;
+    }
+    let year = 1945 + n;
+    if n >= GA_NEW_RULE_FROM {
+        return weekday_on_or_after(year, 9, 5, Weekday::Tue);
+    }
+    // The third week counts from the first week holding a September working day.
+    let first = NaiveDate::from_ymd_opt(year, 9, 1)?;
+    let week_start = first - chrono::Days::new(u64::from(first.weekday().num_days_from_monday()));
+    let first_week = if first.weekday().num_days_from_monday() >= 5 {
+        week_start + chrono::Days::new(7)
+    } else {
+        week_start
+    };
+    Some(first_week + chrono::Days::new(14 + 1))
+}
+
+fn weekday_on_or_after(year: i32, month: u32, day: u32, weekday: Weekday) -> Option<NaiveDate> {
+    let d = NaiveDate::from_ymd_opt(year, month, day)?;
+    let ahead = (7 + weekday.num_days_from_monday() - d.weekday().num_days_from_monday()) % 7;
+    Some(d + chrono::Days::new(u64::from(ahead)))
+}
+
+/// Reads `session,opening,closing,source` rows (the project's CSV layout, header first).
+///
+/// A row whose source says its opening is not verified ("SCHEDULED ONLY", "opening NOT
+/// verified") is kept but marked estimated; a row without an opening date falls back to the rule.
+pub fn parse_csv(body: Body, text: &str) -> Result<Vec<SessionDates>, CalendarError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields = split_csv_line(line);
+        let bad = |message: &str| CalendarError::BadRow {
+            line: i + 1,
+            message: message.to_string(),
+        };
+        if fields.len() < 3 {
+            return Err(bad("expected session,opening,closing,source"));
+        }
+        let session: i32 = fields[0]
+            .trim()
+            .parse()
+            .map_err(|_| bad("session is not a number"))?;
+        let date = |s: &str| -> Result<Option<NaiveDate>, CalendarError> {
+            let s = s.trim();
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| bad("date is not YYYY-MM-DD"))
+            }
+        };
+        let source = fields.get(3).cloned().unwrap_or_default();
+        let lower = source.to_ascii_lowercase();
+        let estimated = lower.starts_with("not verified")
+            || lower.contains("scheduled only")
+            || lower.contains("opening not verified");
+        out.push(SessionDates {
+            body,
+            session,
+            opening: date(&fields[1])?,
+            closing: date(&fields[2])?,
+            estimated,
+            source,
+        });
+    }
+    Ok(out)
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    fields.push(cur);
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn seventy_sixth_session_opens_on_its_verified_day() {
+        let cal = SessionCalendar::builtin();
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 76),
+            Some((d(2021, 9, 14), false))
+        );
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 78),
+            Some((d(2023, 9, 5), false))
+        );
+    }
+
+    #[test]
+    fn scheduled_only_row_is_marked_estimated() {
+        let cal = SessionCalendar::builtin();
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 81),
+            Some((d(2026, 9, 8), true))
+        );
+    }
+
+    #[test]
+    fn sessions_beyond_the_table_open_on_the_tuesday_between_5_and_11_september() {
+        let cal = SessionCalendar::builtin();
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 82),
+            Some((d(2027, 9, 7), true))
+        );
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 100),
+            Some((d(2045, 9, 5), true))
+        );
+    }
+
+    #[test]
+    fn old_rule_reproduces_verified_openings_before_the_78th_session() {
+        for n in 60..78 {
+            let cal = SessionCalendar::builtin();
+            let (day, _) = cal.opening_day(Body::GeneralAssembly, n).unwrap();
+            assert_eq!(ga_rule(n), Some(day), "session {n}");
+        }
+        // The unverified 59th falls back to the rule, as its source note says.
+        let cal = SessionCalendar::builtin();
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 59),
+            Some((d(2004, 9, 14), true))
+        );
+    }
+
+    #[test]
+    fn hrc_sessions_come_from_their_table_then_the_three_a_year_cycle() {
+        let cal = SessionCalendar::builtin();
+        assert_eq!(
+            cal.opening_day(Body::HumanRightsCouncil, 48),
+            Some((d(2021, 9, 13), false))
+        );
+        assert_eq!(
+            cal.opening_day(Body::HumanRightsCouncil, 62),
+            Some((d(2026, 6, 15), true))
+        );
+        assert_eq!(
+            cal.opening_day(Body::HumanRightsCouncil, 64),
+            Some((d(2027, 2, 22), true))
+        );
+    }
+
+    #[test]
+    fn ecosoc_session_named_by_its_year_opens_on_an_estimated_first_of_january() {
+        let cal = SessionCalendar::builtin();
+        assert_eq!(
+            cal.opening_day(Body::EconomicAndSocialCouncil, 2026),
+            Some((d(2026, 1, 1), true))
+        );
+        assert_eq!(cal.opening_day(Body::SecurityCouncil, 3), None);
+    }
+
+    #[test]
+    fn user_rows_override_the_rule() {
+        let cal = SessionCalendar::from_rows([SessionDates {
+            body: Body::GeneralAssembly,
+            session: 90,
+            opening: Some(d(2035, 9, 4)),
+            closing: None,
+            estimated: false,
+            source: "test".into(),
+        }]);
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 90),
+            Some((d(2035, 9, 4), false))
+        );
+        assert_eq!(
+            cal.opening_day(Body::GeneralAssembly, 91),
+            Some((d(2036, 9, 9), true))
+        );
+    }
+}

@@ -1,0 +1,698 @@
+//! Classifying one operative paragraph: splitting it into clauses at each operative verb
+//! that governs its own object, and giving each clause its verb, action class, actors,
+//! deliverables and deadlines.
+
+use super::actor::{self, ObjectForm};
+use super::calendar::SessionCalendar;
+use super::deadline::{self, Found};
+use super::model::{Action, Actor, Body, Clause};
+use super::verb::{self, CONNECTORS, VerbMatch};
+
+pub use super::deadline::Context;
+
+/// A word of the paragraph with its byte range.
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+fn tokenize(s: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::with_capacity(s.len() / 6);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() || b >= 0x80 && s.is_char_boundary(i) && is_word_char(s, i) {
+            let start = i;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b.is_ascii_alphanumeric() || b == b'-' {
+                    i += 1;
+                } else if b >= 0x80 && s.is_char_boundary(i) && is_word_char(s, i) {
+                    i += s[i..].chars().next().map_or(1, char::len_utf8);
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                start,
+                end: i,
+                text: &s[start..i],
+            });
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_word_char(s: &str, i: usize) -> bool {
+    s[i..].chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// Whitespace collapsed, italics markers and footnote-free text kept as is.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        match c {
+            '*' => {}
+            c if c.is_whitespace() => space = true,
+            c => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+    }
+    join_broken_hyphens(out)
+}
+
+/// "nuclear- weapon" (a PDF line break) becomes "nuclear-weapon"; "mine- and" stays.
+fn join_broken_hyphens(s: String) -> String {
+    if !s.contains("- ") {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("- ") {
+        let before_ok = rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
+        let next = rest[i + 2..].split(' ').next().unwrap_or("");
+        let join = before_ok
+            && !matches!(next, "and" | "or" | "to" | "")
+            && next.starts_with(|c: char| c.is_lowercase());
+        out.push_str(&rest[..i + 1]);
+        if !join {
+            out.push(' ');
+        }
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Titles of single persons a "him" or "her" stands for.
+const PERSON_TITLES: &[&str] = &[
+    "Secretary-General",
+    "High Commissioner",
+    "Special Rapporteur",
+    "Special Envoy",
+    "Special Representative",
+    "Independent Expert",
+    "President",
+    "Director-General",
+    "Executive Director",
+    "Prosecutor",
+    "Chair",
+    "Ombudsperson",
+];
+
+fn resolve_pronoun(before: &str) -> Vec<Actor> {
+    PERSON_TITLES
+        .iter()
+        .filter_map(|t| before.rfind(t).map(|p| (p, *t)))
+        .max_by_key(|(p, _)| *p)
+        .and_then(|(_, t)| actor::actor(t))
+        .into_iter()
+        .collect()
+}
+
+/// Where a clause starts: its connector words, then its verb phrase.
+#[derive(Debug, Clone)]
+struct Start {
+    /// Token index of the first connector (or of the verb when there is none).
+    lead: usize,
+    /// Token index of the verb phrase.
+    verb_at: usize,
+    verb: VerbMatch,
+}
+
+/// Number of tokens of a connector ("in this regard", "also") at `i`, if any.
+fn connector_len(tokens: &[Token<'_>], i: usize) -> Option<usize> {
+    let first = tokens.get(i)?.text;
+    if first.len() > 13 || !CONNECTORS.iter().any(|c| c[0].eq_ignore_ascii_case(first)) {
+        return None;
+    }
+    CONNECTORS.iter().find_map(|c| {
+        (i + c.len() <= tokens.len()
+            && c.iter()
+                .zip(&tokens[i..])
+                .all(|(w, t)| t.text.eq_ignore_ascii_case(w)))
+        .then_some(c.len())
+    })
+}
+
+/// Sub-paragraph label just before token `i`: "(a) ", "(ii) ".
+fn after_label(text: &str, tokens: &[Token<'_>], i: usize) -> bool {
+    if i == 0 {
+        return false;
+    }
+    let prev = tokens[i - 1];
+    let sep = &text[prev.end..tokens[i].start];
+    prev.text.len() <= 4
+        && prev.text.bytes().all(|b| b.is_ascii_lowercase())
+        && sep.trim() == ")"
+        && text[..prev.start].ends_with('(')
+}
+
+fn find_starts(text: &str, tokens: &[Token<'_>]) -> Vec<Start> {
+    let mut starts = Vec::new();
+    let words: Vec<&str> = tokens.iter().map(|t| t.text).collect();
+    // The paragraph's own verb, after any connectors or a stray label.
+    let mut i = 0;
+    while let Some(n) = connector_len(tokens, i) {
+        i += n;
+    }
+    if let Some(v) = verb::match_verb(&words[i..], true) {
+        starts.push(Start {
+            lead: 0,
+            verb_at: i,
+            verb: v,
+        });
+    } else if let Some(first) = tokens.get(i) {
+        // An opener outside the lexicon still opens a clause; GUIDE.md classes unknown
+        // verbs with the positions.
+        starts.push(Start {
+            lead: 0,
+            verb_at: i,
+            verb: VerbMatch {
+                len: 1,
+                verb: first.text.to_lowercase(),
+                action: Action::Position,
+                head: "",
+            },
+        });
+    } else {
+        return starts;
+    }
+    let mut k = starts[0].verb_at + starts[0].verb.len;
+    while k < tokens.len() {
+        // A clause boundary: ",", ";", ":" or "and" (or a label) before optional connectors.
+        let lead = k;
+        let label = after_label(text, tokens, k);
+        let sep = &text[tokens[k - 1].end..tokens[k].start];
+        let after_and = tokens[k - 1].text == "and" && k >= 2;
+        let boundary = label || sep.contains([',', ';', ':']) || after_and;
+        if !boundary {
+            k += 1;
+            continue;
+        }
+        let mut v_at = k;
+        while let Some(n) = connector_len(tokens, v_at) {
+            v_at += n;
+        }
+        // A connector may itself sit between "and" and the verb: ", and in this regard requests".
+        if v_at < tokens.len() && tokens[v_at].text == "and" && v_at > k {
+            v_at += 1;
+        }
+        // A sub-paragraph whose label was lost still follows ";" or ":" with a capital.
+        let strong = label || sep.contains([';', ':']);
+        let capital = tokens
+            .get(v_at)
+            .is_some_and(|t| t.text.starts_with(|c: char| c.is_uppercase()));
+        let capital_ok = strong || !capital;
+        // Gerunds open clauses as sub-paragraph heads, or in parallel with a gerund clause.
+        let in_gerund = starts
+            .last()
+            .is_some_and(|s: &Start| s.verb.head.ends_with("ing"));
+        let allow_gerund = (strong && capital) || in_gerund;
+        if capital_ok
+            && v_at < tokens.len()
+            && let Some(v) = verb::match_verb(&words[v_at..], allow_gerund)
+        {
+            let len = v.len;
+            starts.push(Start {
+                lead,
+                verb_at: v_at,
+                verb: v,
+            });
+            k = v_at + len;
+            continue;
+        }
+        k += 1;
+    }
+    starts
+}
+
+/// Deliverable nouns a clause asks for, as reported ("report", "oral update", ...).
+const DELIVERABLES: &[(&str, &str)] = &[
+    ("oral update", "oral update"),
+    ("written update", "written update"),
+    ("comprehensive report", "report"),
+    ("annual report", "annual report"),
+    ("report", "report"),
+    ("views", "views"),
+    ("comments", "comments"),
+    ("observations", "observations"),
+    ("recommendations", "recommendations"),
+    ("proposals", "proposals"),
+    ("information", "information"),
+    ("briefing", "briefing"),
+    ("briefings", "briefings"),
+    ("provisional agenda", "agenda item"),
+    ("high-level meeting", "meeting"),
+    ("meeting", "meeting"),
+    ("conference", "conference"),
+    ("study", "study"),
+    ("options", "options"),
+    ("voluntary contributions", "voluntary contributions"),
+    ("contributions", "contributions"),
+    ("assistance", "assistance"),
+    ("statements", "statements"),
+    ("summary", "summary"),
+    ("compilation", "compilation"),
+    ("guidelines", "guidelines"),
+    ("plan of action", "plan of action"),
+    ("programme of work", "programme of work"),
+    ("updates", "updates"),
+    ("update", "update"),
+    ("session", "session"),
+    ("debate", "debate"),
+    ("dialogue", "dialogue"),
+    ("resources", "resources"),
+];
+
+static DELIVERABLE_MATCHER: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(DELIVERABLES.iter().map(|d| d.0))
+            .expect("static patterns")
+    });
+
+fn deliverables(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut found: Vec<&str> = Vec::new();
+    for m in DELIVERABLE_MATCHER.find_iter(text) {
+        let word_start = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
+        let word_end = m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
+        let name = DELIVERABLES[m.pattern().as_usize()].1;
+        if word_start && word_end && !found.contains(&name) {
+            found.push(name);
+        }
+    }
+    found.into_iter().map(str::to_string).collect()
+}
+
+/// Classifies one operative paragraph's running text into its clauses.
+///
+/// `text` is the paragraph without its number; sub-paragraphs "(a) ... (b) ..." may be
+/// inline; leftover italics markers are ignored.
+pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar) -> Vec<Clause> {
+    let norm = normalize(text);
+    let tokens = tokenize(&norm);
+    let starts = find_starts(&norm, &tokens);
+    if starts.is_empty() {
+        return Vec::new();
+    }
+    let found = deadline::find_deadlines(&norm, ctx, calendar);
+    let mut clauses: Vec<Clause> = Vec::with_capacity(starts.len());
+    let mut last_actors: Vec<Actor> = Vec::new();
+    for (n, start) in starts.iter().enumerate() {
+        let begin = tokens[start.verb_at].start;
+        let end = starts
+            .get(n + 1)
+            .map_or(norm.len(), |s| tokens[s.lead].start);
+        let own_text = norm[begin..end]
+            .trim_end()
+            .trim_end_matches("and")
+            .trim_end()
+            .trim_end_matches([',', ';'])
+            .trim_end();
+        let after_verb_idx = start.verb_at + start.verb.len;
+        let words_after: Vec<&str> = tokens[after_verb_idx..]
+            .iter()
+            .take(8)
+            .map(|t| t.text)
+            .collect();
+        let (mut action, consumed) =
+            verb::refine_action(start.verb.head, start.verb.action, &words_after);
+        let mut object_from = tokens
+            .get(after_verb_idx + consumed)
+            .map_or(end, |t| t.start)
+            .min(end);
+        // "Emphasizes the importance of ..., as well as the need for the Secretary-General to ...".
+        if action == Action::Position
+            && consumed == 0
+            && memchr::memmem::find(&norm.as_bytes()[object_from..end], b" need ").is_some()
+            && verb::refine_action(start.verb.head, action, &["the", "need", "for"]).0
+                == Action::Encouragement
+            && let Some(p) = norm[object_from..end]
+                .find(" the need for ")
+                .or_else(|| norm[object_from..end].find(" the need to "))
+        {
+            action = Action::Encouragement;
+            object_from += p + " the need".len();
+        }
+        let object = &norm[object_from..end];
+        let actors = match action {
+            Action::Decision if ctx.body != Body::Other => vec![actor::body_actor(ctx.body)],
+            Action::Decision | Action::Position => Vec::new(),
+            _ => {
+                let form = object_form(&start.verb, consumed, &words_after, object);
+                let object =
+                    if start.verb.verb.ends_with("calls for") || form == Some(ObjectForm::For) {
+                        object.trim_start().strip_prefix("for ").unwrap_or(object)
+                    } else {
+                        object
+                    };
+                match form {
+                    None => Vec::new(),
+                    Some(form) => match actor::actors_from_object(object, form) {
+                        Ok(a) => a,
+                        Err(()) if last_actors.is_empty() => resolve_pronoun(&norm[..begin]),
+                        Err(()) => last_actors.clone(),
+                    },
+                }
+            }
+        };
+        if !actors.is_empty() && !matches!(action, Action::Decision) {
+            last_actors = actors.clone();
+        }
+        let deadlines = if action == Action::Position {
+            Vec::new()
+        } else {
+            found
+                .iter()
+                .filter(|f: &&Found| f.span.start >= begin && f.span.start < end)
+                .map(|f| f.deadline.clone())
+                .collect()
+        };
+        clauses.push(Clause {
+            verb: start.verb.verb.clone(),
+            action,
+            actors,
+            deliverables: if action == Action::Position {
+                Vec::new()
+            } else {
+                deliverables(object)
+            },
+            deadlines,
+            text: own_text.to_string(),
+        });
+    }
+    clauses
+}
+
+/// How the clause names its addressee, or `None` when it names nobody ("stresses the need
+/// to", "calls for the immediate cessation").
+fn object_form(
+    verb: &VerbMatch,
+    consumed: usize,
+    words_after: &[&str],
+    object: &str,
+) -> Option<ObjectForm> {
+    let o = object.trim_start();
+    if o.starts_with("for ") && verb.head != "calls" {
+        return Some(ObjectForm::For);
+    }
+    if o.starts_with("to ") && consumed == 0 && verb.head != "appeals" {
+        return None;
+    }
+    let o = o.strip_prefix("with appreciation ").unwrap_or(o);
+    if verb.verb.ends_with("calls for") {
+        return Some(ObjectForm::For);
+    }
+    if consumed > 0
+        && words_after
+            .get(consumed.saturating_sub(1))
+            .is_some_and(|w| w.eq_ignore_ascii_case("need"))
+    {
+        // "the need for X to ..." names X; "the need to ..." nobody.
+        return o.starts_with("for ").then_some(ObjectForm::For);
+    }
+    let stripped = o.trim_start_matches([',', ' ']);
+    let stripped = ["to ", "upon ", "on "]
+        .iter()
+        .fold(stripped, |s, p| s.strip_prefix(p).unwrap_or(s));
+    if stripped.starts_with("that ") {
+        return Some(ObjectForm::That);
+    }
+    if verb.verb.ends_with("draws the attention") || verb.verb.ends_with("draws attention") {
+        return Some(ObjectForm::Direct);
+    }
+    Some(ObjectForm::Direct)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::resolution::model::DeadlineKind;
+
+    fn ctx(body: Body, session: Option<i32>, y: i32, m: u32, d: u32) -> Context {
+        Context {
+            body,
+            session,
+            adopted_on: NaiveDate::from_ymd_opt(y, m, d),
+        }
+    }
+
+    fn ga75() -> Context {
+        ctx(Body::GeneralAssembly, Some(75), 2020, 12, 7)
+    }
+
+    fn classify(text: &str, c: &Context) -> Vec<Clause> {
+        classify_paragraph(text, c, &SessionCalendar::builtin())
+    }
+
+    fn summary(clauses: &[Clause]) -> Vec<(String, Action, Vec<String>, usize)> {
+        clauses
+            .iter()
+            .map(|c| {
+                (
+                    c.verb.clone(),
+                    c.action,
+                    c.actors.iter().map(|a| a.name.clone()).collect(),
+                    c.deadlines.len(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn requests_with_three_infinitives_is_one_request_clause() {
+        let text = "Requests the Secretary-General to compile a report on measures already taken by international organizations on issues relating to the linkages between the fight against terrorism and the proliferation of weapons of mass destruction, to seek the views of Member States on additional relevant measures, including national measures, for tackling the global threat posed by the acquisition by terrorists of weapons of mass destruction and to report to the General Assembly at its seventy-sixth session;";
+        let clauses = classify(text, &ga75());
+        assert_eq!(clauses.len(), 1);
+        let c = &clauses[0];
+        assert_eq!((c.verb.as_str(), c.action), ("requests", Action::Request));
+        assert_eq!(c.actors[0].name, "Secretary-General");
+        assert_eq!(
+            c.deadlines[0].kind,
+            DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 76
+            }
+        );
+        assert!(c.deliverables.contains(&"report".to_string()));
+        assert!(c.is_tracked());
+    }
+
+    #[test]
+    fn appeals_and_encourages_are_two_clauses() {
+        let text = "*Appeals* to all Member States to consider early accession to the Convention, and *encourages* States parties to the Convention to review its implementation;";
+        let s = summary(&classify(text, &ga75()));
+        assert_eq!(
+            s,
+            vec![
+                (
+                    "appeals".into(),
+                    Action::Call,
+                    vec!["Member States".into()],
+                    0
+                ),
+                (
+                    "encourages".into(),
+                    Action::Encouragement,
+                    vec!["States parties to the Convention".into()],
+                    0
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn decides_to_include_in_the_provisional_agenda_is_a_tracked_decision() {
+        let text = "Decides to include in the provisional agenda of its seventy-sixth session the item entitled \u{201c}Measures to prevent terrorists from acquiring weapons of mass destruction\u{201d}.";
+        let c = &classify(text, &ga75())[0];
+        assert_eq!(c.action, Action::Decision);
+        assert_eq!(c.actors[0].name, "General Assembly");
+        assert_eq!(c.deadlines.len(), 1);
+        assert!(c.is_tracked());
+        assert!(c.deliverables.contains(&"agenda item".to_string()));
+    }
+
+    #[test]
+    fn invites_is_an_invitation() {
+        let text = "Invites Member States to submit their views on the subject to the Secretary-General before 30 April 2021;";
+        let c = &classify(text, &ctx(Body::GeneralAssembly, Some(75), 2020, 12, 31))[0];
+        assert_eq!(
+            (c.action, c.actors[0].name.as_str(), c.deadlines.len()),
+            (Action::Invitation, "Member States", 1)
+        );
+    }
+
+    #[test]
+    fn calls_upon_and_urges_are_calls() {
+        let s = summary(&classify(
+            "Calls upon all Member States to support international efforts to prevent terrorists from acquiring weapons of mass destruction and their means of delivery;",
+            &ga75(),
+        ));
+        assert_eq!(s[0].1, Action::Call);
+        let s = summary(&classify(
+            "Strongly urges all States that have not yet done so to ratify the Convention;",
+            &ga75(),
+        ));
+        assert_eq!((s[0].0.as_str(), s[0].1), ("strongly urges", Action::Call));
+    }
+
+    #[test]
+    fn calls_for_a_thing_names_no_actor() {
+        let s = summary(&classify(
+            "Calls for a further comprehensive review of United Nations peacebuilding in 2030.",
+            &ctx(Body::GeneralAssembly, Some(80), 2025, 11, 26),
+        ));
+        assert_eq!(s, vec![("calls for".into(), Action::Call, vec![], 1)]);
+    }
+
+    #[test]
+    fn encourages_and_recommends_are_encouragements() {
+        let s = summary(&classify(
+            "Recommends that the International Law Commission continue its work on the topics in its current programme;",
+            &ga75(),
+        ));
+        assert_eq!(
+            s[0],
+            (
+                "recommends".into(),
+                Action::Encouragement,
+                vec!["International Law Commission".into()],
+                0
+            )
+        );
+    }
+
+    #[test]
+    fn position_clauses_carry_no_deadlines() {
+        let s = summary(&classify(
+            "Welcomes the convening of the conference in 2021, and takes note with appreciation of the report of the Secretary-General;",
+            &ga75(),
+        ));
+        assert_eq!(
+            s,
+            vec![
+                ("welcomes".into(), Action::Position, vec![], 0),
+                ("takes note".into(), Action::Position, vec![], 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn reiterates_its_request_is_a_request_with_its_deadline() {
+        let text = "Takes note of paragraph 285 of the report of the International Law Commission, underlines the importance of the publications, and reiterates its request that the Secretary-General continue to publish The Work of the International Law Commission in all six official languages every five years;";
+        let s = summary(&classify(
+            text,
+            &ctx(Body::GeneralAssembly, Some(72), 2017, 12, 7),
+        ));
+        assert_eq!(s.len(), 3);
+        assert_eq!(
+            s[2],
+            (
+                "reiterates".into(),
+                Action::Request,
+                vec!["Secretary-General".into()],
+                1
+            )
+        );
+    }
+
+    #[test]
+    fn stresses_the_need_for_states_to_is_an_encouragement_of_states() {
+        let s = summary(&classify(
+            "Stresses the need for States to cooperate fully with the Court;",
+            &ga75(),
+        ));
+        assert_eq!(
+            s[0],
+            (
+                "stresses".into(),
+                Action::Encouragement,
+                vec!["States".into()],
+                0
+            )
+        );
+        let s = summary(&classify(
+            "Stresses the importance of multilateralism;",
+            &ga75(),
+        ));
+        assert_eq!(s[0].1, Action::Position);
+    }
+
+    #[test]
+    fn security_council_decision_extends_mandate_until_a_date() {
+        let text = "Decides to extend the mandate of the United Nations Observer Mission until 7 November 1990;";
+        let s = summary(&classify(
+            text,
+            &ctx(Body::SecurityCouncil, None, 1990, 5, 4),
+        ));
+        assert_eq!(
+            s[0],
+            (
+                "decides".into(),
+                Action::Decision,
+                vec!["Security Council".into()],
+                1
+            )
+        );
+    }
+
+    #[test]
+    fn pronoun_actor_resolves_to_the_group_named_before() {
+        let text =
+            "Welcomes the efforts of Member States, and encourages them to continue to cooperate;";
+        let s = summary(&classify(text, &ga75()));
+        assert_eq!(s[1].2, Vec::<String>::new());
+        let text =
+            "Urges Member States to ratify the Convention, and encourages them to implement it;";
+        let s = summary(&classify(text, &ga75()));
+        assert_eq!(s[1].2, vec!["Member States".to_string()]);
+    }
+
+    #[test]
+    fn connectors_are_left_out_of_the_verb() {
+        let s = summary(&classify(
+            "Also requests the Secretary-General to report on the matter;",
+            &ga75(),
+        ));
+        assert_eq!(s[0].0, "requests");
+        let s = summary(&classify(
+            "Welcomes the report, and in this regard further requests the Secretary-General to act;",
+            &ga75(),
+        ));
+        assert_eq!(s[1].0, "requests");
+    }
+
+    #[test]
+    fn gerund_subparagraphs_are_their_own_clauses() {
+        let text = "Reaffirms the need to strengthen the Commission by: (a) Requesting the Peacebuilding Commission to establish a programme of work; (b) Taking note of the report;";
+        let s = summary(&classify(
+            text,
+            &ctx(Body::GeneralAssembly, Some(80), 2025, 11, 26),
+        ));
+        assert_eq!(
+            s.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            vec!["reaffirms", "requesting", "taking note"]
+        );
+        assert_eq!(s[1].2, vec!["Peacebuilding Commission".to_string()]);
+    }
+}

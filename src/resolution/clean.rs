@@ -1,0 +1,907 @@
+//! Turning the raw lines of a resolution (Markdown-like, PDF-extracted or scanned) into clean
+//! running text: markup and page furniture removed, hyphenated words joined, footnote marks
+//! taken out of the text and remembered.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Opens an explicit footnote mark (from `¹` or `[^1]`) inside a normalised line; the mark's
+/// digits follow, then [`MARK_CLOSE`]. Private-use characters cannot occur in real text.
+pub(crate) const MARK_OPEN: char = '\u{E000}';
+/// Closes an explicit footnote mark.
+pub(crate) const MARK_CLOSE: char = '\u{E001}';
+
+/// What a line of the source is, before paragraphs are assembled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    Blank,
+    /// Page headers and footers: job numbers, bar codes, page numbers, the symbol, running title.
+    Furniture,
+    /// `__________________` or `---`: footnotes follow.
+    FootnoteRule,
+    /// A footnote written as such in the source (`[^2]: ...`, `² ...`); holds the mark.
+    FootnoteDef(String),
+    Text,
+}
+
+/// One normalised line of the source.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub text: String,
+    pub kind: LineKind,
+}
+
+static JOB_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:GE\.)?\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{6})?$").unwrap());
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}/\d{1,3}$").unwrap());
+static PAGE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^Page \d{1,3}(?: of \d{1,3})?$").unwrap());
+static SYMBOL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:A/RES/\d+/\d+(?: [A-Z])?|A/HRC/RES/\d+/\d+|E/RES/\d{4}/\d+|S/RES/\d+ ?\(\d{4}\))$",
+    )
+    .unwrap()
+});
+static MD_FOOTNOTE_DEF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[\^(\w+)\]:\s*(.*)$").unwrap());
+
+/// Bytes that `normalize_line` must look at: controls, '*', '[', and every non-ASCII byte.
+static NEEDS_WORK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = i < 0x20 || i >= 0x7f || i == b'*' as usize || i == b'[' as usize;
+        i += 1;
+    }
+    t
+};
+
+const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+
+fn superscript_digit(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return None;
+    }
+    SUPERSCRIPTS
+        .iter()
+        .position(|&s| s == c)
+        .map(|d| char::from(b'0' + d as u8))
+}
+
+/// Splits the source into normalised, classified lines. Classification here only uses the line
+/// itself; context-dependent furniture (running titles, footnote blocks) is marked later.
+pub(crate) fn prepare_lines(text: &str) -> Vec<Line> {
+    let mut out = Vec::with_capacity(text.len() / 60 + 8);
+    for raw in text.split('\n') {
+        let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if trimmed.is_empty() {
+            out.push(Line {
+                text: String::new(),
+                kind: LineKind::Blank,
+            });
+            continue;
+        }
+        // Bar codes look like Markdown emphasis, so they are recognised before '*' is dropped.
+        if is_barcode(trimmed) {
+            out.push(Line {
+                text: String::new(),
+                kind: LineKind::Furniture,
+            });
+            continue;
+        }
+        if trimmed.starts_with("[^")
+            && let Some(c) = MD_FOOTNOTE_DEF.captures(trimmed)
+        {
+            out.push(Line {
+                text: normalize_line(&c[2]),
+                kind: LineKind::FootnoteDef(c[1].to_string()),
+            });
+            continue;
+        }
+        let first = trimmed.chars().next().unwrap_or(' ');
+        if superscript_digit(first).is_some() {
+            let mark: String = trimmed.chars().map_while(superscript_digit).collect();
+            let rest = trimmed.trim_start_matches(|c| superscript_digit(c).is_some());
+            out.push(Line {
+                text: normalize_line(rest),
+                kind: LineKind::FootnoteDef(mark),
+            });
+            continue;
+        }
+        let text = normalize_line(trimmed);
+        let kind = classify(&text);
+        out.push(Line { text, kind });
+    }
+    out
+}
+
+fn is_barcode(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 9
+        && b[0] == b'*'
+        && b[b.len() - 1] == b'*'
+        && b[1..b.len() - 1].iter().all(u8::is_ascii_digit)
+}
+
+fn classify(text: &str) -> LineKind {
+    if text.is_empty() {
+        return LineKind::Blank;
+    }
+    let b = text.as_bytes();
+    if b.len() >= 3 && (b.iter().all(|&c| c == b'_') || b.iter().all(|&c| c == b'-')) {
+        return LineKind::FootnoteRule;
+    }
+    // Cheap first-byte checks keep the regexes off ordinary prose lines.
+    match b[0] {
+        b'0'..=b'9' if JOB_NUMBER.is_match(text) || PAGE_NUMBER.is_match(text) => {
+            LineKind::Furniture
+        }
+        b'P' if b.len() < 16 && PAGE_WORD.is_match(text) => LineKind::Furniture,
+        b'A' | b'S' | b'E'
+            if b.len() < 24 && b.get(1) == Some(&b'/') && SYMBOL_LINE.is_match(text) =>
+        {
+            LineKind::Furniture
+        }
+        _ => LineKind::Text,
+    }
+}
+
+/// Normalises one line: odd spaces and hyphens to plain ones, Markdown emphasis and links
+/// dropped, superscript and `[^n]` footnote marks turned into explicit marks, runs of spaces
+/// collapsed.
+pub(crate) fn normalize_line(line: &str) -> String {
+    let bytes = line.as_bytes();
+    // Most lines need nothing: no markup, no odd characters, no double spaces. Checking that
+    // with a table is far cheaper than rebuilding the line.
+    if !bytes.iter().any(|&b| NEEDS_WORK[b as usize])
+        && memchr::memmem::find(bytes, b"  ").is_none()
+    {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut last_space = true;
+    let mut i = 0;
+    let plain = |b: u8| b.is_ascii_graphic() && b != b'*' && b != b'[';
+    while i < bytes.len() {
+        // Most of a line is plain ASCII: copy such runs whole.
+        if plain(bytes[i]) {
+            let start = i;
+            // Single spaces between words stay in the run; only runs of spaces and odd
+            // characters take the slow path.
+            while i < bytes.len()
+                && (plain(bytes[i])
+                    || (bytes[i] == b' ' && i + 1 < bytes.len() && plain(bytes[i + 1])))
+            {
+                i += 1;
+            }
+            out.push_str(&line[start..i]);
+            last_space = false;
+            continue;
+        }
+        if bytes[i] == b' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+            i += 1;
+            continue;
+        }
+        let c = line[i..].chars().next().unwrap_or(' ');
+        let width = c.len_utf8();
+        if let Some(d) = superscript_digit(c) {
+            out.push(MARK_OPEN);
+            out.push(d);
+            i += width;
+            while let Some(n) = line[i..].chars().next() {
+                match superscript_digit(n) {
+                    Some(d) => {
+                        out.push(d);
+                        i += n.len_utf8();
+                    }
+                    None => break,
+                }
+            }
+            out.push(MARK_CLOSE);
+            last_space = false;
+            continue;
+        }
+        if c == '[' {
+            let rest = &line[i + 1..];
+            if let Some(mark) = rest.strip_prefix('^') {
+                let end = mark.find(']').unwrap_or(0);
+                if end > 0 && end <= 6 {
+                    out.push(MARK_OPEN);
+                    out.push_str(&mark[..end]);
+                    out.push(MARK_CLOSE);
+                    i += 1 + 1 + end + 1; // '[', '^', the mark, ']'
+                    last_space = false;
+                    continue;
+                }
+            }
+            // A Markdown link "[74/43](#)": keep the label, drop the target.
+            if let Some(close) = rest.find("](")
+                && close < 200
+                && let Some(paren) = rest[close + 2..].find(')')
+            {
+                let label = &rest[..close];
+                out.push_str(label);
+                last_space = label.ends_with(' ');
+                i += 1 + close + 2 + paren + 1;
+                continue;
+            }
+        }
+        i += width;
+        let c = match c {
+            '\u{a0}' | '\t' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{200b}' => ' ',
+            // Non-breaking and soft hyphens, and the replacement character PDF extraction
+            // leaves where a non-breaking hyphen stood ("non\u{fffd}proliferation").
+            '\u{2010}' | '\u{2011}' | '\u{fffd}' => '-',
+            '\u{ad}' | '*' | '\r' => continue,
+            c if c.is_control() => continue,
+            _ => c,
+        };
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// First parts of compounds whose line-end hyphen is real ("non-\nproliferation").
+const HYPHEN_PREFIXES: &[&str] = &[
+    "non",
+    "self",
+    "co",
+    "re",
+    "anti",
+    "inter",
+    "intra",
+    "multi",
+    "cross",
+    "well",
+    "long",
+    "high",
+    "low",
+    "large",
+    "small",
+    "short",
+    "mid",
+    "post",
+    "pre",
+    "full",
+    "part",
+    "follow",
+    "counter",
+    "sub",
+    "semi",
+    "ex",
+    "vice",
+    "ad",
+    "e",
+    "macro",
+    "micro",
+    "socio",
+    "peace",
+    "decision",
+    "policy",
+    "capacity",
+    "state",
+    "open",
+    "end",
+    "top",
+    "up",
+    "cost",
+    "gender",
+    "child",
+    "age",
+    "people",
+    "human",
+    "rights",
+    "country",
+    "nationally",
+    "locally",
+    "regionally",
+    "results",
+    "evidence",
+    "science",
+    "time",
+    "all",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "ten",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "in",
+    "on",
+    "off",
+    "over",
+    "under",
+    "out",
+    "so",
+    "life",
+    "mine",
+    "land",
+    "sea",
+    "war",
+    "death",
+    "south",
+    "north",
+    "east",
+    "west",
+    "like",
+    "ill",
+    "half",
+];
+
+/// Second parts of compounds whose line-start shows the hyphen before it was real.
+const HYPHEN_SUFFIXES: &[&str] = &[
+    "based",
+    "related",
+    "up",
+    "making",
+    "building",
+    "term",
+    "level",
+    "owned",
+    "led",
+    "specific",
+    "sensitive",
+    "friendly",
+    "wide",
+    "free",
+    "ninth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "oriented",
+    "driven",
+    "bound",
+    "long",
+    "round",
+    "scale",
+    "fold",
+    "year",
+    "day",
+    "month",
+    "run",
+    "affected",
+    "responsive",
+    "focused",
+    "centred",
+    "centered",
+    "keeping",
+    "party",
+    "parties",
+    "off",
+    "out",
+    "back",
+    "related",
+    "generating",
+    "intensive",
+    "income",
+    "country",
+    "state",
+    "in",
+    "on",
+    "general",
+    "like",
+    "sharing",
+    "bearing",
+    "holder",
+    "holders",
+    "setting",
+    "taking",
+    "raising",
+    "saving",
+    "monitoring",
+    "reporting",
+    "looking",
+    "ranging",
+    "standing",
+    "cutting",
+    "led",
+    "sided",
+    "aged",
+    "minded",
+    "hand",
+];
+
+/// Decides whether the hyphen ending one line survives when the next line is joined to it.
+fn keep_line_end_hyphen(left_word: &str, right: &str) -> bool {
+    let right_word: String = right
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<String>();
+    let Some(r0) = right_word.chars().next() else {
+        return true;
+    };
+    let Some(l0) = left_word.chars().next() else {
+        return true;
+    };
+    if l0.is_uppercase() || r0.is_uppercase() || r0.is_ascii_digit() {
+        return true;
+    }
+    let l = left_word.to_ascii_lowercase();
+    let r = right_word.to_ascii_lowercase();
+    HYPHEN_PREFIXES.contains(&l.as_str()) || HYPHEN_SUFFIXES.contains(&r.as_str())
+}
+
+/// Joins wrapped lines into one paragraph, mending words hyphenated across lines.
+pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        if out.ends_with('-') && !out.ends_with("--") && !out.ends_with(" -") {
+            let body = &out[..out.len() - 1];
+            let left_start = body
+                .rfind(|c: char| !c.is_alphabetic())
+                .map(|i| i + body[i..].chars().next().map_or(1, char::len_utf8))
+                .unwrap_or(0);
+            let left_word = &body[left_start..];
+            if !left_word.is_empty() && !keep_line_end_hyphen(left_word, line) {
+                out.pop();
+            }
+            out.push_str(line);
+        } else {
+            out.push(' ');
+            out.push_str(line);
+        }
+    }
+    mend_spaced_hyphens(&out)
+}
+
+static SPACED_HYPHEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\p{L})- (\p{Ll}+)").unwrap());
+
+/// PDF extraction sometimes leaves "decision- making" or "Forty- sixth"; "pre- and post-" is real.
+fn mend_spaced_hyphens(s: &str) -> String {
+    if !s.contains("- ") {
+        return s.to_string();
+    }
+    SPACED_HYPHEN
+        .replace_all(s, |c: &regex::Captures| {
+            let next = &c[2];
+            if matches!(next, "and" | "or" | "to" | "nor") {
+                c[0].to_string()
+            } else {
+                format!("{}-{}", &c[1], next)
+            }
+        })
+        .into_owned()
+}
+
+/// Words after which a bare number is a reference ("paragraph 2"), never a footnote mark.
+const NUMBER_TAKERS: &[&str] = &[
+    "paragraph",
+    "paragraphs",
+    "para",
+    "paras",
+    "resolution",
+    "resolutions",
+    "article",
+    "articles",
+    "no",
+    "nos",
+    "vol",
+    "section",
+    "sections",
+    "chapter",
+    "chapters",
+    "annex",
+    "rule",
+    "rules",
+    "goal",
+    "goals",
+    "target",
+    "targets",
+    "and",
+    "to",
+    "of",
+    "from",
+    "item",
+    "items",
+    "part",
+    "parts",
+    "principle",
+    "principles",
+    "recommendation",
+    "recommendations",
+    "decision",
+    "decisions",
+    "page",
+    "pages",
+    "p",
+    "pp",
+    "protocol",
+    "supplement",
+    "table",
+    "figure",
+    "box",
+    "step",
+    "phase",
+    "level",
+    "in",
+    "by",
+    "than",
+    "or",
+    "the",
+    "at",
+    "on",
+    "for",
+    "until",
+    "about",
+    "over",
+    "under",
+    "least",
+    "some",
+    "session",
+    "sessions",
+    "programme",
+    "option",
+    "category",
+    "group",
+    "class",
+    "year",
+    "years",
+    "version",
+    "covid",
+    "res",
+    "rev",
+    "add",
+    "corr",
+    "add.",
+    "stage",
+    "tier",
+    "column",
+    "appendix",
+    "schedule",
+    "point",
+    "points",
+    "criterion",
+    "criteria",
+    "measure",
+    "measures",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "around",
+    "approximately",
+    "nearly",
+    "only",
+    "with",
+    "per",
+];
+
+/// A footnote mark found in paragraph text, with where it stood in the cleaned text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MarkAt {
+    pub mark: String,
+    pub offset: usize,
+}
+
+/// Removes footnote marks from paragraphs read in order. Plain-digit marks ("Terrorism,1",
+/// "Material 2 by") are only recognised when they are the next mark expected, which keeps
+/// "paragraph 2" and "2005" intact while catching marks glued to words and years.
+pub(crate) struct MarkStripper<'a> {
+    next: u32,
+    defined: &'a [String],
+}
+
+impl<'a> MarkStripper<'a> {
+    pub(crate) fn new(defined: &'a [String]) -> Self {
+        // Older Council texts number footnotes through a whole volume ("89", "90"), so the
+        // first mark expected is the lowest one defined.
+        let next = defined
+            .iter()
+            .filter_map(|d| d.parse::<u32>().ok())
+            .min()
+            .unwrap_or(1);
+        Self { next, defined }
+    }
+
+    fn is_defined(&self, n: u32) -> bool {
+        let s = n.to_string();
+        self.defined.contains(&s)
+    }
+
+    /// Returns the text without marks and the marks with their offsets in that text.
+    pub(crate) fn strip(&mut self, text: &str) -> (String, Vec<MarkAt>) {
+        let mut out = String::with_capacity(text.len());
+        let mut marks = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < text.len() {
+            // Copy runs that hold neither digits nor an explicit mark (0xEE starts U+E000).
+            if !bytes[i].is_ascii_digit() && bytes[i] != 0xEE {
+                let start = i;
+                while i < bytes.len() && !bytes[i].is_ascii_digit() && bytes[i] != 0xEE {
+                    i += 1;
+                }
+                out.push_str(&text[start..i]);
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c == MARK_OPEN {
+                let start = i + c.len_utf8();
+                let end = text[start..]
+                    .find(MARK_CLOSE)
+                    .map_or(text.len(), |e| start + e);
+                let mark = text[start..end].to_string();
+                if let Ok(n) = mark.parse::<u32>() {
+                    self.next = self.next.max(n + 1);
+                }
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+                marks.push(MarkAt {
+                    mark,
+                    offset: out.len(),
+                });
+                i = (end + MARK_CLOSE.len_utf8()).min(text.len());
+                continue;
+            }
+            if c.is_ascii_digit() && !self.defined.is_empty() {
+                let run_end = i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let run = &text[i..run_end];
+                if let Some((keep, mark_len)) = self.plain_mark(text, i, run_end) {
+                    out.push_str(&run[..keep]);
+                    let mark = &run[keep..keep + mark_len];
+                    while out.ends_with(' ') && keep == 0 && !text[run_end..].starts_with(' ') {
+                        out.pop();
+                    }
+                    if keep == 0 && out.ends_with(' ') && text[run_end..].starts_with(' ') {
+                        // "Material 2 by": drop the mark and one of the two spaces.
+                        out.pop();
+                    }
+                    marks.push(MarkAt {
+                        mark: mark.to_string(),
+                        offset: out.len(),
+                    });
+                    if let Ok(n) = mark.parse::<u32>() {
+                        self.next = self.next.max(n + 1);
+                    }
+                    i = run_end;
+                    continue;
+                }
+                out.push_str(run);
+                i = run_end;
+                continue;
+            }
+            out.push(c);
+            i += c.len_utf8();
+        }
+        let trimmed_len = out.trim_end().len();
+        out.truncate(trimmed_len);
+        for m in &mut marks {
+            m.offset = m.offset.min(out.len());
+        }
+        (out, marks)
+    }
+
+    /// For the digit run `text[start..end]`, returns (digits to keep, mark length) when the run
+    /// is, or ends with, a footnote mark. A mark glued to a word or punctuation may repeat an
+    /// earlier footnote or skip a few (a missed mark must not stop all later ones); a mark
+    /// standing alone between words must be the next one expected.
+    fn plain_mark(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+        let run = &text[start..end];
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        let after_ok = match after {
+            None => true,
+            Some(a) => a == ' ' || matches!(a, ',' | ';' | '.' | ':' | ')'),
+        };
+        if !after_ok || run.len() > 6 {
+            return None;
+        }
+        // A year with the mark glued on: "16 September 20055 and".
+        if run.len() >= 5 && (run.starts_with("19") || run.starts_with("20")) && before == Some(' ')
+        {
+            let tail = &run[4..];
+            let n: u32 = tail.parse().ok()?;
+            if !tail.starts_with('0')
+                && (n == self.next || n == self.next + 1)
+                && self.is_defined(n)
+            {
+                return Some((4, tail.len()));
+            }
+            return None;
+        }
+        if run.starts_with('0') {
+            return None;
+        }
+        let n: u32 = run.parse().ok()?;
+        if !self.is_defined(n) {
+            return None;
+        }
+        let glued = match before {
+            Some(b) if matches!(b, ',' | ';' | '.' | ':' | ')' | '”' | '"' | '’') => {
+                // "1.5" and "1,500" are numbers, not marks; "1949,3" is a year and a mark.
+                let before_punct = text[..start - b.len_utf8()].chars().next_back();
+                let after_digit = before_punct.is_some_and(|c| c.is_ascii_digit());
+                !(after_digit && (b == '.' || (b == ',' && run.len() == 3)))
+            }
+            Some(b) => b.is_lowercase(),
+            None => false,
+        };
+        if glued {
+            return (n <= self.next + 5).then_some((0, run.len()));
+        }
+        if before != Some(' ') || n < self.next || n > self.next + 2 {
+            return None;
+        }
+        let head = text[..start].trim_end();
+        let prev_char = head.chars().next_back()?;
+        let prev_word: String = head
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let next_ok = match text[end..].chars().nth(1) {
+            None => true,
+            Some(nc) => after != Some(' ') || nc.is_lowercase() || nc == '(' || nc == '“',
+        };
+        let after_punct = matches!(prev_char, ',' | ';' | ')' | '”');
+        ((after_punct
+            || (prev_char.is_alphabetic() && !NUMBER_TAKERS.contains(&prev_word.as_str())))
+            && next_ok)
+            .then_some((0, run.len()))
+    }
+}
+
+/// True when a paragraph's text ends as a paragraph does (",", ";", ".", ":"), ignoring a
+/// trailing footnote mark or closing quote; used to tell a page break inside a paragraph from
+/// one between paragraphs.
+pub(crate) fn ends_paragraph(text: &str) -> bool {
+    let t = text.trim_end();
+    let t = t.trim_end_matches(|c: char| c == MARK_CLOSE || c == MARK_OPEN || c.is_ascii_digit());
+    let t = t.trim_end_matches(['”', '"', '’', ')', ' ']);
+    matches!(t.chars().next_back(), Some(',' | ';' | '.' | ':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_emphasis_links_and_superscripts_are_normalised() {
+        let line = "Taking note of the report of the Secretary-General submitted pursuant to paragraph 5 of resolution [74/43](#),⁷";
+        let n = normalize_line(line);
+        assert!(n.ends_with("resolution 74/43,\u{E000}7\u{E001}"), "{n}");
+        assert_eq!(
+            normalize_line("1. *Calls upon* all Member States"),
+            "1. Calls upon all Member States"
+        );
+    }
+
+    #[test]
+    fn page_furniture_lines_are_recognised() {
+        assert_eq!(
+            classify(&normalize_line("23-24976 (E)    261223")),
+            LineKind::Furniture
+        );
+        assert_eq!(classify("23-24512"), LineKind::Furniture);
+        assert_eq!(classify("2/3"), LineKind::Furniture);
+        assert_eq!(classify("A/RES/78/43"), LineKind::Furniture);
+        assert_eq!(classify("__________________"), LineKind::FootnoteRule);
+        assert!(is_barcode("*2324976*"));
+    }
+
+    #[test]
+    fn hyphenated_words_are_joined_but_real_compounds_keep_their_hyphen() {
+        assert_eq!(
+            join_lines([
+                "to report to the General Assembly at its seventy-",
+                "ninth session;"
+            ]),
+            "to report to the General Assembly at its seventy-ninth session;"
+        );
+        assert_eq!(
+            join_lines([
+                "Having considered the report of the Secretary-",
+                "General on the"
+            ]),
+            "Having considered the report of the Secretary-General on the"
+        );
+        assert_eq!(
+            join_lines(["the proliferation of weapons of mass de-", "struction"]),
+            "the proliferation of weapons of mass destruction"
+        );
+        assert_eq!(
+            join_lines(["on the non-", "proliferation of weapons"]),
+            "on the non-proliferation of weapons"
+        );
+        assert_eq!(
+            join_lines(["artificial intelligence-driven decision- making related to"]),
+            "artificial intelligence-driven decision-making related to"
+        );
+    }
+
+    #[test]
+    fn plain_footnote_marks_are_removed_only_where_expected() {
+        let defined: Vec<String> = (1..=7).map(|n| n.to_string()).collect();
+        let mut s = MarkStripper::new(&defined);
+        let (a, m) = s.strip(
+            "Recalling also the entry into force on 7 July 2007 of the International Convention for the Suppression of Acts of Nuclear Terrorism,1",
+        );
+        assert!(a.ends_with("Nuclear Terrorism,"), "{a}");
+        assert_eq!(m[0].mark, "1");
+        let (b, _) = s.strip(
+            "Recalling further the adoption of amendments to strengthen the Convention on the Physical Protection of Nuclear Material 2 by the International Atomic Energy Agency on 8 July 2005, see paragraph 3 of",
+        );
+        assert!(b.contains("Nuclear Material by the"), "{b}");
+        assert!(b.contains("paragraph 3 of"), "{b}");
+        let (c, _) = s.strip("held in Baku on 25 and 26 October 2019,3 for measures");
+        assert!(c.contains("2019, for measures"), "{c}");
+        let mut s = MarkStripper::new(&defined);
+        s.next = 5;
+        let (d, _) =
+            s.strip("on 16 September 20055 and the adoption of the Strategy on 8 September 2006,6");
+        assert_eq!(
+            d,
+            "on 16 September 2005 and the adoption of the Strategy on 8 September 2006,"
+        );
+    }
+
+    #[test]
+    fn paragraph_ends_are_seen_through_marks_and_quotes() {
+        assert!(ends_paragraph("paragraph 5 of resolution 77/75,7"));
+        assert!(ends_paragraph("weapons of mass destruction”."));
+        assert!(!ends_paragraph("calls upon all parties concerned to"));
+    }
+}

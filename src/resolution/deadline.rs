@@ -1,0 +1,1395 @@
+//! Finding the deadlines in an operative paragraph's text (sessions, dates, months, years,
+//! periods counted from adoption, recurrences) and resolving each to a calendar day.
+//!
+//! Resolution rules (GUIDE.md, plus two choices of ours): a session resolves to its opening
+//! day from the [`SessionCalendar`]; a date to itself; a month or a year to its last day;
+//! `within` counts from the adoption date (working days are counted as days); a periodic
+//! deadline resolves to its first occurrence, one period after adoption, and is marked
+//! estimated because the text does not say when the first one falls.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use regex::Regex;
+
+use super::calendar::SessionCalendar;
+use super::model::{Body, Deadline, DeadlineKind, Unit};
+
+/// What the deadline finder needs to know about the resolution around the paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The adopting body: the owner of "its ... session" when no other body is named.
+    pub body: Body,
+    /// The adopting body's session (GA/HRC number, ECOSOC year); earlier sessions are history.
+    pub session: Option<i32>,
+    /// `within` and periodic deadlines count from it; dates before it are history.
+    pub adopted_on: Option<NaiveDate>,
+}
+
+/// A deadline with the byte range of the words it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub span: Range<usize>,
+    pub deadline: Deadline,
+}
+
+const MONTHS: &str =
+    "January|February|March|April|May|June|July|August|September|October|November|December";
+
+static DATE_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?-u:\b)(\d{{1,2}})(?:\s+({MONTHS}))?(?:\s+(\d{{4}}))?\s*(?:to|and|-|–|through|until)\s*(\d{{1,2}})\s+({MONTHS})(?:\s+(\d{{4}}))?"
+    ))
+    .unwrap()
+});
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?-u:\b)(\d{{1,2}})\s+({MONTHS}),?\s+(\d{{4}})(?-u:\b)"
+    ))
+    .unwrap()
+});
+static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?-u:\b)(?:by|in|during|until|before|from|starting in|beginning in|by the end of|the end of|the beginning of|as from|no later than|not later than|prior to)\s+({MONTHS})\s+(\d{{4}})(?-u:\b)"
+    ))
+    .unwrap()
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?:in|by|during|until|before|starting in|beginning in|as from|in early|in mid-|in late|(?:the )?(?:beginning|end|start|middle|first half|second half) of|prior to|no later than|not later than|(?:sessions?|session) (?:in|of))\s*(\d{4})(?-u:\b)(?:[-–/]\d)?",
+    )
+    .unwrap()
+});
+static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?:within|(?:no|not) later than|for (?:a|an additional|a further|an initial|another) period of(?: up to)?)\s+(?:a period of\s+)?(\d+|[a-z]+(?:[- ][a-z]+)?)\s+(?:\(\d+\)\s+)?(?:working\s+|calendar\s+|additional\s+|further\s+)?(days?|weeks?|months?|years?)(?-u:\b)",
+    )
+    .unwrap()
+});
+static EVERY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)every\s+(?:(other)\s+|(\d+|[a-z]+)\s+)?(days?|weeks?|months?|years?)(?-u:\b)",
+    )
+    .unwrap()
+});
+static PERIODIC_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|twice a year|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure))(?-u:\b)"#,
+    )
+    .unwrap()
+});
+/// Cheap gate before the regexes: month names first (12), then periodic cue words.
+static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let mut pats: Vec<&str> = MONTHS.split('|').collect();
+    pats.extend([
+        "annual",
+        "bienn",
+        "trienn",
+        "quadrenn",
+        "quarter",
+        "monthly",
+        "year",
+        "basis",
+        "quinquenn",
+        "every",
+    ]);
+    pats.extend(["within", "later than", "period of"]);
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(pats)
+        .expect("static patterns")
+});
+
+static SESSION_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)sessions?(?-u:\b)").unwrap());
+
+/// Finds every deadline in `text` with its byte range, in reading order.
+pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let (mut has_month, mut has_periodic, mut has_within) = (false, false, false);
+    for m in TRIGGERS.find_iter(text) {
+        match m.pattern().as_usize() {
+            0..12 => has_month = true,
+            12..22 => has_periodic = true,
+            _ => has_within = true,
+        }
+        if has_month && has_periodic && has_within {
+            break;
+        }
+    }
+    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    if memchr::memmem::find(text.as_bytes(), b"session").is_some() {
+        find_sessions(text, ctx, calendar, &mut out);
+    }
+    if has_digit {
+        if has_month {
+            find_dates(text, ctx, &mut out);
+            find_months(text, ctx, &mut out);
+        }
+        find_years(text, ctx, &mut out);
+    }
+    if has_within {
+        find_within(text, ctx, &mut out);
+    }
+    if has_periodic {
+        find_periodic(text, ctx, &mut out);
+    }
+    out.sort_by_key(|f| f.span.start);
+    out
+}
+
+/// True when the words at `start` sit in a relative clause or describe a past event
+/// ("which will run until 2021", "held on the sidelines of the seventy-seventh session"):
+/// they date something other than the clause's action.
+fn in_aside(text: &str, start: usize, session: bool) -> bool {
+    let seg_start = text[..start]
+        .rfind([',', ';', ':', '('])
+        .map_or(0, |i| i + 1);
+    let seg = &text[seg_start..start];
+    let padded = format!(" {} ", seg.to_ascii_lowercase());
+    if !session && padded.contains(" which ") && !padded.contains(" which shall ") {
+        return true;
+    }
+    [
+        "held",
+        "adopted",
+        "convened",
+        "concluded",
+        "launched",
+        "took place",
+        "noting",
+        "was",
+        "were",
+    ]
+    .iter()
+    .any(|w| {
+        let needle = format!(" {w} ");
+        padded.find(&needle).is_some_and(|at| {
+            let before = padded[..at].trim_end();
+            !(before.ends_with(" be")
+                || before.ends_with(" been")
+                || before.ends_with(" is")
+                || before.ends_with(" are"))
+        })
+    })
+}
+
+fn overlaps(out: &[Found], span: &Range<usize>) -> bool {
+    out.iter()
+        .any(|f| f.span.start < span.end && span.start < f.span.end)
+}
+
+fn push(
+    out: &mut Vec<Found>,
+    span: Range<usize>,
+    text: &str,
+    kind: DeadlineKind,
+    due: Option<(NaiveDate, bool)>,
+) {
+    if overlaps(out, &span)
+        || !matches!(
+            kind,
+            DeadlineKind::Periodic { .. } | DeadlineKind::Within { .. }
+        ) && in_aside(
+            text,
+            span.start,
+            matches!(kind, DeadlineKind::Session { .. }),
+        )
+    {
+        return;
+    }
+    out.push(Found {
+        deadline: Deadline {
+            kind,
+            text: text[span.clone()].to_string(),
+            due_on: due.map(|d| d.0),
+            estimated: due.is_some_and(|d| d.1),
+        },
+        span,
+    });
+}
+
+// ---- sessions -------------------------------------------------------------------------
+
+fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut Vec<Found>) {
+    for m in SESSION_WORD.find_iter(text) {
+        let before = &text[..m.start()];
+        let words = last_words(before, 6);
+        // words: nearest last. Skip session adjectives between the number and "session".
+        let mut i = 0;
+        while i < words.len()
+            && matches!(
+                words[i].1.to_ascii_lowercase().as_str(),
+                "regular"
+                    | "special"
+                    | "substantive"
+                    | "organizational"
+                    | "annual"
+                    | "ordinary"
+                    | "formal"
+            )
+        {
+            i += 1;
+        }
+        if i >= words.len() {
+            continue;
+        }
+        // "its 2026 session": a year standing for a session.
+        if let Ok(year) = words[i].1.parse::<i32>()
+            && (1900..=2200).contains(&year)
+            && words[i].1.len() == 4
+            && !is_record_of(&text[..words.get(i + 1).map_or(words[i].0, |w| w.0)])
+        {
+            let start = words.get(i + 1).map_or(words[i].0, |w| w.0);
+            let span = start..m.end();
+            year_session(text, span, year, ctx, calendar, out);
+            continue;
+        }
+        // Ordinal number, one to four words long.
+        let mut parsed = None;
+        for len in (1..=4).rev() {
+            if i + len > words.len() {
+                continue;
+            }
+            let phrase: Vec<&str> = words[i..i + len].iter().rev().map(|w| w.1).collect();
+            if let Some(n) = parse_ordinal(&phrase.join(" ")) {
+                parsed = Some((n, i + len));
+                break;
+            }
+        }
+        let Some((n, next)) = parsed else {
+            continue;
+        };
+        // "main part of its", "resumed": the determiner precedes them.
+        let mut j = next;
+        let det_at = |j: usize| words.get(j).map(|w| w.1.to_ascii_lowercase());
+        if det_at(j).as_deref() == Some("resumed") {
+            j += 1;
+        }
+        let det = det_at(j).unwrap_or_default();
+        let start = words[next - 1].0;
+        if is_record_of(&text[..words.get(j).map_or(start, |w| w.0)]) {
+            continue;
+        }
+        let after = &text[m.end()..];
+        let named_after = body_named_after(after, ctx.body);
+        let body = match (det.as_str(), named_after) {
+            (_, Some(b)) => Some(b),
+            ("its", None) => body_named_before(&text[..start], ctx.body),
+            (_, None) => Some(ctx.body),
+        };
+        let Some(body) = body else { continue };
+        if !matches!(
+            body,
+            Body::GeneralAssembly | Body::HumanRightsCouncil | Body::EconomicAndSocialCouncil
+        ) {
+            continue;
+        }
+        if body == ctx.body
+            && let Some(cur) = ctx.session
+            && n < cur
+        {
+            continue;
+        }
+        let mut end = m.end();
+        if let Some(len) = named_after.and(of_body_len(after)) {
+            end += len;
+        }
+        let due = calendar.opening_day(body, n);
+        push(
+            out,
+            start..end,
+            text,
+            DeadlineKind::Session { body, session: n },
+            due,
+        );
+    }
+}
+
+fn year_session(
+    text: &str,
+    span: Range<usize>,
+    year: i32,
+    ctx: &Context,
+    calendar: &SessionCalendar,
+    out: &mut Vec<Found>,
+) {
+    if ctx.adopted_on.is_some_and(|d| year < d.year()) {
+        return;
+    }
+    let owner = body_named_before(&text[..span.start], ctx.body);
+    if owner == Some(Body::EconomicAndSocialCouncil) {
+        let due = calendar.opening_day(Body::EconomicAndSocialCouncil, year);
+        push(
+            out,
+            span,
+            text,
+            DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: year,
+            },
+            due,
+        );
+    } else {
+        push(
+            out,
+            span,
+            text,
+            DeadlineKind::Year { year },
+            Some((last_day_of_year(year), false)),
+        );
+    }
+}
+
+/// "the records of the eightieth session", "the report on its 2025 session": a session's
+/// output already in hand, not a time the clause points to.
+fn is_record_of(before: &str) -> bool {
+    let b = before.trim_end().to_ascii_lowercase();
+    [
+        "records of",
+        "record of",
+        "report of",
+        "report on",
+        "reports on",
+        "reports of",
+        "work of",
+        "outcome of",
+        "results of",
+        "documents of",
+        "summary of",
+    ]
+    .iter()
+    .any(|p| b.ends_with(p))
+}
+
+/// Up to `n` words before the end of `s`, nearest first, with their byte offsets.
+fn last_words(s: &str, n: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::with_capacity(n);
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while out.len() < n {
+        while end > 0 && bytes[end - 1] == b' ' {
+            end -= 1;
+        }
+        if end == 0 {
+            break;
+        }
+        let mut start = end;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'-') {
+            start -= 1;
+        }
+        if start == end {
+            break; // punctuation ends the phrase
+        }
+        out.push((start, &s[start..end]));
+        end = start;
+    }
+    out
+}
+
+/// "of the General Assembly" right after "session".
+fn body_named_after(after: &str, own: Body) -> Option<Body> {
+    let rest = after.trim_start().strip_prefix("of ")?;
+    let rest = rest.strip_prefix("the ").unwrap_or(rest);
+    Some(body_from_name(rest, own))
+}
+
+fn of_body_len(after: &str) -> Option<usize> {
+    let lead = after.len() - after.trim_start().len();
+    let rest = &after[lead..];
+    let names = [
+        "of the General Assembly",
+        "of the Assembly",
+        "of the Human Rights Council",
+        "of the Economic and Social Council",
+        "of the Council",
+    ];
+    names
+        .iter()
+        .find(|n| rest.starts_with(**n))
+        .map(|n| lead + n.len())
+}
+
+fn body_from_name(name: &str, own: Body) -> Body {
+    if name.starts_with("General Assembly")
+        || name.starts_with("Assembly") && !name.starts_with("Assembly of")
+    {
+        Body::GeneralAssembly
+    } else if name.starts_with("Human Rights Council") {
+        Body::HumanRightsCouncil
+    } else if name.starts_with("Economic and Social Council") {
+        Body::EconomicAndSocialCouncil
+    } else if name.starts_with("Security Council") {
+        Body::SecurityCouncil
+    } else if name.starts_with("Council") && own != Body::GeneralAssembly {
+        own
+    } else {
+        Body::Other
+    }
+}
+
+/// The organ "its" stands for: the nearest organ named before it in the clause, else the
+/// adopting body.
+fn body_named_before(before: &str, own: Body) -> Option<Body> {
+    const ORGANS: [&str; 12] = [
+        "Assembly",
+        "Council",
+        "Commission",
+        "Committee",
+        "Conference",
+        "Board",
+        "Forum",
+        "Group",
+        "Meeting",
+        "Parties",
+        "Court",
+        "Tribunal",
+    ];
+    let window_start = before.len().saturating_sub(160);
+    let window_start = (window_start..before.len())
+        .find(|&i| before.is_char_boundary(i))
+        .unwrap_or(before.len());
+    let window = &before[window_start..];
+    // A clause break (";") ends the reach of the pronoun.
+    let window = window.rsplit(';').next().unwrap_or(window);
+    let mut best: Option<(usize, &str)> = None;
+    for organ in ORGANS {
+        if let Some(pos) = window.rfind(organ)
+            && best.is_none_or(|(b, _)| pos > b)
+        {
+            best = Some((pos, organ));
+        }
+    }
+    let Some((pos, organ)) = best else {
+        return Some(own);
+    };
+    let head = &window[..pos];
+    let full = match organ {
+        "Committee"
+            if [
+                "First ", "Second ", "Third ", "Fourth ", "Fifth ", "Sixth ", "Main ",
+            ]
+            .iter()
+            .any(|o| head.ends_with(o)) =>
+        {
+            "General Assembly"
+        }
+        "Assembly" if head.ends_with("General ") => "General Assembly",
+        "Council" if head.ends_with("Human Rights ") => "Human Rights Council",
+        "Council" if head.ends_with("Economic and Social ") => "Economic and Social Council",
+        "Council" if head.ends_with("Security ") => "Security Council",
+        "Assembly" if window[pos..].starts_with("Assembly of") => "Other",
+        "Assembly" => "Assembly",
+        "Council" => "Council",
+        _ => "Other",
+    };
+    Some(body_from_name(full, own))
+}
+
+/// Parses an ordinal in words or digits: "seventy-sixth", "eightieth", "one hundredth",
+/// "one hundred and first", "76th".
+pub fn parse_ordinal(s: &str) -> Option<i32> {
+    let s = s.trim().to_ascii_lowercase();
+    if let Some(d) = s
+        .strip_suffix("st")
+        .or_else(|| s.strip_suffix("nd"))
+        .or_else(|| s.strip_suffix("rd"))
+        .or_else(|| s.strip_suffix("th"))
+        && !d.is_empty()
+        && d.bytes().all(|b| b.is_ascii_digit())
+    {
+        return d.parse().ok();
+    }
+    let words: Vec<&str> = s
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    let (last, init) = words.split_last()?;
+    let last_val = ordinal_word(last)?;
+    let mut total = 0;
+    let mut cur = 0;
+    for w in init {
+        match *w {
+            "hundred" => cur = cur.max(1) * 100,
+            _ => cur += cardinal_word(w)?,
+        }
+    }
+    if *last == "hundredth" {
+        return Some((total + cur.max(1)) * 100);
+    }
+    total += cur;
+    Some(total + last_val)
+}
+
+fn ordinal_word(w: &str) -> Option<i32> {
+    Some(match w {
+        "first" => 1,
+        "second" => 2,
+        "third" => 3,
+        "fourth" => 4,
+        "fifth" => 5,
+        "sixth" => 6,
+        "seventh" => 7,
+        "eighth" => 8,
+        "ninth" => 9,
+        "tenth" => 10,
+        "eleventh" => 11,
+        "twelfth" => 12,
+        "thirteenth" => 13,
+        "fourteenth" => 14,
+        "fifteenth" => 15,
+        "sixteenth" => 16,
+        "seventeenth" => 17,
+        "eighteenth" => 18,
+        "nineteenth" => 19,
+        "twentieth" => 20,
+        "thirtieth" => 30,
+        "fortieth" => 40,
+        "fiftieth" => 50,
+        "sixtieth" => 60,
+        "seventieth" => 70,
+        "eightieth" => 80,
+        "ninetieth" => 90,
+        "hundredth" => 0,
+        _ => return None,
+    })
+}
+
+fn cardinal_word(w: &str) -> Option<i32> {
+    Some(match w {
+        "a" | "an" | "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+/// "90", "six", "twenty-four", "a", "one hundred" as a count.
+fn parse_count(s: &str) -> Option<u32> {
+    if let Ok(n) = s.parse::<u32>() {
+        return Some(n);
+    }
+    let mut total = 0i32;
+    for w in s
+        .to_ascii_lowercase()
+        .split([' ', '-'])
+        .filter(|w| !w.is_empty())
+    {
+        if w == "hundred" {
+            total = total.max(1) * 100;
+        } else {
+            total += cardinal_word(w)?;
+        }
+    }
+    u32::try_from(total).ok().filter(|&n| n > 0)
+}
+
+// ---- dates, months, years ------------------------------------------------------------
+
+fn month_number(name: &str) -> u32 {
+    MONTHS
+        .split('|')
+        .position(|m| m == name)
+        .map_or(1, |i| i as u32 + 1)
+}
+
+/// Words that tie a following date to an action ("by", "until", "no later than", "on").
+fn date_trigger(before: &str) -> bool {
+    let b = before.trim_end().trim_end_matches(',');
+    let lower = format!(" {}", b.to_ascii_lowercase());
+    let mut cut = lower.len().saturating_sub(40);
+    while !lower.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let tail = &lower[cut..];
+    if tail.ends_with("as at") || tail.ends_with("as of") || tail.ends_with("dated") {
+        return false;
+    }
+    if tail.contains("period from")
+        || tail.contains("period beginning")
+        || tail.contains("biennium")
+        || tail.contains("fiscal")
+    {
+        return false;
+    }
+    [
+        " by",
+        " until",
+        " till",
+        " through",
+        " later than",
+        " before",
+        " on",
+        " from",
+        " to",
+        "namely",
+        " commence",
+        " starting",
+        " beginning",
+        " ending",
+        " up to",
+        " prior to",
+        " after",
+    ]
+    .iter()
+    .any(|t| tail.ends_with(t))
+        || b.is_empty()
+}
+
+fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+    // Spans first: "from 30 April to 1 June 2018", "on 8 and 9 December 2022", "from 6 to 24 April".
+    for c in DATE_SPAN.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let before = &text[..m.start()];
+        if !date_trigger(before) {
+            continue;
+        }
+        let day: u32 = c[1].parse().unwrap_or(0);
+        let month = c
+            .get(2)
+            .map_or_else(|| month_number(&c[5]), |m| month_number(m.as_str()));
+        let year = c
+            .get(3)
+            .or(c.get(6))
+            .and_then(|y| y.as_str().parse::<i32>().ok())
+            .or_else(|| infer_year(&text[..m.start()], ctx, month, day));
+        let Some(year) = year else { continue };
+        let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
+            continue;
+        };
+        if ctx.adopted_on.is_some_and(|a| date < a) {
+            continue;
+        }
+        // The span's start word ("from", "on") belongs to the quoted text.
+        let start = before.trim_end().rfind(' ').map_or(m.start(), |p| {
+            let w = &before[p + 1..].trim_end();
+            if ["from", "on", "namely"].contains(w) {
+                p + 1
+            } else {
+                m.start()
+            }
+        });
+        push(
+            out,
+            start..m.end(),
+            text,
+            DeadlineKind::Date { date },
+            Some((date, false)),
+        );
+    }
+    for c in DATE.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        if overlaps(out, &(m.start()..m.end())) {
+            continue;
+        }
+        let before = &text[..m.start()];
+        if !date_trigger(before) {
+            continue;
+        }
+        let (Ok(day), Ok(year)) = (c[1].parse::<u32>(), c[3].parse::<i32>()) else {
+            continue;
+        };
+        let Some(date) = NaiveDate::from_ymd_opt(year, month_number(&c[2]), day) else {
+            continue;
+        };
+        if ctx.adopted_on.is_some_and(|a| date < a) {
+            continue;
+        }
+        let start = trigger_start(before, m.start());
+        push(
+            out,
+            start..m.end(),
+            text,
+            DeadlineKind::Date { date },
+            Some((date, false)),
+        );
+    }
+}
+
+/// Widens a match back over its trigger word(s) so `text` reads "by 31 December 2021".
+fn trigger_start(before: &str, start: usize) -> usize {
+    let trimmed = before.trim_end();
+    for t in [
+        "no later than",
+        "not later than",
+        "until",
+        "by",
+        "before",
+        "on",
+        "from",
+        "till",
+        "through",
+    ] {
+        if trimmed.ends_with(t) && trimmed[..trimmed.len() - t.len()].ends_with(' ') {
+            return trimmed.len() - t.len();
+        }
+    }
+    start
+}
+
+/// A day without a year ("from 6 to 24 April") takes the nearest year named before it in the
+/// paragraph, else the first such day on or after adoption.
+fn infer_year(before: &str, ctx: &Context, month: u32, day: u32) -> Option<i32> {
+    let bytes = before.as_bytes();
+    let mut i = bytes.len();
+    while i >= 4 {
+        let w = &bytes[i - 4..i];
+        if w.iter().all(u8::is_ascii_digit)
+            && (i < 5 || !bytes[i - 5].is_ascii_digit())
+            && (i == bytes.len() || !bytes[i].is_ascii_digit())
+            && (w[0] == b'1' || w[0] == b'2')
+        {
+            let y: i32 = before[i - 4..i].parse().ok()?;
+            // A resolution symbol or a past year is not the year meant.
+            if !before[..i - 4].ends_with('/') && ctx.adopted_on.is_none_or(|a| y >= a.year()) {
+                return Some(y);
+            }
+        }
+        i -= 1;
+    }
+    let a = ctx.adopted_on?;
+    let same = NaiveDate::from_ymd_opt(a.year(), month, day)?;
+    Some(if same >= a { a.year() } else { a.year() + 1 })
+}
+
+fn find_months(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+    for c in MONTH.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let Ok(year) = c[2].parse::<i32>() else {
+            continue;
+        };
+        let month = month_number(&c[1]);
+        let last = last_day_of_month(year, month);
+        if ctx.adopted_on.is_some_and(|a| last < a) {
+            continue;
+        }
+        let before = &text[..m.start()];
+        if before.to_ascii_lowercase().trim_end().ends_with("period") {
+            continue;
+        }
+        push(
+            out,
+            m.start()..m.end(),
+            text,
+            DeadlineKind::Month { year, month },
+            Some((last, false)),
+        );
+    }
+}
+
+fn find_years(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+    for c in YEAR.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        // "2024-2025", "2020/21": a budget or programme period, not a point in time.
+        if m.as_str().ends_with(|ch: char| ch.is_ascii_digit())
+            && m.as_str().len() > c.get(1).unwrap().end() - m.start()
+        {
+            continue;
+        }
+        let Ok(year) = c[1].parse::<i32>() else {
+            continue;
+        };
+        if !(1900..=2200).contains(&year) || ctx.adopted_on.is_some_and(|a| year < a.year()) {
+            continue;
+        }
+        let before = text[..m.start()].to_ascii_lowercase();
+        let tail = before.trim_end();
+        if tail.ends_with("period") || tail.ends_with("the year") || tail.ends_with("agenda") {
+            continue;
+        }
+        let after = &text[m.end()..];
+        // "in 2030 Agenda" never occurs, but "by 2030 Agenda for ..." reads as a title.
+        if after.trim_start().starts_with("Agenda") {
+            continue;
+        }
+        let end = c.get(1).unwrap().end();
+        if ctx.body == Body::EconomicAndSocialCouncil
+            && c.get(0).unwrap().as_str().starts_with("session")
+        {
+            continue;
+        }
+        push(
+            out,
+            m.start()..end,
+            text,
+            DeadlineKind::Year { year },
+            Some((last_day_of_year(year), false)),
+        );
+    }
+}
+
+fn last_day_of_year(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default()
+}
+
+fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .and_then(|d| d.pred_opt())
+        .unwrap_or_default()
+}
+
+// ---- within and periodic -------------------------------------------------------------
+
+fn unit_of(word: &str) -> Option<Unit> {
+    Some(match word.trim_end_matches('s') {
+        "day" => Unit::Day,
+        "week" => Unit::Week,
+        "month" => Unit::Month,
+        "year" => Unit::Year,
+        _ => return None,
+    })
+}
+
+fn add_period(from: NaiveDate, amount: u32, unit: Unit) -> Option<NaiveDate> {
+    match unit {
+        Unit::Day => from.checked_add_days(Days::new(u64::from(amount))),
+        Unit::Week => from.checked_add_days(Days::new(u64::from(amount) * 7)),
+        Unit::Month => from.checked_add_months(Months::new(amount)),
+        Unit::Year => from.checked_add_months(Months::new(amount.checked_mul(12)?)),
+    }
+}
+
+fn find_within(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+    for c in WITHIN.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let Some(amount) = parse_count(&c[1]) else {
+            continue;
+        };
+        let Some(unit) = unit_of(&c[2]) else { continue };
+        let after = text[m.end()..].trim_start_matches([',', ' ']);
+        // "for six months, that is until 31 July 1994": the date is the deadline.
+        if after.starts_with("that is") || after.starts_with("until") || after.starts_with("ending")
+        {
+            continue;
+        }
+        let due = ctx
+            .adopted_on
+            .and_then(|a| add_period(a, amount, unit))
+            .map(|d| (d, false));
+        push(
+            out,
+            m.start()..m.end(),
+            text,
+            DeadlineKind::Within { amount, unit },
+            due,
+        );
+    }
+}
+
+fn find_periodic(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+    let due = |amount: u32, unit: Unit| {
+        ctx.adopted_on
+            .and_then(|a| add_period(a, amount, unit))
+            .map(|d| (d, true))
+    };
+    if text.contains("every") {
+        for c in EVERY.captures_iter(text) {
+            let m = c.get(0).unwrap();
+            let Some(unit) = unit_of(&c[3]) else { continue };
+            let amount = if c.get(1).is_some() {
+                Some(2)
+            } else {
+                c.get(2).map_or(Some(1), |a| parse_count(a.as_str()))
+            };
+            let Some(amount) = amount else { continue };
+            push(
+                out,
+                m.start()..m.end(),
+                text,
+                DeadlineKind::Periodic { amount, unit },
+                due(amount, unit),
+            );
+        }
+    }
+    for c in PERIODIC_WORD.captures_iter(text) {
+        let m = c.get(0).unwrap();
+        let (amount, unit) = if let Some(w) = c.get(1).or(c.get(2)) {
+            match w.as_str() {
+                "annually" | "once a year" | "each year" | "every year" | "annual" | "yearly" => {
+                    (1, Unit::Year)
+                }
+                "biennially" | "biennial" => (2, Unit::Year),
+                "triennially" | "triennial" => (3, Unit::Year),
+                "quadrennially" | "quadrennial" => (4, Unit::Year),
+                "quarterly" => (3, Unit::Month),
+                "monthly" => (1, Unit::Month),
+                "semi-annually" | "twice a year" => (6, Unit::Month),
+                _ => continue, // "on a regular basis" names no period
+            }
+        } else if let Some(w) = c.get(3) {
+            (if w.as_str() == "quinquennium" { 5 } else { 2 }, Unit::Year)
+        } else {
+            let adj = &c[4];
+            // "its annual report" is an existing publication, "annual reports" a new duty.
+            let before = text[..m.start()].trim_end();
+            let det = before.rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+            if before.ends_with('-')
+                || matches!(
+                    det.as_str(),
+                    "its"
+                        | "their"
+                        | "the"
+                        | "his"
+                        | "her"
+                        | "this"
+                        | "that"
+                        | "previous"
+                        | "next"
+                        | "these"
+                        | "those"
+                )
+            {
+                continue;
+            }
+            match adj {
+                "annual" => (1, Unit::Year),
+                "biennial" => (2, Unit::Year),
+                _ => (1, Unit::Month),
+            }
+        };
+        push(
+            out,
+            m.start()..m.end(),
+            text,
+            DeadlineKind::Periodic { amount, unit },
+            due(amount, unit),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ga(session: i32, y: i32, m: u32, d: u32) -> Context {
+        Context {
+            body: Body::GeneralAssembly,
+            session: Some(session),
+            adopted_on: NaiveDate::from_ymd_opt(y, m, d),
+        }
+    }
+
+    fn kinds(text: &str, ctx: &Context) -> Vec<DeadlineKind> {
+        find_deadlines(text, ctx, &SessionCalendar::builtin())
+            .into_iter()
+            .map(|f| f.deadline.kind)
+            .collect()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn session_deadline_resolves_to_opening_day() {
+        let text = "Requests the Secretary-General to compile a report ... and to report to the General Assembly at its seventy-sixth session;";
+        let found = find_deadlines(text, &ga(75, 2020, 12, 7), &SessionCalendar::builtin());
+        assert_eq!(found.len(), 1);
+        let d = &found[0].deadline;
+        assert_eq!(
+            d.kind,
+            DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 76
+            }
+        );
+        assert_eq!(d.due_on, Some(date(2021, 9, 14)));
+        assert!(!d.estimated);
+        assert_eq!(d.text, "seventy-sixth session");
+    }
+
+    #[test]
+    fn provisional_agenda_of_its_next_numbered_session_is_a_session_deadline() {
+        let text = "Decides to include in the provisional agenda of its eighty-first session the item entitled “Measures”.";
+        let found = find_deadlines(text, &ga(80, 2025, 12, 1), &SessionCalendar::builtin());
+        assert_eq!(
+            found[0].deadline.kind,
+            DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 81
+            }
+        );
+        assert!(found[0].deadline.estimated);
+    }
+
+    #[test]
+    fn resumed_and_main_part_sessions_count_as_their_session() {
+        let ctx = ga(79, 2024, 12, 20);
+        assert_eq!(
+            kinds(
+                "to report to the Assembly at its resumed seventy-ninth session",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 79
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "to the Assembly by the main part of its eighty-first session",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 81
+            }]
+        );
+    }
+
+    #[test]
+    fn ordinals_reach_past_one_hundredth() {
+        assert_eq!(parse_ordinal("one hundredth"), Some(100));
+        assert_eq!(parse_ordinal("one hundred and first"), Some(101));
+        assert_eq!(parse_ordinal("one hundred twenty-second"), Some(122));
+        assert_eq!(parse_ordinal("eightieth"), Some(80));
+        assert_eq!(parse_ordinal("76th"), Some(76));
+    }
+
+    #[test]
+    fn until_the_end_of_its_eightieth_session_is_session_80() {
+        assert_eq!(
+            kinds(
+                "Decides that the working group shall continue until the end of its eightieth session;",
+                &ga(80, 2025, 9, 20)
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 80
+            }]
+        );
+    }
+
+    #[test]
+    fn a_commission_session_is_not_an_assembly_deadline() {
+        let text = "adopted on first reading by the Commission at its sixty-eighth session;";
+        assert!(kinds(text, &ga(72, 2017, 12, 7)).is_empty());
+    }
+
+    #[test]
+    fn ecosoc_session_named_by_year_is_a_session_and_elsewhere_a_year() {
+        let ctx = Context {
+            body: Body::EconomicAndSocialCouncil,
+            session: Some(2025),
+            adopted_on: Some(date(2025, 7, 20)),
+        };
+        assert_eq!(
+            kinds("to report to the Council at its 2026 session", &ctx),
+            vec![DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2026
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "to the Special Committee at its 2026 session",
+                &ga(79, 2025, 6, 1)
+            ),
+            vec![DeadlineKind::Year { year: 2026 }]
+        );
+        assert_eq!(
+            kinds("at its session in 2025", &ga(79, 2024, 12, 1)),
+            vec![DeadlineKind::Year { year: 2025 }]
+        );
+    }
+
+    #[test]
+    fn hrc_session_resolves_from_the_council_table() {
+        let ctx = Context {
+            body: Body::HumanRightsCouncil,
+            session: Some(46),
+            adopted_on: Some(date(2021, 3, 23)),
+        };
+        let found = find_deadlines(
+            "to present a report to the Council at its forty-eighth session",
+            &ctx,
+            &SessionCalendar::builtin(),
+        );
+        assert_eq!(
+            found[0].deadline.kind,
+            DeadlineKind::Session {
+                body: Body::HumanRightsCouncil,
+                session: 48
+            }
+        );
+        assert_eq!(found[0].deadline.due_on, Some(date(2021, 9, 13)));
+    }
+
+    #[test]
+    fn dates_by_until_and_no_later_than_are_their_own_day() {
+        let ctx = ga(75, 2020, 12, 7);
+        assert_eq!(
+            kinds("by 31 December 2021", &ctx),
+            vec![DeadlineKind::Date {
+                date: date(2021, 12, 31)
+            }]
+        );
+        assert_eq!(
+            kinds("until 15 March 2022", &ctx),
+            vec![DeadlineKind::Date {
+                date: date(2022, 3, 15)
+            }]
+        );
+        assert_eq!(
+            kinds("no later than 1 June 2021", &ctx),
+            vec![DeadlineKind::Date {
+                date: date(2021, 6, 1)
+            }]
+        );
+    }
+
+    #[test]
+    fn a_span_of_days_resolves_to_its_first_day() {
+        let ctx = ga(80, 2025, 12, 1);
+        assert_eq!(
+            kinds("to hold its session from 9 to 13 March 2026", &ctx),
+            vec![DeadlineKind::Date {
+                date: date(2026, 3, 9)
+            }]
+        );
+        let ctx = ga(72, 2017, 12, 7);
+        assert_eq!(
+            kinds("shall be held at Geneva from 30 April to 1 June 2018", &ctx),
+            vec![DeadlineKind::Date {
+                date: date(2018, 4, 30)
+            }]
+        );
+    }
+
+    #[test]
+    fn a_span_without_year_takes_the_year_named_before_it() {
+        let ctx = ga(80, 2025, 12, 1);
+        assert_eq!(
+            kinds(
+                "to hold during 2026 a substantive session, namely from 6 to 24 April",
+                &ctx
+            ),
+            vec![
+                DeadlineKind::Year { year: 2026 },
+                DeadlineKind::Date {
+                    date: date(2026, 4, 6)
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn budget_periods_dates_of_record_and_back_references_are_not_deadlines() {
+        let ctx = ga(79, 2024, 12, 20);
+        assert!(kinds("for the period from 1 July 2025 to 30 June 2026", &ctx).is_empty());
+        assert!(kinds("the amount outstanding as at 30 April 2025", &ctx).is_empty());
+        assert!(
+            kinds(
+                "to report at its next session and periodically thereafter",
+                &ctx
+            )
+            .is_empty()
+        );
+        assert!(kinds("recalling its resolution 74/43 of 12 December 2019", &ctx).is_empty());
+    }
+
+    #[test]
+    fn month_deadlines_resolve_to_the_last_day() {
+        let found = find_deadlines(
+            "to submit the draft by June 2027",
+            &ga(80, 2025, 12, 1),
+            &SessionCalendar::builtin(),
+        );
+        assert_eq!(
+            found[0].deadline.kind,
+            DeadlineKind::Month {
+                year: 2027,
+                month: 6
+            }
+        );
+        assert_eq!(found[0].deadline.due_on, Some(date(2027, 6, 30)));
+        assert_eq!(
+            kinds(
+                "by the end of March 1994",
+                &Context {
+                    body: Body::SecurityCouncil,
+                    session: None,
+                    adopted_on: Some(date(1994, 1, 31))
+                }
+            ),
+            vec![DeadlineKind::Month {
+                year: 1994,
+                month: 3
+            }]
+        );
+    }
+
+    #[test]
+    fn year_deadlines_include_early_and_by() {
+        let ctx = ga(80, 2025, 12, 1);
+        assert_eq!(
+            kinds("to convene the conference in early 2026", &ctx),
+            vec![DeadlineKind::Year { year: 2026 }]
+        );
+        assert_eq!(
+            kinds("to achieve it by 2030", &ctx),
+            vec![DeadlineKind::Year { year: 2030 }]
+        );
+        assert_eq!(
+            kinds("a comprehensive review in 2028", &ctx),
+            vec![DeadlineKind::Year { year: 2028 }]
+        );
+        assert!(kinds("the 2030 Agenda for Sustainable Development", &ctx).is_empty());
+    }
+
+    #[test]
+    fn within_counts_from_adoption() {
+        let ctx = Context {
+            body: Body::SecurityCouncil,
+            session: None,
+            adopted_on: Some(date(1993, 6, 4)),
+        };
+        let found = find_deadlines(
+            "within seven days of the adoption of the present resolution",
+            &ctx,
+            &SessionCalendar::builtin(),
+        );
+        assert_eq!(
+            found[0].deadline.kind,
+            DeadlineKind::Within {
+                amount: 7,
+                unit: Unit::Day
+            }
+        );
+        assert_eq!(found[0].deadline.due_on, Some(date(1993, 6, 11)));
+        assert_eq!(
+            kinds("within 90 days", &ctx),
+            vec![DeadlineKind::Within {
+                amount: 90,
+                unit: Unit::Day
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "not later than two months after the adoption of the present resolution",
+                &ctx
+            ),
+            vec![DeadlineKind::Within {
+                amount: 2,
+                unit: Unit::Month
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "Decides to extend the mandate for a period of six months",
+                &ctx
+            ),
+            vec![DeadlineKind::Within {
+                amount: 6,
+                unit: Unit::Month
+            }]
+        );
+    }
+
+    #[test]
+    fn for_six_months_that_is_until_a_date_is_the_date_only() {
+        let ctx = Context {
+            body: Body::SecurityCouncil,
+            session: None,
+            adopted_on: Some(date(1994, 1, 31)),
+        };
+        assert_eq!(
+            kinds(
+                "to extend the mandate for a period of six months, that is until 31 July 1994",
+                &ctx
+            ),
+            vec![DeadlineKind::Date {
+                date: date(1994, 7, 31)
+            }]
+        );
+    }
+
+    #[test]
+    fn periodic_forms_are_found() {
+        let ctx = ga(80, 2025, 12, 1);
+        assert_eq!(
+            kinds("to report every 120 days", &ctx),
+            vec![DeadlineKind::Periodic {
+                amount: 120,
+                unit: Unit::Day
+            }]
+        );
+        assert_eq!(
+            kinds("to report annually", &ctx),
+            vec![DeadlineKind::Periodic {
+                amount: 1,
+                unit: Unit::Year
+            }]
+        );
+        assert_eq!(
+            kinds("to meet biennially", &ctx),
+            vec![DeadlineKind::Periodic {
+                amount: 2,
+                unit: Unit::Year
+            }]
+        );
+        assert_eq!(
+            kinds("to brief on a quarterly basis", &ctx),
+            vec![DeadlineKind::Periodic {
+                amount: 3,
+                unit: Unit::Month
+            }]
+        );
+        assert_eq!(
+            kinds("to present a report every two years", &ctx),
+            vec![DeadlineKind::Periodic {
+                amount: 2,
+                unit: Unit::Year
+            }]
+        );
+        assert_eq!(
+            kinds("to provide annual updates", &ctx),
+            vec![DeadlineKind::Periodic {
+                amount: 1,
+                unit: Unit::Year
+            }]
+        );
+        assert!(kinds("to include in its annual report", &ctx).is_empty());
+    }
+
+    #[test]
+    fn periodic_first_occurrence_is_one_period_after_adoption_and_estimated() {
+        let found = find_deadlines(
+            "to report annually",
+            &ga(80, 2025, 12, 1),
+            &SessionCalendar::builtin(),
+        );
+        assert_eq!(found[0].deadline.due_on, Some(date(2026, 12, 1)));
+        assert!(found[0].deadline.estimated);
+    }
+}

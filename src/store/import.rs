@@ -1,0 +1,592 @@
+//! Saving a read resolution: one transaction per document, batched statements (one per table,
+//! arrays through UNNEST), follow-up state kept across re-imports, fulfilment links applied.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::{PgConnection, PgPool};
+use tracing::instrument;
+
+use crate::resolution::{DeadlineKind, Location, Resolution, SourceType};
+
+/// A resolution ready to be saved, with its source.
+#[derive(Debug)]
+pub struct DocumentImport<'a> {
+    pub resolution: &'a Resolution,
+    pub symbol: &'a str,
+    pub source_text: &'a str,
+    /// Hex SHA-256 of the source bytes.
+    pub content_hash: &'a str,
+    pub source_name: &'a str,
+    pub source_type: SourceType,
+}
+
+/// What an import did to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new document.
+    Imported { document_id: i64, obligations: u64 },
+    /// A corrected text replaced the stored one; `disappeared` obligations are no longer in it.
+    Updated {
+        document_id: i64,
+        obligations: u64,
+        disappeared: u64,
+    },
+    /// The same content was stored already.
+    Unchanged { document_id: i64 },
+}
+
+/// Saves one document, all of it or none of it.
+#[instrument(skip_all, fields(symbol = doc.symbol))]
+pub async fn import_document(
+    pool: &PgPool,
+    doc: &DocumentImport<'_>,
+) -> Result<ImportOutcome, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let outcome = import_in(&mut tx, doc).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+async fn import_in(
+    tx: &mut PgConnection,
+    doc: &DocumentImport<'_>,
+) -> Result<ImportOutcome, sqlx::Error> {
+    let res = doc.resolution;
+    // Serialises concurrent imports of the same symbol.
+    let existing = sqlx::query!(
+        "SELECT id, content_hash FROM documents WHERE symbol = $1 FOR UPDATE",
+        doc.symbol
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = &existing
+        && row.content_hash == doc.content_hash
+    {
+        return Ok(ImportOutcome::Unchanged {
+            document_id: row.id,
+        });
+    }
+    let body = res.body.map(|b| b.code()).unwrap_or("OTHER");
+    let document_id = match &existing {
+        Some(row) => {
+            sqlx::query!(
+                r#"
+                UPDATE documents SET body = $2, session = $3, adopted_on = $4, title = $5,
+                    agenda_items = $6, committee_report = $7, meeting = $8, source_text = $9,
+                    content_hash = $10, source_name = $11, source_type = $12, updated_at = now()
+                WHERE id = $1
+                "#,
+                row.id,
+                body,
+                res.session,
+                res.adopted_on,
+                res.title,
+                &res.agenda_items,
+                res.committee_report,
+                res.meeting,
+                doc.source_text,
+                doc.content_hash,
+                doc.source_name,
+                doc.source_type.as_str(),
+            )
+            .execute(&mut *tx)
+            .await?;
+            // What the text says is replaced wholesale; obligations stay and are re-linked below.
+            sqlx::query!("DELETE FROM paragraphs WHERE document_id = $1", row.id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!(
+                "DELETE FROM document_references WHERE document_id = $1",
+                row.id
+            )
+            .execute(&mut *tx)
+            .await?;
+            row.id
+        }
+        None => {
+            sqlx::query_scalar!(
+                r#"
+                INSERT INTO documents (symbol, body, session, adopted_on, title, agenda_items,
+                    committee_report, meeting, source_text, content_hash, source_name, source_type)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                RETURNING id
+                "#,
+                doc.symbol,
+                body,
+                res.session,
+                res.adopted_on,
+                res.title,
+                &res.agenda_items,
+                res.committee_report,
+                res.meeting,
+                doc.source_text,
+                doc.content_hash,
+                doc.source_name,
+                doc.source_type.as_str(),
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+
+    let paragraph_ids = insert_paragraphs(tx, document_id, res).await?;
+    let clause_ids = insert_clauses(tx, document_id, res, &paragraph_ids).await?;
+    insert_clause_actors(tx, res, &clause_ids).await?;
+    insert_deadlines(tx, res, &clause_ids).await?;
+    insert_references(tx, document_id, res, &paragraph_ids).await?;
+    let changed_by = format!("import of {}", doc.symbol);
+    let obligations = link_obligations(tx, document_id, res, &clause_ids, &changed_by).await?;
+    let disappeared = sqlx::query!(
+        r#"
+        UPDATE obligations SET disappeared_at = now()
+        WHERE document_id = $1 AND clause_id IS NULL AND disappeared_at IS NULL
+        "#,
+        document_id
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    apply_fulfilments(tx, document_id).await?;
+
+    Ok(match existing {
+        Some(_) => ImportOutcome::Updated {
+            document_id,
+            obligations,
+            disappeared,
+        },
+        None => ImportOutcome::Imported {
+            document_id,
+            obligations,
+        },
+    })
+}
+
+/// Paragraph ids in reading order: the preamble first, then the operative part.
+async fn insert_paragraphs(
+    tx: &mut PgConnection,
+    document_id: i64,
+    res: &Resolution,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let total = res.preamble.len() + res.operative.len();
+    let mut parts = Vec::with_capacity(total);
+    let mut positions = Vec::with_capacity(total);
+    let mut numbers: Vec<Option<String>> = Vec::with_capacity(total);
+    let mut leads: Vec<Option<String>> = Vec::with_capacity(total);
+    let mut texts = Vec::with_capacity(total);
+    for p in &res.preamble {
+        parts.push("preamble");
+        positions.push(positions.len() as i32);
+        numbers.push(None);
+        leads.push(Some(p.lead.clone()));
+        texts.push(p.text.as_str());
+    }
+    for p in &res.operative {
+        parts.push("operative");
+        positions.push(positions.len() as i32);
+        numbers.push(Some(p.number.clone()));
+        leads.push(None);
+        texts.push(p.text.as_str());
+    }
+    let rows = sqlx::query!(
+        r#"
+        INSERT INTO paragraphs (document_id, part, position, number, lead, text)
+        SELECT $1, * FROM UNNEST($2::text[], $3::int[], $4::text[], $5::text[], $6::text[])
+        RETURNING id, position
+        "#,
+        document_id,
+        &parts as &[&str],
+        &positions,
+        &numbers as &[Option<String>],
+        &leads as &[Option<String>],
+        &texts as &[&str],
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut ids = vec![0; total];
+    for row in rows {
+        ids[row.position as usize] = row.id;
+    }
+    Ok(ids)
+}
+
+/// Clause ids per operative paragraph, per clause.
+async fn insert_clauses(
+    tx: &mut PgConnection,
+    document_id: i64,
+    res: &Resolution,
+    paragraph_ids: &[i64],
+) -> Result<Vec<Vec<i64>>, sqlx::Error> {
+    let first_operative = res.preamble.len();
+    let mut paragraph_col = Vec::new();
+    let mut position_col = Vec::new();
+    let mut verbs = Vec::new();
+    let mut actions = Vec::new();
+    let mut deliverables = Vec::new();
+    let mut texts = Vec::new();
+    let mut tracked = Vec::new();
+    for (i, p) in res.operative.iter().enumerate() {
+        for (j, c) in p.clauses.iter().enumerate() {
+            paragraph_col.push(paragraph_ids[first_operative + i]);
+            position_col.push(j as i32);
+            verbs.push(c.verb.as_str());
+            actions.push(c.action.as_str());
+            // Arrays of arrays do not go through UNNEST; a separator that never occurs in text does.
+            deliverables.push(c.deliverables.join("\u{1f}"));
+            texts.push(c.text.as_str());
+            tracked.push(c.is_tracked());
+        }
+    }
+    let rows = sqlx::query!(
+        r#"
+        INSERT INTO clauses (paragraph_id, document_id, position, verb, action, deliverables, text, tracked)
+        SELECT p, $1, pos, v, a, CASE WHEN d = '' THEN '{}' ELSE string_to_array(d, chr(31)) END, t, tr
+        FROM UNNEST($2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
+             AS u(p, pos, v, a, d, t, tr)
+        RETURNING id, paragraph_id, position
+        "#,
+        document_id,
+        &paragraph_col,
+        &position_col,
+        &verbs as &[&str],
+        &actions as &[&str],
+        &deliverables,
+        &texts as &[&str],
+        &tracked,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let by_key: HashMap<(i64, i32), i64> = rows
+        .into_iter()
+        .map(|r| ((r.paragraph_id, r.position), r.id))
+        .collect();
+    Ok(res
+        .operative
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (0..p.clauses.len())
+                .map(|j| by_key[&(paragraph_ids[first_operative + i], j as i32)])
+                .collect()
+        })
+        .collect())
+}
+
+async fn insert_clause_actors(
+    tx: &mut PgConnection,
+    res: &Resolution,
+    clause_ids: &[Vec<i64>],
+) -> Result<(), sqlx::Error> {
+    // Canonical names with every printed alias, sorted so that concurrent imports lock
+    // actor rows in the same order.
+    let mut aliases: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut clause_col = Vec::new();
+    let mut name_col = Vec::new();
+    let mut printed_col = Vec::new();
+    let mut position_col = Vec::new();
+    for (p, clauses) in res.operative.iter().zip(clause_ids) {
+        for (c, &clause_id) in p.clauses.iter().zip(clauses) {
+            for (k, actor) in c.actors.iter().enumerate() {
+                let canonical = actor.canonical.as_deref().unwrap_or(&actor.name);
+                let list = aliases.entry(canonical).or_default();
+                if actor.name != canonical && !list.contains(&actor.name.as_str()) {
+                    list.push(&actor.name);
+                }
+                clause_col.push(clause_id);
+                name_col.push(canonical);
+                printed_col.push(actor.name.as_str());
+                position_col.push(k as i32);
+            }
+        }
+    }
+    if aliases.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = aliases.keys().copied().collect();
+    let alias_lists: Vec<String> = aliases.values().map(|a| a.join("\u{1f}")).collect();
+    sqlx::query!(
+        r#"
+        INSERT INTO actors (name, aliases)
+        SELECT n, CASE WHEN a = '' THEN '{}' ELSE string_to_array(a, chr(31)) END
+        FROM UNNEST($1::text[], $2::text[]) AS u(n, a)
+        ON CONFLICT (name) DO UPDATE
+        SET aliases = ARRAY(SELECT DISTINCT x FROM unnest(actors.aliases || EXCLUDED.aliases) AS x ORDER BY x)
+        WHERE NOT (EXCLUDED.aliases <@ actors.aliases)
+        "#,
+        &names as &[&str],
+        &alias_lists,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO clause_actors (clause_id, actor_id, printed_name, position)
+        SELECT u.c, actors.id, u.p, u.pos
+        FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::int[]) AS u(c, n, p, pos)
+        JOIN actors ON actors.name = u.n
+        "#,
+        &clause_col,
+        &name_col as &[&str],
+        &printed_col as &[&str],
+        &position_col,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_deadlines(
+    tx: &mut PgConnection,
+    res: &Resolution,
+    clause_ids: &[Vec<i64>],
+) -> Result<(), sqlx::Error> {
+    let mut clause_col = Vec::new();
+    let mut kinds = Vec::new();
+    let mut bodies: Vec<Option<&str>> = Vec::new();
+    let mut sessions: Vec<Option<i32>> = Vec::new();
+    let mut dates: Vec<Option<chrono::NaiveDate>> = Vec::new();
+    let mut years: Vec<Option<i32>> = Vec::new();
+    let mut months: Vec<Option<i32>> = Vec::new();
+    let mut amounts: Vec<Option<i32>> = Vec::new();
+    let mut units: Vec<Option<&str>> = Vec::new();
+    let mut texts = Vec::new();
+    let mut due = Vec::new();
+    let mut estimated = Vec::new();
+    for (p, clauses) in res.operative.iter().zip(clause_ids) {
+        for (c, &clause_id) in p.clauses.iter().zip(clauses) {
+            for d in &c.deadlines {
+                let (kind, body, session, date, year, month, amount, unit) = match d.kind {
+                    DeadlineKind::Session { body, session } => (
+                        "session",
+                        Some(body.code()),
+                        Some(session),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+                    DeadlineKind::Date { date } => {
+                        ("date", None, None, Some(date), None, None, None, None)
+                    }
+                    DeadlineKind::Month { year, month } => (
+                        "month",
+                        None,
+                        None,
+                        None,
+                        Some(year),
+                        Some(month as i32),
+                        None,
+                        None,
+                    ),
+                    DeadlineKind::Year { year } => {
+                        ("year", None, None, None, Some(year), None, None, None)
+                    }
+                    DeadlineKind::Within { amount, unit } => (
+                        "within",
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        Some(amount as i32),
+                        Some(unit.as_str()),
+                    ),
+                    DeadlineKind::Periodic { amount, unit } => (
+                        "periodic",
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        Some(amount as i32),
+                        Some(unit.as_str()),
+                    ),
+                };
+                clause_col.push(clause_id);
+                kinds.push(kind);
+                bodies.push(body);
+                sessions.push(session);
+                dates.push(date);
+                years.push(year);
+                months.push(month);
+                amounts.push(amount);
+                units.push(unit);
+                texts.push(d.text.as_str());
+                due.push(d.due_on);
+                estimated.push(d.estimated);
+            }
+        }
+    }
+    if clause_col.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        r#"
+        INSERT INTO deadlines (clause_id, kind, body, session, date, year, month, amount, unit, text, due_on, estimated)
+        SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::int[], $5::date[], $6::int[],
+                             $7::int[], $8::int[], $9::text[], $10::text[], $11::date[], $12::bool[])
+        "#,
+        &clause_col,
+        &kinds as &[&str],
+        &bodies as &[Option<&str>],
+        &sessions as &[Option<i32>],
+        &dates as &[Option<chrono::NaiveDate>],
+        &years as &[Option<i32>],
+        &months as &[Option<i32>],
+        &amounts as &[Option<i32>],
+        &units as &[Option<&str>],
+        &texts as &[&str],
+        &due as &[Option<chrono::NaiveDate>],
+        &estimated,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_references(
+    tx: &mut PgConnection,
+    document_id: i64,
+    res: &Resolution,
+    paragraph_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    if res.references.is_empty() {
+        return Ok(());
+    }
+    let operative_index: HashMap<&str, usize> = res
+        .operative
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.number.as_str(), res.preamble.len() + i))
+        .collect();
+    let mut paragraph_col: Vec<Option<i64>> = Vec::new();
+    let mut symbols = Vec::new();
+    let mut printed = Vec::new();
+    let mut relations = Vec::new();
+    let mut cited_paragraphs: Vec<Option<&str>> = Vec::new();
+    let mut reports: Vec<Option<&str>> = Vec::new();
+    for r in &res.references {
+        let paragraph = match &r.location {
+            Location::Preamble(i) => paragraph_ids.get(*i).copied(),
+            Location::Operative(n) => operative_index
+                .get(n.as_str())
+                .and_then(|&i| paragraph_ids.get(i).copied()),
+            Location::Footnote(_) => None,
+        };
+        paragraph_col.push(paragraph);
+        symbols.push(r.symbol.as_str());
+        printed.push(r.printed.as_str());
+        relations.push(r.relation.as_str());
+        cited_paragraphs.push(r.paragraph.as_deref());
+        reports.push(r.report.as_deref());
+    }
+    sqlx::query!(
+        r#"
+        INSERT INTO document_references (document_id, paragraph_id, cited_symbol, printed, relation,
+                                         cited_paragraph, report_symbol)
+        SELECT $1, * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+        "#,
+        document_id,
+        &paragraph_col as &[Option<i64>],
+        &symbols as &[&str],
+        &printed as &[&str],
+        &relations as &[&str],
+        &cited_paragraphs as &[Option<&str>],
+        &reports as &[Option<&str>],
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Points each tracked clause at its obligation row, creating the rows that are new (with
+/// their first history entry). Returns how many tracked clauses the document has.
+async fn link_obligations(
+    tx: &mut PgConnection,
+    document_id: i64,
+    res: &Resolution,
+    clause_ids: &[Vec<i64>],
+    changed_by: &str,
+) -> Result<u64, sqlx::Error> {
+    let mut numbers = Vec::new();
+    let mut verbs = Vec::new();
+    let mut occurrences = Vec::new();
+    let mut clause_col = Vec::new();
+    for (p, clauses) in res.operative.iter().zip(clause_ids) {
+        let mut seen: HashMap<&str, i32> = HashMap::new();
+        for (c, &clause_id) in p.clauses.iter().zip(clauses) {
+            let occurrence = seen.entry(c.verb.as_str()).or_default();
+            if c.is_tracked() {
+                numbers.push(p.number.as_str());
+                verbs.push(c.verb.as_str());
+                occurrences.push(*occurrence);
+                clause_col.push(clause_id);
+            }
+            *occurrence += 1;
+        }
+    }
+    if clause_col.is_empty() {
+        return Ok(0);
+    }
+    sqlx::query!(
+        r#"
+        WITH linked AS (
+            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, changed_by)
+            SELECT $1, n, v, o, c, $6 FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[]) AS u(n, v, o, c)
+            ON CONFLICT (document_id, paragraph_number, verb, occurrence)
+            DO UPDATE SET clause_id = EXCLUDED.clause_id, disappeared_at = NULL
+            RETURNING id, (xmax = 0) AS inserted
+        )
+        INSERT INTO obligation_events (obligation_id, status, changed_by)
+        SELECT id, 'open', $6 FROM linked WHERE inserted
+        "#,
+        document_id,
+        &numbers as &[&str],
+        &verbs as &[&str],
+        &occurrences,
+        &clause_col,
+        changed_by,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(clause_col.len() as u64)
+}
+
+/// "Taking note of the report ... submitted pursuant to paragraph 5 of resolution 74/43
+/// (A/75/171)" fulfils the requests in paragraph 5 of A/RES/74/43. Applied for references
+/// made by this document and for references to it, so the order of imports does not matter.
+async fn apply_fulfilments(tx: &mut PgConnection, document_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        WITH links AS (
+            SELECT DISTINCT ON (o.id) o.id AS obligation_id,
+                   coalesce(r.report_symbol, citing.symbol) AS fulfilled_by,
+                   'import of ' || citing.symbol AS changed_by,
+                   'Reported on: ' || citing.symbol || ' takes note of ' || r.printed AS note
+            FROM document_references r
+            JOIN documents citing ON citing.id = r.document_id
+            JOIN documents cited ON cited.symbol = r.cited_symbol
+            JOIN obligations o ON o.document_id = cited.id AND o.paragraph_number = r.cited_paragraph
+            JOIN clauses c ON c.id = o.clause_id
+            WHERE r.relation = 'report_pursuant_to'
+              AND (r.document_id = $1 OR cited.id = $1)
+              AND c.action IN ('request', 'invitation')
+              AND o.status IN ('open', 'in_progress')
+            ORDER BY o.id, citing.adopted_on NULLS LAST
+        ), updated AS (
+            UPDATE obligations o
+            SET status = 'fulfilled', fulfilled_by = l.fulfilled_by, note = l.note,
+                changed_by = l.changed_by, changed_at = now()
+            FROM links l
+            WHERE o.id = l.obligation_id
+            RETURNING o.id, o.fulfilled_by, o.note, o.changed_by
+        )
+        INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
+        SELECT id, 'fulfilled', fulfilled_by, note, changed_by FROM updated
+        "#,
+        document_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! The follow-up state of tracked obligations: changing it, with its history kept.
+
+use sqlx::PgConnection;
+
+/// Where an obligation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpStatus {
+    Open,
+    InProgress,
+    Fulfilled,
+    NotApplicable,
+}
+
+impl FollowUpStatus {
+    pub const ALL: [FollowUpStatus; 4] = [
+        FollowUpStatus::Open,
+        FollowUpStatus::InProgress,
+        FollowUpStatus::Fulfilled,
+        FollowUpStatus::NotApplicable,
+    ];
+
+    /// The code stored in the database and used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpStatus::Open => "open",
+            FollowUpStatus::InProgress => "in_progress",
+            FollowUpStatus::Fulfilled => "fulfilled",
+            FollowUpStatus::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// As people say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FollowUpStatus::Open => "open",
+            FollowUpStatus::InProgress => "in progress",
+            FollowUpStatus::Fulfilled => "fulfilled",
+            FollowUpStatus::NotApplicable => "not applicable",
+        }
+    }
+}
+
+impl std::str::FromStr for FollowUpStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown status {s:?}: use open, in_progress, fulfilled or not_applicable")
+            })
+    }
+}
+
+/// A change of follow-up state a person makes.
+#[derive(Debug, Clone)]
+pub struct StatusChange<'a> {
+    pub status: FollowUpStatus,
+    pub fulfilled_by: Option<&'a str>,
+    pub note: &'a str,
+    pub changed_by: &'a str,
+}
+
+/// Sets an obligation's follow-up state and records the change in its history, atomically.
+/// False when there is no such obligation.
+pub async fn update_obligation_status(
+    tx: &mut PgConnection,
+    obligation_id: i64,
+    change: &StatusChange<'_>,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        r#"
+        WITH updated AS (
+            UPDATE obligations
+            SET status = $2, fulfilled_by = $3, note = $4, changed_by = $5, changed_at = now()
+            WHERE id = $1
+            RETURNING id
+        )
+        INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
+        SELECT id, $2, $3, $4, $5 FROM updated
+        "#,
+        obligation_id,
+        change.status.as_str(),
+        change.fulfilled_by,
+        change.note,
+        change.changed_by,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
