@@ -13,7 +13,10 @@ CREATE TABLE paragraphs (
     -- Preambular paragraphs: the lead phrase ("Recalling", "Taking note of").
     lead         TEXT,
     text         TEXT NOT NULL,
-    search       TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED,
+    -- Full-text search is over what resolutions ask, so only operative text is indexed:
+    -- stemming is the costliest part of an import.
+    search       TSVECTOR GENERATED ALWAYS AS
+                 (CASE WHEN part = 'operative' THEN to_tsvector('english', text) END) STORED,
     UNIQUE (document_id, position),
     CHECK ((part = 'operative') = (number IS NOT NULL))
 );

@@ -15,3 +15,5 @@ CREATE TABLE document_references (
 
 CREATE INDEX document_references_document_idx ON document_references (document_id);
 CREATE INDEX document_references_cited_idx ON document_references (cited_symbol);
+-- Deleting a paragraph (on re-import) cascades here.
+CREATE INDEX document_references_paragraph_idx ON document_references (paragraph_id);

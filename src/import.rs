@@ -2,6 +2,7 @@
 //! extracting it, saving it in its own transaction, and summing up what happened.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -95,105 +96,147 @@ pub fn read_source_file(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
 }
 
-/// Reads, extracts and saves one file.
-pub async fn import_file(pool: &PgPool, calendar: &SessionCalendar, path: &Path) -> FileResult {
-    let mut result = FileResult {
-        path: path.to_path_buf(),
-        symbol: None,
-        outcome: Err(String::new()),
-        warnings: Vec::new(),
-    };
-    result.outcome = async {
-        let bytes = read_source_file(path)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        import_bytes(
-            pool,
-            calendar,
-            &bytes,
-            &name,
-            &mut result.symbol,
-            &mut result.warnings,
-        )
-        .await
-    }
-    .await;
-    result
+/// A source read and extracted, ready to save.
+#[derive(Debug)]
+pub struct ExtractedSource {
+    pub resolution: resolution::Resolution,
+    pub symbol: String,
+    pub text: String,
+    pub content_hash: String,
+    pub source_type: resolution::SourceType,
 }
 
-/// Extracts and saves one source given as bytes (a file's or an upload's).
+/// Decodes and reads one source (CPU work, no I/O). The error says why it is not importable.
+pub fn extract_source(
+    bytes: &[u8],
+    calendar: &SessionCalendar,
+) -> Result<ExtractedSource, (String, Vec<String>)> {
+    let (source_type, text) =
+        resolution::source_text(bytes).map_err(|e| (e.to_string(), Vec::new()))?;
+    let resolution =
+        resolution::read_resolution(&text, calendar).map_err(|e| (e.to_string(), Vec::new()))?;
+    let Some(symbol) = resolution.symbol.clone() else {
+        return Err((
+            "no document symbol found (such as A/RES/75/58 or \"75/58.\" before the title): \
+             is this the full text of a resolution?"
+                .to_string(),
+            resolution.warnings,
+        ));
+    };
+    Ok(ExtractedSource {
+        symbol,
+        content_hash: format!("{:x}", Sha256::digest(bytes)),
+        resolution,
+        text,
+        source_type,
+    })
+}
+
+/// Extracts (on a blocking thread) and saves one source given as bytes.
 pub async fn import_bytes(
     pool: &PgPool,
-    calendar: &SessionCalendar,
-    bytes: &[u8],
-    name: &str,
-    symbol_out: &mut Option<String>,
-    warnings: &mut Vec<String>,
-) -> Result<ImportOutcome, String> {
-    let (source_type, text) = resolution::source_text(bytes).map_err(|e| e.to_string())?;
-    let resolution = resolution::read_resolution(&text, calendar).map_err(|e| e.to_string())?;
-    warnings.extend(resolution.warnings.iter().cloned());
-    let symbol = resolution.symbol.clone().ok_or_else(|| {
-        "no document symbol found (such as A/RES/75/58 or \"75/58.\" before the title): \
-         is this the full text of a resolution?"
-            .to_string()
-    })?;
-    *symbol_out = Some(symbol.clone());
-    let content_hash = format!("{:x}", Sha256::digest(bytes));
-    let doc = DocumentImport {
-        resolution: &resolution,
-        symbol: &symbol,
-        source_text: &text,
-        content_hash: &content_hash,
-        source_name: name,
-        source_type,
-    };
-    store::import_document(pool, &doc)
+    calendar: &Arc<SessionCalendar>,
+    bytes: Vec<u8>,
+    path: PathBuf,
+) -> FileResult {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let calendar = Arc::clone(calendar);
+    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar))
         .await
-        .map_err(|e| format!("cannot save {symbol}: {e}"))
+        .unwrap_or_else(|e| Err((format!("the reader failed on this file: {e}"), Vec::new())));
+    let source = match extracted {
+        Ok(source) => source,
+        Err((reason, warnings)) => {
+            return FileResult {
+                path,
+                symbol: None,
+                outcome: Err(reason),
+                warnings,
+            };
+        }
+    };
+    let doc = DocumentImport {
+        resolution: &source.resolution,
+        symbol: &source.symbol,
+        source_text: &source.text,
+        content_hash: &source.content_hash,
+        source_name: &name,
+        source_type: source.source_type,
+    };
+    let outcome = store::import_document(pool, &doc)
+        .await
+        .map_err(|e| format!("cannot save {}: {e}", source.symbol));
+    FileResult {
+        path,
+        symbol: Some(source.symbol),
+        outcome,
+        warnings: source.resolution.warnings,
+    }
 }
 
+/// Reads, extracts and saves one file.
+pub async fn import_file(
+    pool: &PgPool,
+    calendar: &Arc<SessionCalendar>,
+    path: &Path,
+) -> FileResult {
+    match read_source_file(path) {
+        Ok(bytes) => import_bytes(pool, calendar, bytes, path.to_path_buf()).await,
+        Err(reason) => FileResult {
+            path: path.to_path_buf(),
+            symbol: None,
+            outcome: Err(reason),
+            warnings: Vec::new(),
+        },
+    }
+}
+
+/// How many documents are read and saved at once: enough to keep both the reader and the
+/// database busy; each still has its own transaction.
+const IMPORT_CONCURRENCY: usize = 4;
+
 /// Imports every file under `paths`, each in its own transaction; a failure is recorded and
-/// the rest go on. `progress(done, total, path)` is called before each file.
+/// the rest go on. `progress(done, total, path)` is called as files finish. The summary lists
+/// files in path order.
 pub async fn import_paths(
     pool: &PgPool,
     paths: &[PathBuf],
     progress: &(dyn Fn(usize, usize, &Path) + Sync),
 ) -> Result<ImportSummary, sqlx::Error> {
-    let calendar = store::load_session_calendar(pool).await?;
+    use futures::StreamExt;
+    let calendar = Arc::new(store::load_session_calendar(pool).await?);
     let (files, missing) = collect_files(paths);
-    let mut summary = ImportSummary { files: missing };
-    for (i, path) in files.iter().enumerate() {
-        progress(i, files.len(), path);
-        summary.files.push(import_file(pool, &calendar, path).await);
+    let total = files.len();
+    let mut done = 0;
+    let mut results: Vec<(usize, FileResult)> = Vec::with_capacity(total);
+    let mut stream = futures::stream::iter(files.iter().enumerate())
+        .map(|(i, path)| {
+            let calendar = &calendar;
+            async move { (i, import_file(pool, calendar, path).await) }
+        })
+        .buffer_unordered(IMPORT_CONCURRENCY);
+    while let Some((i, result)) = stream.next().await {
+        done += 1;
+        progress(done, total, &result.path);
+        results.push((i, result));
     }
-    progress(files.len(), files.len(), Path::new(""));
+    results.sort_by_key(|(i, _)| *i);
+    let mut summary = ImportSummary { files: missing };
+    summary.files.extend(results.into_iter().map(|(_, r)| r));
     Ok(summary)
 }
 
-/// Imports the bundled demo resolutions (see [`crate::demo`]).
+/// Imports the bundled demo resolutions (see [`crate::demo`]), in their order.
 pub async fn import_demo(pool: &PgPool) -> Result<ImportSummary, sqlx::Error> {
-    let calendar = store::load_session_calendar(pool).await?;
+    let calendar = Arc::new(store::load_session_calendar(pool).await?);
     let mut summary = ImportSummary::default();
     for (name, bytes) in crate::demo::DEMO_RESOLUTIONS {
-        let mut file = FileResult {
-            path: PathBuf::from(name),
-            symbol: None,
-            outcome: Err(String::new()),
-            warnings: Vec::new(),
-        };
-        file.outcome = import_bytes(
-            pool,
-            &calendar,
-            bytes,
-            name,
-            &mut file.symbol,
-            &mut file.warnings,
-        )
-        .await;
-        summary.files.push(file);
+        summary
+            .files
+            .push(import_bytes(pool, &calendar, bytes.to_vec(), PathBuf::from(name)).await);
     }
     Ok(summary)
 }

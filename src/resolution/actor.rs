@@ -2,7 +2,31 @@
 //! printed name (articles, quantifiers, misprints) and mapping it to a canonical actor so
 //! that a dashboard can group "all States" with "Member States".
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
 use super::model::{Actor, Body};
+
+/// One automaton for "the first of these words": a single pass over the text instead of one
+/// substring search per word (the phrases here are searched many times per clause).
+fn first_of_matcher(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .kind(Some(AhoCorasickKind::DFA))
+        // The words start with a space or a comma, which every phrase is full of: a
+        // prefilter would stop at each one and cost more than the automaton alone.
+        .prefilter(false)
+        .build(words)
+        .expect("static patterns")
+}
+
+/// Byte offset of the earliest occurrence of any of the matcher's words in `s`, which is the
+/// minimum over the words of `s.find(word)`.
+fn first_of(matcher: &AhoCorasick, s: &str) -> Option<usize> {
+    matcher.find(s).map(|m| m.start())
+}
 
 /// Canonical actors and the lower-case names (after cleaning) that stand for them.
 const CANONICAL: &[(&str, &[&str])] = &[
@@ -131,6 +155,14 @@ const DROPPED_LEADS: &[&str] = &[
 
 /// The canonical actor a cleaned name stands for, if it is a known alias.
 pub fn canonical_actor(name: &str) -> Option<&'static str> {
+    if name.is_ascii() {
+        // The aliases are lower-case ASCII: compare in place instead of lower-casing a copy.
+        let name = name.trim();
+        return CANONICAL
+            .iter()
+            .find(|(_, aliases)| aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
+            .map(|(c, _)| *c);
+    }
     let lower = name.to_lowercase();
     let lower = lower.trim();
     CANONICAL
@@ -156,25 +188,38 @@ pub fn body_actor(body: Body) -> Actor {
 }
 
 fn clean_name(printed: &str) -> Option<String> {
-    let mut s = printed
+    let trimmed = printed
         .trim()
-        .trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c == ' ')
-        .to_string();
-    for (from, to) in STANDARD_FORMS {
-        if s.contains(from) {
-            s = s.replace(from, to);
+        .trim_matches(|c: char| c == ',' || c == ';' || c == ':' || c == ' ');
+    // Every misprint holds "ecretary" or "Right ": most names are used as printed.
+    let mut fixed = Cow::Borrowed(trimmed);
+    static ECRETARY: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("ecretary"));
+    static RIGHT: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("Right "));
+    if ECRETARY.find(trimmed.as_bytes()).is_some() || RIGHT.find(trimmed.as_bytes()).is_some() {
+        for (from, to) in STANDARD_FORMS {
+            if fixed.contains(from) {
+                fixed = Cow::Owned(fixed.replace(from, to));
+            }
         }
     }
+    let mut s: &str = &fixed;
     loop {
-        let lower = s.to_ascii_lowercase();
+        // The leads are lower-case ASCII: `s.to_ascii_lowercase().starts_with(lead)`.
+        let bytes = s.as_bytes();
         let Some(lead) = DROPPED_LEADS
             .iter()
-            .filter(|l| lower.starts_with(*l) && lower[l.len()..].starts_with(' '))
+            .filter(|l| {
+                bytes.len() > l.len()
+                    && bytes[..l.len()].eq_ignore_ascii_case(l.as_bytes())
+                    && bytes[l.len()] == b' '
+            })
             .max_by_key(|l| l.len())
         else {
             break;
         };
-        s = s[lead.len() + 1..].trim_start().to_string();
+        s = s[lead.len() + 1..].trim_start();
     }
     let s = s.trim().trim_end_matches([',', '.']).trim().to_string();
     if s.is_empty() || !s.chars().next().is_some_and(char::is_alphabetic) {
@@ -316,11 +361,14 @@ fn is_preposition_target(word: &str) -> bool {
     ) && word != "ensure"
 }
 
+static TO: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(" to "));
+
 /// The byte offset of the infinitive "to" ending the addressee phrase, if within reach.
 fn infinitive_at(s: &str) -> Option<usize> {
     let mut words = 0;
     let mut search = 0;
-    while let Some(rel) = s[search..].find(" to ") {
+    while let Some(rel) = TO.find(&s.as_bytes()[search..]) {
         let at = search + rel;
         words += s[search..at].split_whitespace().count();
         if words > 30 || s[search..at].contains(';') {
@@ -507,14 +555,13 @@ fn names_an_actor(item: &str) -> bool {
         return true;
     }
     // The head noun stands before a complement ("groups of experts of ...").
-    let head_part = [
-        " of ", " in ", " to ", " that ", " which ", " who ", " with ", " from ", " for ", " on ",
-        " at ",
-    ]
-    .iter()
-    .filter_map(|p| core.find(p))
-    .min()
-    .map_or(core, |i| &core[..i]);
+    static COMPLEMENT: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        first_of_matcher(&[
+            " of ", " in ", " to ", " that ", " which ", " who ", " with ", " from ", " for ",
+            " on ", " at ",
+        ])
+    });
+    let head_part = first_of(&COMPLEMENT, core).map_or(core, |i| &core[..i]);
     let head = head_part.rsplit(' ').next().unwrap_or("");
     let last = core.rsplit(' ').next().unwrap_or("");
     ACTOR_NOUNS.contains(&head)
@@ -559,8 +606,7 @@ fn strip_leading_noise(s: &str) -> &str {
 
 /// "cooperation between the United Nations and the Association ..." names both partners.
 fn cooperating_parties(s: &str) -> Option<&str> {
-    let lower = s.to_ascii_lowercase();
-    let noun_end = [
+    const NOUNS: [&str; 7] = [
         "cooperation ",
         "collaboration ",
         "coordination ",
@@ -568,9 +614,39 @@ fn cooperating_parties(s: &str) -> Option<&str> {
         "partnerships ",
         "dialogue ",
         "engagement ",
-    ]
-    .iter()
-    .find_map(|n| {
+    ];
+    static ANY_NOUN: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(NOUNS)
+            .expect("static patterns")
+    });
+    // The noun must start within the first three words and before any comma (the test
+    // below), so it lies within `reach` bytes plus its own length: look there first and skip
+    // the lower-cased copy for the many objects that name no cooperation.
+    let bytes = s.as_bytes();
+    let mut words = 0;
+    let mut reach = bytes.len();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b',' {
+            reach = i;
+            break;
+        }
+        if b != b' ' && (i == 0 || bytes[i - 1] == b' ') {
+            words += 1;
+            if words == 4 {
+                reach = i;
+                break;
+            }
+        }
+    }
+    let longest = NOUNS.iter().map(|n| n.len()).max().unwrap_or(0);
+    if !ANY_NOUN.is_match(&bytes[..bytes.len().min(reach + longest)]) {
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
+    let noun_end = NOUNS.iter().find_map(|n| {
         let at = lower.find(n)?;
         let pre = &lower[..at];
         (pre.split(' ').filter(|w| !w.is_empty()).count() <= 3 && !pre.contains(','))
@@ -586,23 +662,22 @@ fn cooperating_parties(s: &str) -> Option<&str> {
     ]
     .iter()
     .find_map(|p| rest.strip_prefix(p))?;
-    let end = [
-        ",",
-        ";",
-        " in ",
-        " for ",
-        " to ",
-        " on ",
-        " through ",
-        " at ",
-        " with a view",
-        " within ",
-        " so as ",
-    ]
-    .iter()
-    .filter_map(|p| rest.find(p))
-    .min()
-    .unwrap_or(rest.len());
+    static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        first_of_matcher(&[
+            ",",
+            ";",
+            " in ",
+            " for ",
+            " to ",
+            " on ",
+            " through ",
+            " at ",
+            " with a view",
+            " within ",
+            " so as ",
+        ])
+    });
+    let end = first_of(&END, rest).unwrap_or(rest.len());
     Some(&rest[..end])
 }
 
@@ -624,21 +699,20 @@ fn contributed_from(s: &str) -> Option<&str> {
         return None;
     }
     let rest = &s[at + 6..];
-    let end = [
-        ",",
-        ";",
-        " on ",
-        " to ",
-        " in ",
-        " for ",
-        " regarding ",
-        " concerning ",
-        " about ",
-    ]
-    .iter()
-    .filter_map(|p| rest.find(p))
-    .min()
-    .unwrap_or(rest.len());
+    static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        first_of_matcher(&[
+            ",",
+            ";",
+            " on ",
+            " to ",
+            " in ",
+            " for ",
+            " regarding ",
+            " concerning ",
+            " about ",
+        ])
+    });
+    let end = first_of(&END, rest).unwrap_or(rest.len());
     Some(&rest[..end])
 }
 
@@ -752,27 +826,26 @@ fn that_subject(s: &str) -> Option<&str> {
 /// Without an infinitive: an addressee only when the object reads as one ("Encourages
 /// Member States in their efforts", "Draws the attention of Governments to ...").
 fn plain_object(s: &str) -> Option<&str> {
-    let end = [
-        ",",
-        ";",
-        ":",
-        " to ",
-        " in ",
-        " for ",
-        " with ",
-        " on ",
-        " that ",
-        " at ",
-        " as ",
-        " by ",
-        " through ",
-        " who ",
-        " which ",
-    ]
-    .iter()
-    .filter_map(|p| s.find(p))
-    .min()
-    .unwrap_or(s.len());
+    static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        first_of_matcher(&[
+            ",",
+            ";",
+            ":",
+            " to ",
+            " in ",
+            " for ",
+            " with ",
+            " on ",
+            " that ",
+            " at ",
+            " as ",
+            " by ",
+            " through ",
+            " who ",
+            " which ",
+        ])
+    });
+    let end = first_of(&END, s).unwrap_or(s.len());
     let phrase = &s[..end];
     let content = phrase.split(' ').find(|w| {
         !matches!(
@@ -815,6 +888,14 @@ fn plain_object(s: &str) -> Option<&str> {
     });
     ((capital && !thing) || (known && phrase.split(' ').count() <= 8)).then_some(phrase)
 }
+
+/// " of ", " to ", " for ": the words that open a complement inside a name.
+static COMPLEMENT_HEADS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| first_of_matcher(&[" of ", " to ", " for "]));
+
+/// The words that join the members of a list.
+static AND_OR: LazyLock<AhoCorasick> =
+    LazyLock::new(|| first_of_matcher(&[" and ", " as well as ", " or "]));
 
 /// Splits "Member States, regional organizations and civil society" into its members.
 fn split_list(phrase: &str) -> Vec<&str> {
@@ -864,10 +945,7 @@ fn split_list(phrase: &str) -> Vec<&str> {
         let seg = seg.strip_prefix("or ").unwrap_or(seg);
         let mut rest = seg;
         loop {
-            let split = [" and ", " as well as ", " or "]
-                .iter()
-                .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
-                .min();
+            let split = AND_OR.find(rest).map(|m| (m.start(), m.len()));
             match split {
                 Some((i, len)) => {
                     let left = &rest[..i];
@@ -886,7 +964,7 @@ fn split_list(phrase: &str) -> Vec<&str> {
                     }
                     // "States parties to the Convention and the Protocol": "and" inside a
                     // complement does not start a new actor.
-                    if left.contains(" of ") || left.contains(" to ") || left.contains(" for ") {
+                    if COMPLEMENT_HEADS.is_match(left) {
                         let right = rest[i + len..].trim_start();
                         if !right.starts_with(|c: char| c.is_uppercase())
                             || right.starts_with("Protocol")

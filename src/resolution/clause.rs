@@ -18,23 +18,53 @@ struct Token<'a> {
     text: &'a str,
 }
 
+/// Byte classes for [`tokenize`]: most text is ASCII, which a table decides in one load.
+const ASCII_WORD: u8 = 1;
+const HYPHEN: u8 = 2;
+const NON_ASCII: u8 = 4;
+/// Bytes that continue a word without a closer look.
+const IN_WORD: u8 = ASCII_WORD | HYPHEN;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_alphanumeric() {
+            ASCII_WORD
+        } else if c == b'-' {
+            HYPHEN
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 fn tokenize(s: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::with_capacity(s.len() / 6);
+    let mut out = Vec::with_capacity(s.len() / 4);
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() || b >= 0x80 && s.is_char_boundary(i) && is_word_char(s, i) {
+        let class = BYTE_CLASS[bytes[i] as usize];
+        if class == ASCII_WORD || class == NON_ASCII && s.is_char_boundary(i) && is_word_char(s, i)
+        {
             let start = i;
-            while i < bytes.len() {
-                let b = bytes[i];
-                if b.is_ascii_alphanumeric() || b == b'-' {
+            loop {
+                while i < bytes.len() && BYTE_CLASS[bytes[i] as usize] & IN_WORD != 0 {
                     i += 1;
-                } else if b >= 0x80 && s.is_char_boundary(i) && is_word_char(s, i) {
-                    i += s[i..].chars().next().map_or(1, char::len_utf8);
-                } else {
-                    break;
                 }
+                if i < bytes.len()
+                    && BYTE_CLASS[bytes[i] as usize] == NON_ASCII
+                    && s.is_char_boundary(i)
+                    && is_word_char(s, i)
+                {
+                    i += s[i..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                }
+                break;
             }
             out.push(Token {
                 start,
@@ -54,9 +84,29 @@ fn is_word_char(s: &str, i: usize) -> bool {
 
 /// Whitespace collapsed, italics markers and footnote-free text kept as is.
 fn normalize(text: &str) -> String {
+    if is_normal(text) {
+        return join_broken_hyphens(text.to_string());
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of plain ASCII (no space, no "*") is copied in one piece.
+        let plain = rest
+            .bytes()
+            .position(|b| b >= 0x80 || b == b'*' || b.is_ascii_whitespace() || b == 0x0b)
+            .unwrap_or(rest.len());
+        if plain > 0 {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
         match c {
             '*' => {}
             c if c.is_whitespace() => space = true,
@@ -70,6 +120,26 @@ fn normalize(text: &str) -> String {
         }
     }
     join_broken_hyphens(out)
+}
+
+/// True when [`normalize`] would give `text` back as it is: no "*", and no whitespace but
+/// single spaces between words. Most paragraphs are already so and need no rebuilding.
+fn is_normal(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // Whole-text scans (memchr) rather than a byte loop: the answer is almost always yes.
+    if memchr::memchr3(b'*', b'\t', b'\n', bytes).is_some()
+        || memchr::memchr3(0x0b, 0x0c, b'\r', bytes).is_some()
+        || DOUBLE_SPACE.find(bytes).is_some()
+    {
+        return false;
+    }
+    // Whitespace beyond ASCII (no-break space, em space, ...) starts with one of these bytes.
+    let wide_space = |at: usize| text[at..].chars().next().is_some_and(char::is_whitespace);
+    !memchr::memchr3_iter(0xc2, 0xe1, 0xe2, bytes).any(wide_space)
+        && !memchr::memchr_iter(0xe3, bytes).any(wide_space)
 }
 
 /// "nuclear- weapon" (a PDF line break) becomes "nuclear-weapon"; "mine- and" stays.
@@ -134,16 +204,36 @@ struct Start {
     verb: VerbMatch,
 }
 
+/// For each first letter a..z, a bit per length that the first word of some connector has.
+static CONNECTOR_SHAPES: std::sync::LazyLock<[u16; 26]> = std::sync::LazyLock::new(|| {
+    let mut shapes = [0u16; 26];
+    for c in CONNECTORS {
+        let lead = c[0].as_bytes()[0];
+        if lead.is_ascii_lowercase() && c[0].len() < 16 {
+            shapes[usize::from(lead - b'a')] |= 1 << c[0].len();
+        }
+    }
+    shapes
+});
+
 /// Number of tokens of a connector ("in this regard", "also") at `i`, if any.
 fn connector_len(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     let first = tokens.get(i)?.text;
-    if first.len() > 13 || !CONNECTORS.iter().any(|c| c[0].eq_ignore_ascii_case(first)) {
+    // No connector starts with a word of this first letter and length: most words stop here.
+    let lead = first.as_bytes().first()?.to_ascii_lowercase();
+    if first.len() > 13
+        || !lead.is_ascii_lowercase()
+        || CONNECTOR_SHAPES[usize::from(lead - b'a')] & (1 << first.len()) == 0
+    {
         return None;
     }
+    // Only connectors whose first word is this one need their other words compared.
     CONNECTORS.iter().find_map(|c| {
-        (i + c.len() <= tokens.len()
-            && c.iter()
-                .zip(&tokens[i..])
+        (c[0].eq_ignore_ascii_case(first)
+            && i + c.len() <= tokens.len()
+            && c[1..]
+                .iter()
+                .zip(&tokens[i + 1..])
                 .all(|(w, t)| t.text.eq_ignore_ascii_case(w)))
         .then_some(c.len())
     })
@@ -155,10 +245,11 @@ fn after_label(text: &str, tokens: &[Token<'_>], i: usize) -> bool {
         return false;
     }
     let prev = tokens[i - 1];
-    let sep = &text[prev.end..tokens[i].start];
+    // Cheapest tests first: this runs at every word of the paragraph.
     prev.text.len() <= 4
+        && text.as_bytes()[prev.end..tokens[i].start].contains(&b')')
         && prev.text.bytes().all(|b| b.is_ascii_lowercase())
-        && sep.trim() == ")"
+        && text[prev.end..tokens[i].start].trim() == ")"
         && text[..prev.start].ends_with('(')
 }
 
@@ -197,9 +288,10 @@ fn find_starts(text: &str, tokens: &[Token<'_>]) -> Vec<Start> {
         // A clause boundary: ",", ";", ":" or "and" (or a label) before optional connectors.
         let lead = k;
         let label = after_label(text, tokens, k);
-        let sep = &text[tokens[k - 1].end..tokens[k].start];
+        // The punctuation looked for is ASCII, so the separator's bytes tell.
+        let sep = &text.as_bytes()[tokens[k - 1].end..tokens[k].start];
         let after_and = tokens[k - 1].text == "and" && k >= 2;
-        let boundary = label || sep.contains([',', ';', ':']) || after_and;
+        let boundary = label || sep.iter().any(|b| matches!(b, b',' | b';' | b':')) || after_and;
         if !boundary {
             k += 1;
             continue;
@@ -213,7 +305,7 @@ fn find_starts(text: &str, tokens: &[Token<'_>]) -> Vec<Start> {
             v_at += 1;
         }
         // A sub-paragraph whose label was lost still follows ";" or ":" with a capital.
-        let strong = label || sep.contains([';', ':']);
+        let strong = label || sep.iter().any(|b| matches!(b, b';' | b':'));
         let capital = tokens
             .get(v_at)
             .is_some_and(|t| t.text.starts_with(|c: char| c.is_uppercase()));
@@ -302,6 +394,11 @@ fn deliverables(text: &str) -> Vec<String> {
     found.into_iter().map(str::to_string).collect()
 }
 
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("  "));
+static NEED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" need "));
+
 /// Classifies one operative paragraph's running text into its clauses.
 ///
 /// `text` is the paragraph without its number; sub-paragraphs "(a) ... (b) ..." may be
@@ -309,14 +406,16 @@ fn deliverables(text: &str) -> Vec<String> {
 pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar) -> Vec<Clause> {
     let norm = normalize(text);
     let tokens = tokenize(&norm);
-    let starts = find_starts(&norm, &tokens);
+    let mut starts = find_starts(&norm, &tokens);
     if starts.is_empty() {
         return Vec::new();
     }
     let found = deadline::find_deadlines(&norm, ctx, calendar);
     let mut clauses: Vec<Clause> = Vec::with_capacity(starts.len());
-    let mut last_actors: Vec<Actor> = Vec::new();
-    for (n, start) in starts.iter().enumerate() {
+    // The clause whose actors a later pronoun stands for ("... and encourages them to").
+    let mut last_actors_at: Option<usize> = None;
+    for n in 0..starts.len() {
+        let start = &starts[n];
         let begin = tokens[start.verb_at].start;
         let end = starts
             .get(n + 1)
@@ -328,13 +427,16 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
             .trim_end_matches([',', ';'])
             .trim_end();
         let after_verb_idx = start.verb_at + start.verb.len;
-        let words_after: Vec<&str> = tokens[after_verb_idx..]
-            .iter()
-            .take(8)
-            .map(|t| t.text)
-            .collect();
+        // Up to eight words after the verb, on the stack.
+        let mut after_buf = [""; 8];
+        let mut n_after = 0;
+        for (slot, t) in after_buf.iter_mut().zip(&tokens[after_verb_idx..]) {
+            *slot = t.text;
+            n_after += 1;
+        }
+        let words_after = &after_buf[..n_after];
         let (mut action, consumed) =
-            verb::refine_action(start.verb.head, start.verb.action, &words_after);
+            verb::refine_action(start.verb.head, start.verb.action, words_after);
         let mut object_from = tokens
             .get(after_verb_idx + consumed)
             .map_or(end, |t| t.start)
@@ -342,7 +444,7 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
         // "Emphasizes the importance of ..., as well as the need for the Secretary-General to ...".
         if action == Action::Position
             && consumed == 0
-            && memchr::memmem::find(&norm.as_bytes()[object_from..end], b" need ").is_some()
+            && NEED.find(&norm.as_bytes()[object_from..end]).is_some()
             && verb::refine_action(start.verb.head, action, &["the", "need", "for"]).0
                 == Action::Encouragement
             && let Some(p) = norm[object_from..end]
@@ -357,7 +459,7 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
             Action::Decision if ctx.body != Body::Other => vec![actor::body_actor(ctx.body)],
             Action::Decision | Action::Position => Vec::new(),
             _ => {
-                let form = object_form(&start.verb, consumed, &words_after, object);
+                let form = object_form(&start.verb, consumed, words_after, object);
                 let object =
                     if start.verb.verb.ends_with("calls for") || form == Some(ObjectForm::For) {
                         object.trim_start().strip_prefix("for ").unwrap_or(object)
@@ -368,14 +470,16 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
                     None => Vec::new(),
                     Some(form) => match actor::actors_from_object(object, form) {
                         Ok(a) => a,
-                        Err(()) if last_actors.is_empty() => resolve_pronoun(&norm[..begin]),
-                        Err(()) => last_actors.clone(),
+                        Err(()) => match last_actors_at {
+                            None => resolve_pronoun(&norm[..begin]),
+                            Some(at) => clauses[at].actors.clone(),
+                        },
                     },
                 }
             }
         };
         if !actors.is_empty() && !matches!(action, Action::Decision) {
-            last_actors = actors.clone();
+            last_actors_at = Some(clauses.len());
         }
         let deadlines = if action == Action::Position {
             Vec::new()
@@ -386,15 +490,17 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
                 .map(|f| f.deadline.clone())
                 .collect()
         };
+        let deliverables = if action == Action::Position {
+            Vec::new()
+        } else {
+            deliverables(object)
+        };
         clauses.push(Clause {
-            verb: start.verb.verb.clone(),
+            // The start is not read again: its verb moves into the clause.
+            verb: std::mem::take(&mut starts[n].verb.verb),
             action,
             actors,
-            deliverables: if action == Action::Position {
-                Vec::new()
-            } else {
-                deliverables(object)
-            },
+            deliverables,
             deadlines,
             text: own_text.to_string(),
         });

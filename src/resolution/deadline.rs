@@ -101,8 +101,32 @@ static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         .expect("static patterns")
 });
 
-static SESSION_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)sessions?(?-u:\b)").unwrap());
+static SESSION: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("session"));
+
+/// The byte ranges of the words "session" and "sessions", as the regex
+/// `(?-u:\b)sessions?(?-u:\b)` finds them (ASCII word boundaries), in reading order.
+fn session_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    SESSION.find_iter(bytes).filter_map(move |at| {
+        if at > 0 && word(at - 1) {
+            return None;
+        }
+        let end = at + "session".len();
+        // Greedy "s?": "sessions" when a boundary follows it, else "session" before a boundary.
+        let end = if bytes.get(end) == Some(&b's') {
+            end + 1
+        } else {
+            end
+        };
+        (!word(end)).then_some(at..end)
+    })
+}
 
 /// Finds every deadline in `text` with its byte range, in reading order.
 pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> Vec<Found> {
@@ -119,15 +143,21 @@ pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> 
         }
     }
     let has_digit = text.bytes().any(|b| b.is_ascii_digit());
-    if memchr::memmem::find(text.as_bytes(), b"session").is_some() {
+    if SESSION.find(text.as_bytes()).is_some() {
         find_sessions(text, ctx, calendar, &mut out);
     }
     if has_digit {
+        // DATE, MONTH and YEAR all end in a four-digit year; most paragraphs have none.
+        let years = year_cues(text);
         if has_month {
-            find_dates(text, ctx, &mut out);
-            find_months(text, ctx, &mut out);
+            find_dates(text, ctx, &mut out, years.any);
+            if years.after_month_lead {
+                find_months(text, ctx, &mut out);
+            }
         }
-        find_years(text, ctx, &mut out);
+        if years.after_year_lead {
+            find_years(text, ctx, &mut out);
+        }
     }
     if has_within {
         find_within(text, ctx, &mut out);
@@ -139,6 +169,83 @@ pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> 
     out
 }
 
+/// Where the four-digit year that DATE, MONTH and YEAR all end in may stand. Each flag is
+/// a necessary condition for its regex to match, so a false one skips that regex.
+struct YearCues {
+    /// A run of four or more digits.
+    any: bool,
+    /// Such a run right after a month name that follows one of MONTH's lead phrases.
+    after_month_lead: bool,
+    /// Such a run right after one of YEAR's lead phrases.
+    after_year_lead: bool,
+}
+
+/// One pass over `text` for [`YearCues`]. A non-ASCII digit (which `\d` also matches) sets
+/// every flag: those rare texts are left to the regexes.
+fn year_cues(text: &str) -> YearCues {
+    let mut cues = YearCues {
+        any: false,
+        after_month_lead: false,
+        after_year_lead: false,
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x80 {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c.is_numeric() {
+                return YearCues {
+                    any: true,
+                    after_month_lead: true,
+                    after_year_lead: true,
+                };
+            }
+            i += c.len_utf8();
+            continue;
+        }
+        if !b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start >= 4 {
+            let before = text[..start].trim_end();
+            cues.any = true;
+            cues.after_month_lead |= month_lead(before);
+            cues.after_year_lead |= year_lead(before);
+        }
+    }
+    cues
+}
+
+/// The last words of YEAR's lead phrases ("in", "by the end of", "no later than", ...).
+fn year_lead(before: &str) -> bool {
+    [
+        "in", "by", "during", "until", "before", "from", "early", "mid-", "late", "of", "to",
+        "than",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w))
+}
+
+/// A month name after one of MONTH's lead phrases ("by June", "no later than March").
+fn month_lead(before: &str) -> bool {
+    MONTHS.split('|').any(|m| {
+        before.strip_suffix(m).is_some_and(|rest| {
+            let rest = rest.trim_end();
+            [
+                "by", "in", "during", "until", "before", "from", "of", "than", "to",
+            ]
+            .iter()
+            .any(|w| rest.ends_with(w))
+        })
+    })
+}
+
 /// True when the words at `start` sit in a relative clause or describe a past event
 /// ("which will run until 2021", "held on the sidelines of the seventy-seventh session"):
 /// they date something other than the clause's action.
@@ -147,25 +254,28 @@ fn in_aside(text: &str, start: usize, session: bool) -> bool {
         .rfind([',', ';', ':', '('])
         .map_or(0, |i| i + 1);
     let seg = &text[seg_start..start];
-    let padded = format!(" {} ", seg.to_ascii_lowercase());
-    if !session && padded.contains(" which ") && !padded.contains(" which shall ") {
+    // Most segments hold none of the cue words: a look at their words decides that without
+    // the lower-cased copy.
+    if !seg.as_bytes().split(|&b| b == b' ').any(|w| {
+        (3..=9).contains(&w.len())
+            && matches!(w[0] | 0x20, b'h' | b'a' | b'c' | b'l' | b't' | b'n' | b'w')
+            && ASIDE_CUES
+                .iter()
+                .any(|c| w.eq_ignore_ascii_case(c.as_bytes()))
+    }) {
+        return false;
+    }
+    let mut padded = String::with_capacity(seg.len() + 2);
+    padded.push(' ');
+    padded.push_str(seg);
+    padded.push(' ');
+    padded.make_ascii_lowercase();
+    let has = |needle: &str| memchr::memmem::find(padded.as_bytes(), needle.as_bytes());
+    if !session && has(" which ").is_some() && has(" which shall ").is_none() {
         return true;
     }
-    [
-        "held",
-        "adopted",
-        "convened",
-        "concluded",
-        "launched",
-        "took place",
-        "noting",
-        "was",
-        "were",
-    ]
-    .iter()
-    .any(|w| {
-        let needle = format!(" {w} ");
-        padded.find(&needle).is_some_and(|at| {
+    ASIDE_WORDS.iter().any(|needle| {
+        has(needle).is_some_and(|at| {
             let before = padded[..at].trim_end();
             !(before.ends_with(" be")
                 || before.ends_with(" been")
@@ -174,6 +284,34 @@ fn in_aside(text: &str, start: usize, session: bool) -> bool {
         })
     })
 }
+
+/// Words that put a date in a past event, padded with the spaces that make them words.
+const ASIDE_WORDS: [&str; 9] = [
+    " held ",
+    " adopted ",
+    " convened ",
+    " concluded ",
+    " launched ",
+    " took place ",
+    " noting ",
+    " was ",
+    " were ",
+];
+
+/// The words of [`ASIDE_WORDS`] (only the first of "took place") and "which": a segment
+/// without one of them as a word is no aside.
+const ASIDE_CUES: [&str; 10] = [
+    "held",
+    "adopted",
+    "convened",
+    "concluded",
+    "launched",
+    "took",
+    "noting",
+    "was",
+    "were",
+    "which",
+];
 
 fn overlaps(out: &[Found], span: &Range<usize>) -> bool {
     out.iter()
@@ -213,22 +351,23 @@ fn push(
 // ---- sessions -------------------------------------------------------------------------
 
 fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut Vec<Found>) {
-    for m in SESSION_WORD.find_iter(text) {
-        let before = &text[..m.start()];
+    for m in session_words(text) {
+        let before = &text[..m.start];
         let words = last_words(before, 6);
         // words: nearest last. Skip session adjectives between the number and "session".
         let mut i = 0;
         while i < words.len()
-            && matches!(
-                words[i].1.to_ascii_lowercase().as_str(),
-                "regular"
-                    | "special"
-                    | "substantive"
-                    | "organizational"
-                    | "annual"
-                    | "ordinary"
-                    | "formal"
-            )
+            && [
+                "regular",
+                "special",
+                "substantive",
+                "organizational",
+                "annual",
+                "ordinary",
+                "formal",
+            ]
+            .iter()
+            .any(|a| words[i].1.eq_ignore_ascii_case(a))
         {
             i += 1;
         }
@@ -242,7 +381,7 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
             && !is_record_of(&text[..words.get(i + 1).map_or(words[i].0, |w| w.0)])
         {
             let start = words.get(i + 1).map_or(words[i].0, |w| w.0);
-            let span = start..m.end();
+            let span = start..m.end;
             year_session(text, span, year, ctx, calendar, out);
             continue;
         }
@@ -252,8 +391,10 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
             if i + len > words.len() {
                 continue;
             }
-            let phrase: Vec<&str> = words[i..i + len].iter().rev().map(|w| w.1).collect();
-            if let Some(n) = parse_ordinal(&phrase.join(" ")) {
+            // Only spaces separate these words, and `parse_ordinal` splits on any number of
+            // them: the text itself stands for the joined phrase.
+            let (first, last) = (words[i + len - 1], words[i]);
+            if let Some(n) = parse_ordinal(&text[first.0..last.0 + last.1.len()]) {
                 parsed = Some((n, i + len));
                 break;
             }
@@ -272,7 +413,7 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         if is_record_of(&text[..words.get(j).map_or(start, |w| w.0)]) {
             continue;
         }
-        let after = &text[m.end()..];
+        let after = &text[m.end..];
         let named_after = body_named_after(after, ctx.body);
         let body = match (det.as_str(), named_after) {
             (_, Some(b)) => Some(b),
@@ -292,7 +433,7 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         {
             continue;
         }
-        let mut end = m.end();
+        let mut end = m.end;
         if let Some(len) = named_after.and(of_body_len(after)) {
             end += len;
         }
@@ -345,7 +486,7 @@ fn year_session(
 /// "the records of the eightieth session", "the report on its 2025 session": a session's
 /// output already in hand, not a time the clause points to.
 fn is_record_of(before: &str) -> bool {
-    let b = before.trim_end().to_ascii_lowercase();
+    let b = before.trim_end();
     [
         "records of",
         "record of",
@@ -360,7 +501,13 @@ fn is_record_of(before: &str) -> bool {
         "summary of",
     ]
     .iter()
-    .any(|p| b.ends_with(p))
+    .any(|p| ends_with_ignore_case(b, p))
+}
+
+/// `s.to_ascii_lowercase().ends_with(lower)` without copying `s`; `lower` is lower case.
+fn ends_with_ignore_case(s: &str, lower: &str) -> bool {
+    s.len() >= lower.len()
+        && s.as_bytes()[s.len() - lower.len()..].eq_ignore_ascii_case(lower.as_bytes())
 }
 
 /// Up to `n` words before the end of `s`, nearest first, with their byte offsets.
@@ -453,14 +600,21 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
     let window = &before[window_start..];
     // A clause break (";") ends the reach of the pronoun.
     let window = window.rsplit(';').next().unwrap_or(window);
-    let mut best: Option<(usize, &str)> = None;
-    for organ in ORGANS {
-        if let Some(pos) = window.rfind(organ)
-            && best.is_none_or(|(b, _)| pos > b)
-        {
-            best = Some((pos, organ));
+    // The organ named last: scan back once instead of searching for each organ. No organ
+    // name is a prefix of another, so at most one matches at a position.
+    let bytes = window.as_bytes();
+    let best = (0..bytes.len()).rev().find_map(|pos| {
+        if !matches!(
+            bytes[pos],
+            b'A' | b'B' | b'C' | b'F' | b'G' | b'M' | b'P' | b'T'
+        ) {
+            return None;
         }
-    }
+        ORGANS
+            .iter()
+            .find(|o| bytes[pos..].starts_with(o.as_bytes()))
+            .map(|o| (pos, *o))
+    });
     let Some((pos, organ)) = best else {
         return Some(own);
     };
@@ -490,36 +644,53 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
 /// Parses an ordinal in words or digits: "seventy-sixth", "eightieth", "one hundredth",
 /// "one hundred and first", "76th".
 pub fn parse_ordinal(s: &str) -> Option<i32> {
-    let s = s.trim().to_ascii_lowercase();
-    if let Some(d) = s
-        .strip_suffix("st")
-        .or_else(|| s.strip_suffix("nd"))
-        .or_else(|| s.strip_suffix("rd"))
-        .or_else(|| s.strip_suffix("th"))
-        && !d.is_empty()
-        && d.bytes().all(|b| b.is_ascii_digit())
+    // Called on every few words before "session": compare in place, without lower-cased
+    // copies.
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() > 2
+        && matches!(
+            [
+                b[b.len() - 2].to_ascii_lowercase(),
+                b[b.len() - 1].to_ascii_lowercase()
+            ],
+            [b's', b't'] | [b'n', b'd'] | [b'r', b'd'] | [b't', b'h']
+        )
+        && b[..b.len() - 2].iter().all(u8::is_ascii_digit)
     {
-        return d.parse().ok();
+        return s[..s.len() - 2].parse().ok();
     }
-    let words: Vec<&str> = s
+    // One pass, the last word held back: it is the ordinal, the words before it count. A
+    // word that is no number ends the parse at once, which is the common case. Wrapping
+    // arithmetic, as release builds did, so that absurd inputs cannot panic.
+    let mut buf = [0u8; 16];
+    let mut cur: i32 = 0;
+    let mut pending: Option<&str> = None;
+    for w in s
         .split([' ', '-'])
-        .filter(|w| !w.is_empty() && *w != "and")
-        .collect();
-    let (last, init) = words.split_last()?;
-    let last_val = ordinal_word(last)?;
-    let mut total = 0;
-    let mut cur = 0;
-    for w in init {
-        match *w {
-            "hundred" => cur = cur.max(1) * 100,
-            _ => cur += cardinal_word(w)?,
+        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("and"))
+    {
+        if let Some(init) = pending.replace(w) {
+            match lower_word(init, &mut buf)? {
+                "hundred" => cur = cur.max(1).wrapping_mul(100),
+                w => cur = cur.wrapping_add(cardinal_word(w)?),
+            }
         }
     }
-    if *last == "hundredth" {
-        return Some((total + cur.max(1)) * 100);
+    let last = pending?;
+    let last_val = ordinal_word(lower_word(last, &mut buf)?)?;
+    if last.eq_ignore_ascii_case("hundredth") {
+        return Some(cur.max(1).wrapping_mul(100));
     }
-    total += cur;
-    Some(total + last_val)
+    Some(cur.wrapping_add(last_val))
+}
+
+/// `w` lower-cased (ASCII) into `buf`, or `None` when it is longer than any number word.
+fn lower_word<'b>(w: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    let out = buf.get_mut(..w.len())?;
+    out.copy_from_slice(w.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
 }
 
 fn ordinal_word(w: &str) -> Option<i32> {
@@ -621,12 +792,24 @@ fn month_number(name: &str) -> u32 {
 /// Words that tie a following date to an action ("by", "until", "no later than", "on").
 fn date_trigger(before: &str) -> bool {
     let b = before.trim_end().trim_end_matches(',');
-    let lower = format!(" {}", b.to_ascii_lowercase());
-    let mut cut = lower.len().saturating_sub(40);
-    while !lower.is_char_boundary(cut) {
-        cut -= 1;
+    // The last 40 bytes of " " + `b`, lower-cased (the leading space only when `b` is short),
+    // without copying the whole paragraph before the date.
+    let mut tail = String::with_capacity(48);
+    match (b.len() + 1).checked_sub(40).filter(|&cut| cut > 0) {
+        None => {
+            tail.push(' ');
+            tail.push_str(b);
+        }
+        Some(cut) => {
+            let mut cut = cut - 1;
+            while !b.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            tail.push_str(&b[cut..]);
+        }
     }
-    let tail = &lower[cut..];
+    tail.make_ascii_lowercase();
+    let tail = tail.as_str();
     if tail.ends_with("as at") || tail.ends_with("as of") || tail.ends_with("dated") {
         return false;
     }
@@ -661,7 +844,7 @@ fn date_trigger(before: &str) -> bool {
         || b.is_empty()
 }
 
-fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>, has_year: bool) {
     // Spans first: "from 30 April to 1 June 2018", "on 8 and 9 December 2022", "from 6 to 24 April".
     for c in DATE_SPAN.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -701,6 +884,9 @@ fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>) {
             DeadlineKind::Date { date },
             Some((date, false)),
         );
+    }
+    if !has_year {
+        return;
     }
     for c in DATE.captures_iter(text) {
         let m = c.get(0).unwrap();
@@ -789,7 +975,7 @@ fn find_months(text: &str, ctx: &Context, out: &mut Vec<Found>) {
             continue;
         }
         let before = &text[..m.start()];
-        if before.to_ascii_lowercase().trim_end().ends_with("period") {
+        if ends_with_ignore_case(before.trim_end(), "period") {
             continue;
         }
         push(
@@ -817,9 +1003,11 @@ fn find_years(text: &str, ctx: &Context, out: &mut Vec<Found>) {
         if !(1900..=2200).contains(&year) || ctx.adopted_on.is_some_and(|a| year < a.year()) {
             continue;
         }
-        let before = text[..m.start()].to_ascii_lowercase();
-        let tail = before.trim_end();
-        if tail.ends_with("period") || tail.ends_with("the year") || tail.ends_with("agenda") {
+        let tail = text[..m.start()].trim_end();
+        if ["period", "the year", "agenda"]
+            .iter()
+            .any(|p| ends_with_ignore_case(tail, p))
+        {
             continue;
         }
         let after = &text[m.end()..];

@@ -433,7 +433,11 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut closed = false;
     let mut note_open = false;
-    for line in lines {
+    let mut skip_next = false;
+    for (i, line) in lines.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
         let t = line.text.as_str();
         if closed {
             if ANNEX.is_match(t) {
@@ -486,16 +490,30 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
             closed = true;
             continue;
         }
-        if line.gap_before
-            && t.starts_with("Adopted ")
-            && let Some(c) = ADOPTED_AT.captures(t)
-        {
-            blocks.push(Block {
-                kind: BlockKind::Closing(meeting_name(&c[1])),
-                lines: vec![t.to_string()],
-            });
-            closed = true;
-            continue;
+        if line.gap_before && t.starts_with("Adopted ") {
+            // Old Council texts wrap the line ("Adopted unanimously at the\n2921st meeting.");
+            // it must close the text here, or the footnotes after it are read as body text.
+            let meeting = match ADOPTED_AT.captures(t) {
+                Some(c) => Some((meeting_name(&c[1]), None)),
+                None => lines.get(i + 1).filter(|n| !n.gap_before).and_then(|n| {
+                    let joined = format!("{t} {}", n.text);
+                    let c = ADOPTED_AT.captures(&joined)?;
+                    Some((meeting_name(&c[1]), Some(n.text.clone())))
+                }),
+            };
+            if let Some((meeting, wrapped)) = meeting {
+                let mut lines = vec![t.to_string()];
+                if let Some(w) = wrapped {
+                    lines.push(w);
+                    skip_next = true;
+                }
+                blocks.push(Block {
+                    kind: BlockKind::Closing(meeting),
+                    lines,
+                });
+                closed = true;
+                continue;
+            }
         }
         if line.gap_before && ANNEX.is_match(t) {
             blocks.push(Block {
@@ -726,8 +744,35 @@ pub(crate) fn lead_phrase(text: &str) -> String {
 struct Draft {
     number: Option<u32>,
     part: Option<String>,
+    /// The paragraph's own text, in pieces joined with spaces.
     pieces: Vec<String>,
+    /// Sub-paragraphs (label, text) after the pieces; the label is empty where none was printed.
     subs: Vec<(String, String)>,
+}
+
+impl Draft {
+    /// The text read last: the last sub-paragraph's, else the paragraph's own.
+    fn last_text(&self) -> &str {
+        self.subs
+            .last()
+            .map(|(_, t)| t.as_str())
+            .or_else(|| self.pieces.last().map(String::as_str))
+            .unwrap_or("")
+    }
+
+    /// Adds text that continues this paragraph, keeping reading order: once the paragraph has
+    /// sub-paragraphs, or when it introduces a list (ends with ":"), the text becomes an
+    /// unlabelled sub-paragraph, since pieces are printed before all sub-paragraphs. Returns
+    /// where the text went, for its footnote marks.
+    fn continue_with(&mut self, text: String) -> usize {
+        if !self.subs.is_empty() || self.last_text().trim_end().ends_with(':') {
+            self.subs.push((String::new(), text));
+            usize::MAX - self.subs.len() + 1
+        } else {
+            self.pieces.push(text);
+            self.pieces.len() - 1
+        }
+    }
 }
 
 /// Turns blocks into preambular and operative paragraphs, settles numbering (parts, missing
@@ -808,10 +853,19 @@ fn assemble(
                     // A numbered list inside a paragraph ("Approves the following agenda: 1. ...").
                     let printed = format!("{}. ", ocr.unwrap_or_else(|| n.to_string()));
                     let (t, m) = stripper.strip(&format!("{printed}{text}"));
-                    d.pieces.push(t);
+                    let at = d.continue_with(t);
                     if let Some(dm) = draft_marks.last_mut() {
-                        dm.push((d.pieces.len() - 1, m));
+                        dm.push((at, m));
                     }
+                } else {
+                    // A misread number before any paragraph: kept, on the preamble side.
+                    let printed = ocr.unwrap_or_else(|| n.to_string());
+                    let (t, m) = stripper.strip(&format!("{printed}. {text}"));
+                    res.preamble.push(PreambularParagraph {
+                        lead: lead_phrase(&t),
+                        text: t,
+                    });
+                    preamble_marks.push(Piece::Preamble(res.preamble.len() - 1, m));
                 }
             }
             BlockKind::Labelled(label) => {
@@ -823,17 +877,28 @@ fn assemble(
                     }
                 } else if let Some(p) = res.preamble.last_mut() {
                     p.text = format!("{} ({}) {}", p.text, label, t);
+                } else {
+                    let t = format!("({label}) {t}");
+                    res.preamble.push(PreambularParagraph {
+                        lead: lead_phrase(&t),
+                        text: t,
+                    });
                 }
             }
             BlockKind::Plain => {
                 let operative_started = !drafts.is_empty();
                 let preambular = first_word_is_preambular(&text);
-                if preambular || (!operative_started && !looks_operative(&text)) {
+                // Inside the operative part, a block that reads like a preambular paragraph is
+                // an item of the paragraph before whose "(a)" label was lost ("Requesting the
+                // Commission ..." after "... its fulfilment by:") or a heading ("Financing of
+                // the appropriation"); only a new part ("B") opens a preamble of its own.
+                let continues = operative_started && !part_changed;
+                if (preambular && !continues) || (!operative_started && !looks_operative(&text)) {
                     let (t, m) = stripper.strip(&text);
                     let lead = lead_phrase(&t);
                     res.preamble.push(PreambularParagraph { lead, text: t });
                     preamble_marks.push(Piece::Preamble(res.preamble.len() - 1, m));
-                } else if looks_operative(&text) {
+                } else if !preambular && looks_operative(&text) {
                     let (t, m) = stripper.strip(&text);
                     drafts.push(Draft {
                         number: None,
@@ -844,17 +909,54 @@ fn assemble(
                     draft_marks.push(vec![(0, m)]);
                 } else if let Some(d) = drafts.last_mut() {
                     let (t, m) = stripper.strip(&text);
-                    d.pieces.push(t);
+                    let at = d.continue_with(t);
                     if let Some(dm) = draft_marks.last_mut() {
-                        dm.push((d.pieces.len() - 1, m));
+                        dm.push((at, m));
                     }
+                } else {
+                    // Nothing to continue: keep the text rather than drop it.
+                    let (t, m) = stripper.strip(&text);
+                    let lead = lead_phrase(&t);
+                    res.preamble.push(PreambularParagraph { lead, text: t });
+                    preamble_marks.push(Piece::Preamble(res.preamble.len() - 1, m));
                 }
             }
         }
     }
     res.warnings.extend(gaps);
 
-    let numbers = settle_numbers(&mut drafts, &mut draft_marks, &mut res.warnings);
+    let (numbers, moved) = settle_numbers(&mut drafts, &mut draft_marks, &mut res.warnings);
+    for d in moved {
+        // Footnote marks of these were already stripped; references are not looked for again.
+        let mut t = d.pieces.join(" ");
+        for (label, sub) in d.subs {
+            t = if label.is_empty() {
+                format!("{t} {sub}")
+            } else {
+                format!("{t} ({label}) {sub}")
+            };
+        }
+        res.warnings.push(format!(
+            "unnumbered text before the first numbered paragraph kept in the preamble: \"{}\"",
+            t.chars().take(60).collect::<String>()
+        ));
+        res.preamble.push(PreambularParagraph {
+            lead: lead_phrase(&t),
+            text: t,
+        });
+    }
+    let unlabelled: Vec<String> = drafts
+        .iter()
+        .zip(&numbers)
+        .filter(|(d, _)| d.subs.iter().any(|(l, _)| l.is_empty()))
+        .map(|(_, n)| n.to_string())
+        .collect();
+    if !unlabelled.is_empty() {
+        res.warnings.push(format!(
+            "sub-paragraphs without a printed label in operative paragraph(s) {}",
+            unlabelled.join(", ")
+        ));
+    }
     let restarts = numbering_restarts(&drafts, &numbers);
 
     for (i, (d, n)) in drafts.into_iter().zip(numbers).enumerate() {
@@ -876,7 +978,12 @@ fn assemble(
         }
         let mut subparagraphs = Vec::new();
         for (label, t) in d.subs {
-            text.push_str(&format!(" ({label}) {t}"));
+            if label.is_empty() {
+                text.push(' ');
+                text.push_str(&t);
+            } else {
+                text.push_str(&format!(" ({label}) {t}"));
+            }
             subparagraphs.push(SubParagraph { label, text: t });
         }
         let location = Location::Operative(number.clone());
@@ -950,12 +1057,14 @@ fn operative_verb_phrase(text: &str) -> String {
 
 /// Gives unnumbered operative paragraphs a number: all of them in order when nothing is
 /// numbered (one paragraph is "1"); the missing number when one was lost between two numbered
-/// paragraphs; otherwise the paragraph is a continuation of the one before.
+/// paragraphs; otherwise the paragraph is a continuation of the one before. Also returns the
+/// unnumbered drafts found before the first numbered paragraph, which belong to the preamble.
 fn settle_numbers(
     drafts: &mut Vec<Draft>,
     marks: &mut Vec<Vec<(usize, Vec<MarkAt>)>>,
     warnings: &mut Vec<String>,
-) -> Vec<u32> {
+) -> (Vec<u32>, Vec<Draft>) {
+    let mut moved = Vec::new();
     if drafts.iter().all(|d| d.number.is_none()) {
         if drafts.len() > 1 {
             warnings.push(format!(
@@ -963,7 +1072,7 @@ fn settle_numbers(
                 drafts.len()
             ));
         }
-        return (1..=drafts.len() as u32).collect();
+        return ((1..=drafts.len() as u32).collect(), moved);
     }
     let mut i = 0;
     while i < drafts.len() {
@@ -989,24 +1098,32 @@ fn settle_numbers(
                 ));
             }
             (None, Some(1)) | (None, None) => {
-                // Unnumbered text before "1." belongs to the preamble side; drop it quietly
-                // from the operative part rather than invent a number 0.
-                drafts.remove(i);
+                // Unnumbered text before "1." belongs to the preamble side; it leaves the
+                // operative part rather than get an invented number 0.
+                let d = drafts.remove(i);
                 marks.remove(i);
+                moved.push(d);
                 continue;
             }
             _ => {
                 let d = drafts.remove(i);
                 marks.remove(i);
-                if let Some(before) = drafts.get_mut(i.saturating_sub(1)) {
-                    before.pieces.extend(d.pieces);
+                if i == 0 {
+                    moved.push(d);
+                    continue;
                 }
+                let before = &mut drafts[i - 1];
+                for piece in d.pieces {
+                    before.continue_with(piece);
+                }
+                before.subs.extend(d.subs);
                 continue;
             }
         }
         i += 1;
     }
-    drafts.iter().map(|d| d.number.unwrap_or(0)).collect()
+    let numbers = drafts.iter().map(|d| d.number.unwrap_or(0)).collect();
+    (numbers, moved)
 }
 
 /// Numbering restarts when a later part begins again at 1 ("A.1", "B.1").
@@ -1109,6 +1226,128 @@ mod tests {
         assert_eq!(r.operative[0].subparagraphs.len(), 2);
         assert_eq!(r.operative[0].subparagraphs[1].label, "b");
         assert!(r.operative[0].text.contains("(a) All chemical"));
+    }
+
+    /// A/RES/80/11, paragraph 1: the "(a)", "(b)" labels were lost in extraction, two kept.
+    const PBC_LIST: &str = "The General Assembly,\n\nRecalling its resolutions 60/180 and 70/262,\n\n1. Reaffirms all relevant resolutions relating to the mandate of the Peacebuilding Commission, and, mindful of the important role of the Commission, also reaffirms the need to strengthen its fulfilment by:\n\nRequesting the Peacebuilding Commission to establish a detailed, predictable and flexible annual programme of work, as appropriate;\n\nRequesting the Peacebuilding Commission, in line with its mandate, to serve as a platform to support Member States, upon their request, to strengthen their national peacebuilding and sustaining peace efforts by:\n\nAssisting Member States in building their national capacities;\n\n(ii) Inviting international financial institutions and regional development banks to engage in relevant country-specific discussions;\n\nTaking note of the decision of the Security Council to consider referring countries transitioning off its agenda to the Peacebuilding Commission;\n\n(e) Requesting the Peacebuilding Commission to continue serving as a platform to convene all relevant actors;\n\nRequesting the Department of Global Communications of the Secretariat to continue raising awareness;\n\n2. Recognizes the importance of further enhancing the advisory role of the Peacebuilding Commission, and in this regard:\n\nDecides, where appropriate and through its relevant agenda items, to consider seeking strategic and context-specific advice from the Peacebuilding Commission;\n\nMay consider, when seeking the advice of the Peacebuilding Commission, diverse formats of engagement;\n\n3. Encourages improved cooperation between the Peacebuilding Commission and the Economic and Social Council;\n\n14th plenary meeting\n17 November 2025";
+
+    #[test]
+    fn unlabelled_items_after_a_colon_stay_in_their_paragraph_in_order() {
+        let r = parse_resolution(PBC_LIST).unwrap();
+        let numbers: Vec<_> = r.operative.iter().map(|p| p.number.as_str()).collect();
+        assert_eq!(numbers, ["1", "2", "3"]);
+        assert_eq!(r.preamble.len(), 1, "{:?}", r.preamble);
+        let first = &r.operative[0];
+        let labels: Vec<_> = first
+            .subparagraphs
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect();
+        assert_eq!(labels, ["", "", "", "ii", "", "e", ""]);
+        let order = [
+            "fulfilment by: Requesting the Peacebuilding Commission to establish",
+            "Assisting Member States",
+            "(ii) Inviting international",
+            "Taking note of the decision",
+            "(e) Requesting the Peacebuilding",
+            "Requesting the Department of Global Communications",
+        ];
+        let at: Vec<_> = order
+            .iter()
+            .map(|o| {
+                first
+                    .text
+                    .find(o)
+                    .unwrap_or_else(|| panic!("{o} in {}", first.text))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.contains("without a printed label") && w.contains("1, 2"))
+        );
+    }
+
+    #[test]
+    fn operative_items_after_in_this_regard_join_the_paragraph_as_sub_paragraphs() {
+        let r = parse_resolution(PBC_LIST).unwrap();
+        let second = &r.operative[1];
+        assert_eq!(second.subparagraphs.len(), 2);
+        assert!(second.subparagraphs[0].label.is_empty());
+        assert!(
+            second
+                .text
+                .contains("in this regard: Decides, where appropriate")
+        );
+        assert!(second.text.ends_with("diverse formats of engagement;"));
+    }
+
+    #[test]
+    fn a_heading_ending_in_ing_is_kept_in_the_operative_part() {
+        // A/RES/73/318: a section heading between paragraphs 15 and 16.
+        let text = "The General Assembly,\n\nRecalling its resolution 72/300,\n\n15. Decides to appropriate to the Special Account the amount of 42,205,800 dollars, comprising 39,720,200 dollars for the maintenance of the Mission and 375,900 dollars for the United Nations Logistics Base at Brindisi, Italy;\n\n\n\nFinancing of the appropriation\n\n\n16. Decides to apportion among Member States the amount of 39,732,300 dollars;\n\n95th plenary meeting\n3 July 2019";
+        let r = parse_resolution(text).unwrap();
+        assert_eq!(r.preamble.len(), 1);
+        assert!(
+            r.operative[0]
+                .text
+                .ends_with("Brindisi, Italy; Financing of the appropriation")
+        );
+        assert_eq!(r.operative[1].number, "16");
+    }
+
+    #[test]
+    fn a_later_part_keeps_its_own_preamble() {
+        // S/RES/864 (1993): part B opens with preambular paragraphs of its own.
+        let text = "The Security Council,\n\nReaffirming its resolutions 696 (1991),\n\nA\n\n16. | Demands that the National Union proceed immediately to\nthe release of all foreign citizens held against their will,\n\nB\n\nDetermined to ensure respect for its resolutions and the full\nimplementation of the Peace Accords for Angola,\n\nActing under Chapter VII of the Charter of the United Nations,\n\n17. Decides that the provisions set forth in paragraphs 19 to 25\nbelow shall come into force ten days after the date of adoption;";
+        let r = parse_resolution(text).unwrap();
+        let leads: Vec<_> = r.preamble.iter().map(|p| p.lead.as_str()).collect();
+        assert_eq!(leads, ["Reaffirming", "Determined", "Acting"]);
+        assert!(
+            !r.operative[0].text.contains("Determined"),
+            "{}",
+            r.operative[0].text
+        );
+    }
+
+    #[test]
+    fn unnumbered_operative_text_before_paragraph_one_is_kept_in_the_preamble() {
+        let text = "The Security Council,\n\nRecalling its resolution 654 (1990),\n\nExpresses its deep concern at the situation;\n\n2. Decides to extend the mandate;\n\n3. Requests the Secretary-General to report.\n\nAdopted unanimously at the 2921st meeting.";
+        let r = parse_resolution(text).unwrap();
+        assert_eq!(r.operative[0].number, "2");
+        assert!(
+            r.preamble
+                .iter()
+                .any(|p| p.text == "Expresses its deep concern at the situation;"),
+            "{:?}",
+            r.preamble
+        );
+    }
+
+    #[test]
+    fn a_wrapped_adopted_line_closes_the_text_and_its_footnotes_are_collected() {
+        // S/RES/654 (1990): the closing line wraps and the notes follow it.
+        let text = "Resolution 654 (1990)\nof 4 May 1990\n\nThe Security Council,\n\nRecalling its resolutions 637 (1989) of 27 July 1989, as well as the statement\nmade by the President of the Council on its behalf on 7\nNovember 1989, 89\n\n1. Approves the report of the Secretary-General of 27\nApril and 2 May 1990; 90\n\n2. Decides to extend the mandate, on the understanding, as expressed by the\nSecretary-General in his report, 91 that the tasks of the\nObserver Group will lapse;\n\nAdopted unanimously at the\n2921st meeting.\n\n\n\n89 See Resolutions and Decisions of the Security Council, 1989,\np. 21.\n90 Official Records of the Security Council, Forty-fifth Year, Supplement for April, May and June 1990, documents S/21274 and Add.1.\n91 Ibid., document S/21274, para. 34.";
+        let r = parse_resolution(text).unwrap();
+        assert_eq!(r.meeting.as_deref(), Some("2921st meeting"));
+        let marks: Vec<_> = r.footnotes.iter().map(|n| n.mark.as_str()).collect();
+        assert_eq!(marks, ["89", "90", "91"]);
+        assert_eq!(
+            r.footnotes[0].text,
+            "See Resolutions and Decisions of the Security Council, 1989, p. 21."
+        );
+        assert_eq!(
+            r.operative[0].text,
+            "Approves the report of the Secretary-General of 27 April and 2 May 1990;"
+        );
+        assert!(
+            r.operative[1]
+                .text
+                .contains("in his report, that the tasks"),
+            "{}",
+            r.operative[1].text
+        );
     }
 
     #[test]

@@ -102,10 +102,12 @@ pub struct OperativeParagraph {
     pub clauses: Vec<Clause>,
 }
 
-/// A lettered sub-paragraph "(a) ..." of an operative paragraph.
+/// A sub-paragraph "(a) ..." of an operative paragraph, or an unlabelled item of its list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubParagraph {
-    /// "a", "b", "i" as printed without parentheses.
+    /// "a", "b", "i" as printed without parentheses; empty when the source printed none (an
+    /// item of a list whose "(a)" was lost in extraction, or text continuing a list), so that
+    /// nothing of the paragraph is dropped or given an invented label.
     pub label: String,
     pub text: String,
 }

@@ -141,6 +141,30 @@ static BY_HEAD: LazyLock<HashMap<&'static str, Vec<Phrase>>> = LazyLock::new(|| 
     map
 });
 
+/// Every word a verb phrase can start with (head words, manner adverbs, "continues"),
+/// sorted: the cheap first test on each candidate token, before any hashing or allocation.
+static OPENERS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = BY_HEAD.keys().copied().collect();
+    words.extend(MANNER);
+    words.push("continues");
+    words.sort_unstable();
+    words.dedup();
+    words
+});
+
+/// For each first letter a..z, a bit per length (up to 16) that some opener has: a test of
+/// two table bits that turns away most words before they are lower-cased and looked up.
+static OPENER_SHAPES: LazyLock<[u32; 26]> = LazyLock::new(|| {
+    let mut shapes = [0u32; 26];
+    for w in OPENERS.iter() {
+        let lead = w.as_bytes()[0];
+        if lead.is_ascii_lowercase() && w.len() < 32 {
+            shapes[usize::from(lead - b'a')] |= 1 << w.len();
+        }
+    }
+    shapes
+});
+
 /// Adverbs and connectors left out of the reported verb ("Also requests" -> "requests").
 pub const CONNECTORS: &[&[&str]] = &[
     &["once", "again"],
@@ -273,16 +297,19 @@ pub fn match_verb(words: &[&str], allow_gerund: bool) -> Option<VerbMatch> {
     if !matches!(tail, b's' | b'g' | b'y' | b'e') {
         return None;
     }
+    // An opener of this first letter and length must exist ("the" and "its" fail here).
+    let lead = raw.as_bytes()[0].to_ascii_lowercase();
+    if !lead.is_ascii_lowercase() || OPENER_SHAPES[usize::from(lead - b'a')] & (1 << raw.len()) == 0
+    {
+        return None;
+    }
     let mut buf = [0u8; 16];
     buf[..raw.len()].copy_from_slice(raw.as_bytes());
     buf[..raw.len()].make_ascii_lowercase();
     let Ok(first_lower) = std::str::from_utf8(&buf[..raw.len()]) else {
         return None;
     };
-    if !BY_HEAD.contains_key(first_lower)
-        && !MANNER.contains(&first_lower)
-        && first_lower != "continues"
-    {
+    if OPENERS.binary_search(&first_lower).is_err() {
         return None;
     }
     let first = first_lower.to_string();
@@ -402,6 +429,35 @@ fn third_person(base: &str) -> String {
 /// request" is a request, "stresses the need to" an encouragement, "reiterates its support"
 /// a position. `after` are the tokens after the verb phrase, lower-cased.
 pub fn refine_action(head: &str, action: Action, after: &[&str]) -> (Action, usize) {
+    // Only the heads matched below are refined: the others need no lower-cased words.
+    if !matches!(
+        head,
+        "reiterates"
+            | "recalls"
+            | "reaffirms"
+            | "renews"
+            | "repeats"
+            | "reiterating"
+            | "recalling"
+            | "stresses"
+            | "underlines"
+            | "emphasizes"
+            | "emphasises"
+            | "recognizes"
+            | "recognises"
+            | "underscores"
+            | "re-emphasizes"
+            | "reemphasizes"
+            | "highlights"
+            | "affirms"
+            | "notes"
+            | "stressing"
+            | "emphasizing"
+            | "recognizing"
+            | "reaffirming"
+    ) {
+        return (action, 0);
+    }
     let lower: Vec<String> = after
         .iter()
         .take(6)

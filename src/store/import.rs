@@ -41,7 +41,25 @@ pub async fn import_document(
     pool: &PgPool,
     doc: &DocumentImport<'_>,
 ) -> Result<ImportOutcome, sqlx::Error> {
+    match import_once(pool, doc).await {
+        // Two files of one run with the same symbol (a PDF beside its text) can race to insert
+        // it; the loser tries again and then finds the winner's row.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => import_once(pool, doc).await,
+        other => other,
+    }
+}
+
+async fn import_once(
+    pool: &PgPool,
+    doc: &DocumentImport<'_>,
+) -> Result<ImportOutcome, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    // Not waiting for the WAL flush makes bulk imports faster. The transaction
+    // stays atomic; a server crash can lose only the last moments of imports, which a re-run
+    // (idempotent) brings back.
+    sqlx::query!("SET LOCAL synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
     let outcome = import_in(&mut tx, doc).await?;
     tx.commit().await?;
     Ok(outcome)
@@ -146,7 +164,7 @@ async fn import_in(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    apply_fulfilments(tx, document_id).await?;
+    apply_fulfilments(tx, document_id, doc.symbol).await?;
 
     Ok(match existing {
         Some(_) => ImportOutcome::Updated {
@@ -303,14 +321,22 @@ async fn insert_clause_actors(
     }
     let names: Vec<&str> = aliases.keys().copied().collect();
     let alias_lists: Vec<String> = aliases.values().map(|a| a.join("\u{1f}")).collect();
+    // Insert new actors without touching existing ones, then extend aliases only where they
+    // grow: an upsert would lock every common actor row ("Member States") until commit and
+    // serialise concurrent imports.
     sqlx::query!(
         r#"
-        INSERT INTO actors (name, aliases)
-        SELECT n, CASE WHEN a = '' THEN '{}' ELSE string_to_array(a, chr(31)) END
-        FROM UNNEST($1::text[], $2::text[]) AS u(n, a)
-        ON CONFLICT (name) DO UPDATE
-        SET aliases = ARRAY(SELECT DISTINCT x FROM unnest(actors.aliases || EXCLUDED.aliases) AS x ORDER BY x)
-        WHERE NOT (EXCLUDED.aliases <@ actors.aliases)
+        WITH input AS (
+            SELECT n, CASE WHEN a = '' THEN '{}'::text[] ELSE string_to_array(a, chr(31)) END AS a
+            FROM UNNEST($1::text[], $2::text[]) AS u(n, a)
+        ), inserted AS (
+            INSERT INTO actors (name, aliases) SELECT n, a FROM input
+            ON CONFLICT (name) DO NOTHING
+        )
+        UPDATE actors
+        SET aliases = ARRAY(SELECT DISTINCT x FROM unnest(actors.aliases || input.a) AS x ORDER BY x)
+        FROM input
+        WHERE actors.name = input.n AND NOT (input.a <@ actors.aliases)
         "#,
         &names as &[&str],
         &alias_lists,
@@ -555,22 +581,38 @@ async fn link_obligations(
 /// "Taking note of the report ... submitted pursuant to paragraph 5 of resolution 74/43
 /// (A/75/171)" fulfils the requests in paragraph 5 of A/RES/74/43. Applied for references
 /// made by this document and for references to it, so the order of imports does not matter.
-async fn apply_fulfilments(tx: &mut PgConnection, document_id: i64) -> Result<(), sqlx::Error> {
+async fn apply_fulfilments(
+    tx: &mut PgConnection,
+    document_id: i64,
+    symbol: &str,
+) -> Result<(), sqlx::Error> {
+    // Imports run concurrently: without this lock two related documents saved at the same
+    // time would each miss the other's uncommitted rows. Held until commit.
+    sqlx::query!(r#"SELECT 1 AS "locked!" FROM pg_advisory_xact_lock(7346277)"#)
+        .fetch_one(&mut *tx)
+        .await?;
+    // Two index lookups (the references this document makes, the references made to it)
+    // rather than one OR over the whole table, which would make bulk imports quadratic.
     sqlx::query!(
         r#"
-        WITH links AS (
+        WITH relevant AS (
+            SELECT * FROM document_references
+            WHERE document_id = $1 AND relation = 'report_pursuant_to'
+            UNION ALL
+            SELECT * FROM document_references
+            WHERE cited_symbol = $2 AND relation = 'report_pursuant_to' AND document_id <> $1
+        ), links AS (
             SELECT DISTINCT ON (o.id) o.id AS obligation_id,
                    coalesce(r.report_symbol, citing.symbol) AS fulfilled_by,
                    'import of ' || citing.symbol AS changed_by,
-                   'Reported on: ' || citing.symbol || ' takes note of ' || r.printed AS note
-            FROM document_references r
+                   citing.symbol || ' takes note of the report submitted pursuant to paragraph '
+                       || r.cited_paragraph || ' of ' || r.printed AS note
+            FROM relevant r
             JOIN documents citing ON citing.id = r.document_id
             JOIN documents cited ON cited.symbol = r.cited_symbol
             JOIN obligations o ON o.document_id = cited.id AND o.paragraph_number = r.cited_paragraph
             JOIN clauses c ON c.id = o.clause_id
-            WHERE r.relation = 'report_pursuant_to'
-              AND (r.document_id = $1 OR cited.id = $1)
-              AND c.action IN ('request', 'invitation')
+            WHERE c.action IN ('request', 'invitation')
               AND o.status IN ('open', 'in_progress')
             ORDER BY o.id, citing.adopted_on NULLS LAST
         ), updated AS (
@@ -584,7 +626,8 @@ async fn apply_fulfilments(tx: &mut PgConnection, document_id: i64) -> Result<()
         INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
         SELECT id, 'fulfilled', fulfilled_by, note, changed_by FROM updated
         "#,
-        document_id
+        document_id,
+        symbol,
     )
     .execute(&mut *tx)
     .await?;
