@@ -11,6 +11,9 @@ CREATE TABLE obligations (
     clause_id         BIGINT UNIQUE REFERENCES clauses (id) ON DELETE SET NULL,
     status            TEXT NOT NULL DEFAULT 'open'
                       CHECK (status IN ('open', 'in_progress', 'fulfilled', 'not_applicable')),
+    -- The earliest date its deadlines resolve to, kept here (from the import) so that due and
+    -- overdue lists are one index scan.
+    due_on            DATE,
     fulfilled_by      TEXT,
     note              TEXT NOT NULL DEFAULT '',
     changed_by        TEXT NOT NULL DEFAULT 'import',
@@ -21,6 +24,8 @@ CREATE TABLE obligations (
 );
 
 CREATE INDEX obligations_status_idx ON obligations (status);
+CREATE INDEX obligations_due_on_idx ON obligations (due_on) WHERE clause_id IS NOT NULL;
+CREATE INDEX obligations_document_idx ON obligations (document_id);
 
 -- Every change of follow-up state, by a person or by an import, never rewritten.
 CREATE TABLE obligation_events (

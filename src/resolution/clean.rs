@@ -2,6 +2,7 @@
 //! running text: markup and page furniture removed, hyphenated words joined, footnote marks
 //! taken out of the text and remembered.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -25,10 +26,11 @@ pub(crate) enum LineKind {
     Text,
 }
 
-/// One normalised line of the source.
+/// One normalised line of the source. Most lines need no normalising, so the text borrows from
+/// the source unless it had to be rebuilt.
 #[derive(Debug, Clone)]
-pub(crate) struct Line {
-    pub text: String,
+pub(crate) struct Line<'a> {
+    pub text: Cow<'a, str>,
     pub kind: LineKind,
 }
 
@@ -46,16 +48,20 @@ static SYMBOL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static MD_FOOTNOTE_DEF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[\^(\w+)\]:\s*(.*)$").unwrap());
 
-/// Bytes that `normalize_line` must look at: controls, '*', '[', and every non-ASCII byte.
-static NEEDS_WORK: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = i < 0x20 || i >= 0x7f || i == b'*' as usize || i == b'[' as usize;
-        i += 1;
-    }
-    t
-};
+/// True when `normalize_line` would return the line unchanged: no control, '*', '[' or
+/// non-ASCII byte and no double space. Written without early exits or table look-ups so the
+/// compiler can check many bytes at once; this runs on every line of every text.
+fn is_plain_line(bytes: &[u8]) -> bool {
+    let Some((&last, _)) = bytes.split_last() else {
+        return true;
+    };
+    let odd = |b: u8| !(0x20..0x7f).contains(&b) | (b == b'*') | (b == b'[');
+    // Each byte with the one after it: odd, or the first of two spaces.
+    let bad = bytes.iter().zip(&bytes[1..]).fold(false, |acc, (&a, &b)| {
+        acc | odd(a) | ((a == b' ') & (b == b' '))
+    });
+    !bad && !odd(last)
+}
 
 const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
 
@@ -71,13 +77,18 @@ fn superscript_digit(c: char) -> Option<char> {
 
 /// Splits the source into normalised, classified lines. Classification here only uses the line
 /// itself; context-dependent furniture (running titles, footnote blocks) is marked later.
-pub(crate) fn prepare_lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::with_capacity(text.len() / 60 + 8);
-    for raw in text.split('\n') {
+pub(crate) fn prepare_lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 8);
+    // The memchr crate's search is vectorised; `str::split` looks at a word at a time.
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let raw = &text[start..end];
+        start = end + 1;
         let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         if trimmed.is_empty() {
             out.push(Line {
-                text: String::new(),
+                text: Cow::Borrowed(""),
                 kind: LineKind::Blank,
             });
             continue;
@@ -85,7 +96,7 @@ pub(crate) fn prepare_lines(text: &str) -> Vec<Line> {
         // Bar codes look like Markdown emphasis, so they are recognised before '*' is dropped.
         if is_barcode(trimmed) {
             out.push(Line {
-                text: String::new(),
+                text: Cow::Borrowed(""),
                 kind: LineKind::Furniture,
             });
             continue;
@@ -94,7 +105,7 @@ pub(crate) fn prepare_lines(text: &str) -> Vec<Line> {
             && let Some(c) = MD_FOOTNOTE_DEF.captures(trimmed)
         {
             out.push(Line {
-                text: normalize_line(&c[2]),
+                text: normalize_line(c.get(2).map_or("", |m| m.as_str())),
                 kind: LineKind::FootnoteDef(c[1].to_string()),
             });
             continue;
@@ -150,14 +161,12 @@ fn classify(text: &str) -> LineKind {
 /// Normalises one line: odd spaces and hyphens to plain ones, Markdown emphasis and links
 /// dropped, superscript and `[^n]` footnote marks turned into explicit marks, runs of spaces
 /// collapsed.
-pub(crate) fn normalize_line(line: &str) -> String {
+pub(crate) fn normalize_line(line: &str) -> Cow<'_, str> {
     let bytes = line.as_bytes();
-    // Most lines need nothing: no markup, no odd characters, no double spaces. Checking that
-    // with a table is far cheaper than rebuilding the line.
-    if !bytes.iter().any(|&b| NEEDS_WORK[b as usize])
-        && memchr::memmem::find(bytes, b"  ").is_none()
-    {
-        return line.to_owned();
+    // Most lines need nothing: no markup, no odd characters, no double spaces. Checking that is
+    // far cheaper than rebuilding (or even copying) the line.
+    if is_plain_line(bytes) {
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
     let mut last_space = true;
@@ -254,7 +263,7 @@ pub(crate) fn normalize_line(line: &str) -> String {
     while out.ends_with(' ') {
         out.pop();
     }
-    out
+    Cow::Owned(out)
 }
 
 /// First parts of compounds whose line-end hyphen is real ("non-\nproliferation").
@@ -466,8 +475,14 @@ fn keep_line_end_hyphen(left_word: &str, right: &str) -> bool {
 }
 
 /// Joins wrapped lines into one paragraph, mending words hyphenated across lines.
-pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
+pub(crate) fn join_lines<'a, I>(lines: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let lines = lines.into_iter();
+    // Sized up front: growing the string line by line costs more than the copying.
+    let mut out = String::with_capacity(lines.clone().map(|l| l.len() + 1).sum());
     for line in lines {
         let line = line.trim();
         if line.is_empty() {
@@ -493,27 +508,31 @@ pub(crate) fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String
             out.push_str(line);
         }
     }
-    mend_spaced_hyphens(&out)
+    mend_spaced_hyphens(out)
 }
 
 static SPACED_HYPHEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\p{L})- (\p{Ll}+)").unwrap());
 
 /// PDF extraction sometimes leaves "decision- making" or "Forty- sixth"; "pre- and post-" is real.
-fn mend_spaced_hyphens(s: &str) -> String {
-    if !s.contains("- ") {
-        return s.to_string();
+/// Takes the joined text by value: most paragraphs have no "- " and are handed back as they are.
+fn mend_spaced_hyphens(s: String) -> String {
+    let bytes = s.as_bytes();
+    if !memchr::memchr_iter(b'-', bytes).any(|i| bytes.get(i + 1) == Some(&b' ')) {
+        return s;
     }
-    SPACED_HYPHEN
-        .replace_all(s, |c: &regex::Captures| {
-            let next = &c[2];
-            if matches!(next, "and" | "or" | "to" | "nor") {
-                c[0].to_string()
-            } else {
-                format!("{}-{}", &c[1], next)
-            }
-        })
-        .into_owned()
+    let mended = SPACED_HYPHEN.replace_all(&s, |c: &regex::Captures| {
+        let next = &c[2];
+        if matches!(next, "and" | "or" | "to" | "nor") {
+            c[0].to_string()
+        } else {
+            format!("{}-{}", &c[1], next)
+        }
+    });
+    match mended {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(m) => m,
+    }
 }
 
 /// Words after which a bare number is a reference ("paragraph 2"), never a footnote mark.
@@ -640,6 +659,9 @@ pub(crate) struct MarkAt {
 pub(crate) struct MarkStripper<'a> {
     next: u32,
     defined: &'a [String],
+    /// The defined marks that are plain numbers written as `n.to_string()` writes them, so
+    /// `is_defined` needs no string per digit run.
+    defined_numbers: Vec<u32>,
 }
 
 impl<'a> MarkStripper<'a> {
@@ -651,12 +673,20 @@ impl<'a> MarkStripper<'a> {
             .filter_map(|d| d.parse::<u32>().ok())
             .min()
             .unwrap_or(1);
-        Self { next, defined }
+        let defined_numbers = defined
+            .iter()
+            .filter_map(|d| d.parse::<u32>().ok().filter(|n| n.to_string() == *d))
+            .collect();
+        Self {
+            next,
+            defined,
+            defined_numbers,
+        }
     }
 
+    /// Whether the mark `n` (as printed by `n.to_string()`) is among the defined ones.
     fn is_defined(&self, n: u32) -> bool {
-        let s = n.to_string();
-        self.defined.contains(&s)
+        self.defined_numbers.contains(&n)
     }
 
     /// Returns the text without marks and the marks with their offsets in that text.
@@ -669,9 +699,7 @@ impl<'a> MarkStripper<'a> {
             // Copy runs that hold neither digits nor an explicit mark (0xEE starts U+E000).
             if !bytes[i].is_ascii_digit() && bytes[i] != 0xEE {
                 let start = i;
-                while i < bytes.len() && !bytes[i].is_ascii_digit() && bytes[i] != 0xEE {
-                    i += 1;
-                }
+                i = next_digit_or_mark(bytes, i);
                 out.push_str(&text[start..i]);
                 continue;
             }
@@ -802,6 +830,24 @@ impl<'a> MarkStripper<'a> {
             && next_ok)
             .then_some((0, run.len()))
     }
+}
+
+/// The index of the first ASCII digit or 0xEE byte (which starts [`MARK_OPEN`]) at or after
+/// `from`, or the length. Most 16-byte stretches of prose hold neither, and a branch-free test
+/// of a whole stretch is much cheaper than looking at its bytes one by one.
+fn next_digit_or_mark(bytes: &[u8], from: usize) -> usize {
+    let special = |b: u8| b.is_ascii_digit() | (b == 0xEE);
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        if chunk.iter().fold(false, |acc, &b| acc | special(b)) {
+            break;
+        }
+        i += 16;
+    }
+    while i < bytes.len() && !special(bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// True when a paragraph's text ends as a paragraph does (",", ";", ".", ":"), ignoring a

@@ -1,6 +1,7 @@
 //! Reading a whole resolution: splitting header from body, removing page furniture and
 //! footnotes, and cutting the body into preambular and numbered operative paragraphs.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -131,8 +132,65 @@ fn match_start<'t>(re: &Regex, t: &'t str) -> Option<(regex::Captures<'t>, &'t s
     Some((c, rest))
 }
 
+/// Cheap tests that a line may match a line-start regex, so that most lines never run one.
+/// Each is a necessary condition only: wherever `\d` or `\s` could match a non-ASCII character,
+/// a non-ASCII byte lets the line through to the regex.
+mod may_match {
+    fn leading_digits(b: &[u8]) -> usize {
+        b.iter().take_while(|c| c.is_ascii_digit()).count()
+    }
+
+    fn non_ascii(c: Option<&u8>) -> bool {
+        c.is_some_and(|&c| c >= 0x80)
+    }
+
+    /// What `\s` can match: ASCII white space (with the vertical tab) or a non-ASCII character.
+    fn space_like(c: Option<&u8>) -> bool {
+        c.is_some_and(|&c| c >= 0x80 || c.is_ascii_whitespace() || c == 0x0b)
+    }
+
+    /// [`super::PLAIN_NOTE`]: up to three digits, maybe '/', then white space.
+    pub(super) fn plain_note(t: &str) -> bool {
+        let b = t.as_bytes();
+        let d = leading_digits(b);
+        match d {
+            0 => non_ascii(b.first()),
+            1..=3 if b.get(d) == Some(&b'/') => space_like(b.get(d + 1)),
+            1..=3 => space_like(b.get(d)),
+            _ => false,
+        }
+    }
+
+    /// [`super::CLOSING`]: digits, then "st", "nd", "rd" or "th".
+    pub(super) fn closing(t: &str) -> bool {
+        let b = t.as_bytes();
+        let d = leading_digits(b);
+        if d == 0 {
+            return non_ascii(b.first());
+        }
+        non_ascii(b.get(d)) || matches!(b.get(d..d + 2), Some(b"st" | b"nd" | b"rd" | b"th"))
+    }
+
+    /// [`super::NUMBERED`]: up to three digits, maybe one white space, then '.' or ','.
+    pub(super) fn numbered(t: &str) -> bool {
+        let b = t.as_bytes();
+        let d = leading_digits(b);
+        if d == 0 {
+            return non_ascii(b.first());
+        }
+        if d > 3 {
+            return false;
+        }
+        let stop = |c: Option<&u8>| matches!(c, Some(b'.' | b',')) || non_ascii(c);
+        stop(b.get(d)) || (space_like(b.get(d)) && stop(b.get(d + 1)))
+    }
+}
+
 /// The text of a footnote line after its mark ("89 See ..." -> "See ...").
 fn plain_note(t: &str) -> Option<(String, bool, &str)> {
+    if !may_match::plain_note(t) {
+        return None;
+    }
     let (c, _) = match_start(&PLAIN_NOTE, t)?;
     let whole = c.get(0)?;
     // The regex ends on the text's first character; give it back.
@@ -142,8 +200,8 @@ fn plain_note(t: &str) -> Option<(String, bool, &str)> {
 
 /// One line of the body after furniture and footnotes are gone.
 #[derive(Debug)]
-struct BodyLine {
-    text: String,
+struct BodyLine<'a> {
+    text: Cow<'a, str>,
     /// A blank line, page break or footnote block stood before it.
     gap_before: bool,
 }
@@ -159,15 +217,16 @@ enum BlockKind {
     Annex,
 }
 
+/// A block's lines borrow from the body lines: most blocks are joined once and never changed.
 #[derive(Debug)]
-struct Block {
+struct Block<'a> {
     kind: BlockKind,
-    lines: Vec<String>,
+    lines: Vec<&'a str>,
 }
 
-impl Block {
+impl Block<'_> {
     fn text(&self) -> String {
-        clean::join_lines(self.lines.iter().map(String::as_str))
+        clean::join_lines(self.lines.iter().copied())
     }
 }
 
@@ -229,11 +288,18 @@ fn check_is_text(text: &str) -> Result<(), ParseError> {
     let sample = &text[..floor_char_boundary(text, 65_536)];
     let sampled = sample.len();
     // Bytes, not chars: control characters are ASCII, and U+FFFD (left where bytes were not
-    // UTF-8) is counted by its encoding.
-    let control = sample
-        .bytes()
-        .filter(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
-        .count()
+    // UTF-8) is counted by its encoding. Counting in branch-free chunks (at most 255 per u8
+    // counter) lets the compiler count many bytes at once; this looks at the whole text.
+    let control: usize = sample
+        .as_bytes()
+        .chunks(255)
+        .map(|chunk| {
+            chunk.iter().fold(0u8, |n, &b| {
+                let ctl = (b < 0x20) & (b != b'\n') & (b != b'\r') & (b != b'\t') & (b != 0x0c);
+                n + u8::from(ctl | (b == 0x7f))
+            }) as usize
+        })
+        .sum::<usize>()
         + memchr::memmem::find_iter(sample.as_bytes(), "\u{fffd}".as_bytes()).count();
     if sample.contains('\0') || control * 100 > sampled {
         return Err(ParseError::NotText { control, sampled });
@@ -251,7 +317,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn find_chapeau(lines: &[Line]) -> (Option<usize>, Option<Body>) {
+fn find_chapeau(lines: &[Line<'_>]) -> (Option<usize>, Option<Body>) {
     for (i, l) in lines.iter().enumerate().take(400) {
         if l.kind != LineKind::Text || !l.text.starts_with("The ") {
             continue;
@@ -268,17 +334,18 @@ fn find_chapeau(lines: &[Line]) -> (Option<usize>, Option<Body>) {
 }
 
 /// Without a chapeau, the header ends where the first preambular or numbered paragraph starts.
-fn first_paragraph_line(lines: &[Line]) -> usize {
+fn first_paragraph_line(lines: &[Line<'_>]) -> usize {
     lines
         .iter()
         .position(|l| {
             l.kind == LineKind::Text
-                && (match_start(&NUMBERED, &l.text).is_some() || first_word_is_preambular(&l.text))
+                && ((may_match::numbered(&l.text) && match_start(&NUMBERED, &l.text).is_some())
+                    || first_word_is_preambular(&l.text))
         })
         .unwrap_or(0)
 }
 
-fn header_view(lines: &[Line]) -> Vec<(bool, &str)> {
+fn header_view<'a>(lines: &'a [Line<'_>]) -> Vec<(bool, &'a str)> {
     let mut out = Vec::new();
     let mut blank = false;
     for l in lines {
@@ -287,7 +354,7 @@ fn header_view(lines: &[Line]) -> Vec<(bool, &str)> {
             _ if l.text.is_empty() => {}
             LineKind::Furniture if !l.text.contains('/') => {}
             _ => {
-                out.push((blank, l.text.as_str()));
+                out.push((blank, &*l.text));
                 blank = false;
             }
         }
@@ -295,8 +362,26 @@ fn header_view(lines: &[Line]) -> Vec<(bool, &str)> {
     out
 }
 
-fn comparable(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// The words of `s` in lower case, one space apart: how a running title is compared with the
+/// title. Writes into `out` so the many lines compared can share one buffer.
+fn comparable_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        // The same as below, byte by byte: the usual case, and far cheaper than by words.
+        let mut gap = false;
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                gap = true;
+            }
+        }
+        return;
+    }
     for w in s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -310,25 +395,37 @@ fn comparable(s: &str) -> String {
             out.extend(w.chars().flat_map(char::to_lowercase));
         }
     }
+}
+
+fn comparable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    comparable_into(s, &mut out);
     out
 }
 
 /// Marks the running title repeated at page tops: lines that are pieces of the title, either
 /// next to other page furniture or standing alone between blank lines.
-fn mark_running_title(body: &mut [Line], title: &str) {
+fn mark_running_title(body: &mut [Line<'_>], title: &str) {
     let title_key = comparable(title);
     if title_key.len() < 8 {
         return;
     }
-    let is_piece = |l: &Line| {
+    let mut key = String::new();
+    let mut is_piece = |l: &Line<'_>| {
         if l.kind != LineKind::Text || l.text.ends_with(';') || l.text.ends_with('.') {
             return false;
         }
         if l.text.len() > title.len() + 8 {
             return false;
         }
-        let k = comparable(&l.text);
-        k.len() >= 8 && title_key.contains(&k)
+        comparable_into(&l.text, &mut key);
+        // A plain scan: the title is short, and setting up a substring searcher for every line
+        // costs more than the search.
+        key.len() >= 8
+            && title_key
+                .as_bytes()
+                .windows(key.len())
+                .any(|w| w == key.as_bytes())
     };
     let mut i = 0;
     while i < body.len() {
@@ -359,7 +456,7 @@ fn mark_running_title(body: &mut [Line], title: &str) {
 
 /// Takes footnote blocks out of the body (after a rule, `¹ ...`, `[^1]: ...`, `1/ ...`), so a
 /// paragraph interrupted by a page's footnotes reads on unbroken.
-fn split_footnotes(body: &mut [Line]) -> (Vec<BodyLine>, Vec<Footnote>) {
+fn split_footnotes<'a>(body: &mut [Line<'a>]) -> (Vec<BodyLine<'a>>, Vec<Footnote>) {
     let mut out = Vec::with_capacity(body.len());
     let mut notes: Vec<Footnote> = Vec::new();
     let mut in_notes = false;
@@ -384,7 +481,7 @@ fn split_footnotes(body: &mut [Line]) -> (Vec<BodyLine>, Vec<Footnote>) {
             LineKind::FootnoteDef(mark) => {
                 notes.push(Footnote {
                     mark: mark.clone(),
-                    text: std::mem::take(&mut l.text),
+                    text: std::mem::take(&mut l.text).into_owned(),
                 });
                 last_note_adjacent = true;
                 gap = true;
@@ -410,7 +507,7 @@ fn split_footnotes(body: &mut [Line]) -> (Vec<BodyLine>, Vec<Footnote>) {
                     || (in_notes && l.text.starts_with(|c: char| c.is_lowercase()))
                 {
                     if let Some(n) = notes.last_mut() {
-                        n.text = clean::join_lines([n.text.as_str(), l.text.as_str()]);
+                        n.text = clean::join_lines([n.text.as_str(), &*l.text]);
                     }
                     continue;
                 }
@@ -429,7 +526,7 @@ fn split_footnotes(body: &mut [Line]) -> (Vec<BodyLine>, Vec<Footnote>) {
 /// Cuts body lines into blocks: paragraphs, sub-paragraphs, part headings, the closing line.
 /// Lines after the closing line are only read for footnotes; lines after an annex heading are
 /// not part of the resolution's own text.
-fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
+fn cut_blocks<'a>(lines: &'a [BodyLine<'_>], notes: &mut Vec<Footnote>) -> Vec<Block<'a>> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut closed = false;
     let mut note_open = false;
@@ -438,7 +535,7 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
         if std::mem::take(&mut skip_next) {
             continue;
         }
-        let t = line.text.as_str();
+        let t: &'a str = &line.text;
         if closed {
             if ANNEX.is_match(t) {
                 break;
@@ -449,7 +546,7 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
                 && b.lines.len() == 1
                 && parse_date(t).is_some()
             {
-                b.lines.push(t.to_string());
+                b.lines.push(t);
                 continue;
             }
             if let Some((mark, _, text)) = plain_note(t)
@@ -477,11 +574,12 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
 
         if boundary
             && t.as_bytes()[0].is_ascii_digit()
+            && may_match::closing(t)
             && let Some((c, rest)) = match_start(&CLOSING, t)
         {
-            let mut lines = vec![c[1].to_string()];
+            let mut lines = vec![c.get(1).map_or("", |m| m.as_str())];
             if !rest.is_empty() {
-                lines.push(rest.to_string());
+                lines.push(rest);
             }
             blocks.push(Block {
                 kind: BlockKind::Closing(c[1].to_string()),
@@ -498,11 +596,11 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
                 None => lines.get(i + 1).filter(|n| !n.gap_before).and_then(|n| {
                     let joined = format!("{t} {}", n.text);
                     let c = ADOPTED_AT.captures(&joined)?;
-                    Some((meeting_name(&c[1]), Some(n.text.clone())))
+                    Some((meeting_name(&c[1]), Some(&*n.text)))
                 }),
             };
             if let Some((meeting, wrapped)) = meeting {
-                let mut lines = vec![t.to_string()];
+                let mut lines = vec![t];
                 if let Some(w) = wrapped {
                     lines.push(w);
                     skip_next = true;
@@ -534,6 +632,7 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
         }
         if boundary
             && t.as_bytes()[0].is_ascii_digit()
+            && may_match::numbered(t)
             && let Some((c, rest)) = match_start(&NUMBERED, t)
             && (rest.is_empty() || rest.starts_with(|ch: char| !ch.is_lowercase()))
             && let Ok(n) = c[1].parse::<u32>()
@@ -543,7 +642,7 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
                 lines: if rest.is_empty() {
                     Vec::new()
                 } else {
-                    vec![rest.to_string()]
+                    vec![rest]
                 },
             });
             continue;
@@ -559,7 +658,7 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
             let text_at = c.get(0).map_or(0, |m| m.end() - 1);
             blocks.push(Block {
                 kind: BlockKind::Numbered(n, Some(c[1].to_string())),
-                lines: vec![t[text_at..].to_string()],
+                lines: vec![&t[text_at..]],
             });
             continue;
         }
@@ -572,7 +671,7 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
                 lines: if rest.is_empty() {
                     Vec::new()
                 } else {
-                    vec![rest.to_string()]
+                    vec![rest]
                 },
             });
             continue;
@@ -581,19 +680,19 @@ fn cut_blocks(lines: &[BodyLine], notes: &mut Vec<Footnote>) -> Vec<Block> {
         let fresh = line.gap_before && prev_ended && starts_upper;
         match blocks.last_mut() {
             Some(b) if !fresh && !matches!(b.kind, BlockKind::Part(_)) => {
-                b.lines.push(t.to_string());
+                b.lines.push(t);
             }
             // A number or label alone on its line (PDF layout) takes the next line as its text.
             Some(b)
                 if b.lines.is_empty()
                     && matches!(b.kind, BlockKind::Numbered(..) | BlockKind::Labelled(_)) =>
             {
-                b.lines.push(t.to_string());
+                b.lines.push(t);
             }
             _ => {
                 blocks.push(Block {
                     kind: BlockKind::Plain,
-                    lines: vec![t.to_string()],
+                    lines: vec![t],
                 });
             }
         }
@@ -653,14 +752,23 @@ fn looks_operative(text: &str) -> bool {
     verb.len() >= 4 && verb.ends_with('s') && !verb.ends_with("ous") && !verb.ends_with("ss")
 }
 
+/// Whether `word.to_lowercase()` is one of `words` (all ASCII, lower case), without building
+/// the lower-cased word when it is ASCII, as nearly all are.
+fn lower_in(word: &str, words: &[&str]) -> bool {
+    if word.is_ascii() {
+        words.iter().any(|w| w.eq_ignore_ascii_case(word))
+    } else {
+        words.contains(&word.to_lowercase().as_str())
+    }
+}
+
 fn first_word_is_preambular(text: &str) -> bool {
-    let words = words_lower(text, 2);
-    let Some(first) = words.first() else {
-        return false;
-    };
     if !text.starts_with(|c: char| c.is_uppercase()) {
         return false;
     }
+    let Some(first) = words_lower(text, 1).pop() else {
+        return false;
+    };
     first.ends_with("ing")
         || PREAMBLE_WORDS.contains(&first.as_str())
         || (first.ends_with("ed") && first.len() > 4)
@@ -706,21 +814,16 @@ pub(crate) fn lead_phrase(text: &str) -> String {
     let mut lead: Vec<&str> = Vec::new();
     for (i, w) in words.iter().enumerate() {
         let bare = w.trim_end_matches([',', ';', ':']);
-        let lower = bare.to_lowercase();
         let first_is_modifier = lead.len() == 1
             && (lead[0].ends_with("ly") || lead[0] == "Having" || lead[0] == "Further");
         if i == 0 || first_is_modifier {
             lead.push(bare);
-        } else if EXTEND.contains(&lower.as_str()) {
-            if lower == "with"
-                && !words
-                    .get(i + 1)
-                    .is_some_and(|n| EXTEND.contains(&n.to_lowercase().as_str()))
-            {
+        } else if lower_in(bare, EXTEND) {
+            if lower_in(bare, &["with"]) && !words.get(i + 1).is_some_and(|n| lower_in(n, EXTEND)) {
                 break;
             }
             lead.push(bare);
-        } else if lower == "of" && lead.iter().any(|l| l.eq_ignore_ascii_case("note")) {
+        } else if lower_in(bare, &["of"]) && lead.iter().any(|l| l.eq_ignore_ascii_case("note")) {
             lead.push(bare);
             break;
         } else {
@@ -732,7 +835,7 @@ pub(crate) fn lead_phrase(text: &str) -> String {
     }
     while lead
         .last()
-        .is_some_and(|l| matches!(l.to_lowercase().as_str(), "in" | "into" | "with" | "once"))
+        .is_some_and(|l| lower_in(l, &["in", "into", "with", "once"]))
         && lead.len() > 1
     {
         lead.pop();
@@ -779,7 +882,7 @@ impl Draft {
 /// numbers, nested lists) and strips footnote marks in reading order.
 fn assemble(
     res: &mut Resolution,
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'_>>,
     notes: &[Footnote],
     head_meeting: Option<&str>,
 ) {
@@ -805,7 +908,7 @@ fn assemble(
             BlockKind::Closing(meeting) => {
                 res.meeting = Some(meeting);
                 if res.adopted_on.is_none() {
-                    let rest = block.lines.get(1).map(String::as_str).unwrap_or("");
+                    let rest = block.lines.get(1).copied().unwrap_or("");
                     res.adopted_on = parse_date(rest);
                 }
                 closed = true;
@@ -1050,7 +1153,7 @@ fn operative_verb_phrase(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(6).collect();
     let skip = words
         .iter()
-        .take_while(|w| VERB_ADVERBS.contains(&w.to_lowercase().as_str()))
+        .take_while(|w| lower_in(w, VERB_ADVERBS))
         .count();
     words[skip.min(words.len())..].join(" ")
 }
@@ -1369,6 +1472,44 @@ mod tests {
             parse_resolution("Dear colleagues,\n\nthe meeting is moved to Tuesday.\n"),
             Err(ParseError::NoOperativeParagraphs)
         );
+    }
+
+    #[test]
+    fn line_start_pre_checks_never_reject_a_regex_match() {
+        let lines = [
+            "1. Decides",
+            "12 , Requests",
+            "123.Calls",
+            "1234. Decides",
+            "7 ,",
+            "16. | Demands",
+            "89 See Resolutions",
+            "1/ S/1994/62.",
+            "1/S/1994",
+            "2921st meeting.",
+            "37th plenary meeting",
+            "42nd (resumed) plenary meeting",
+            "2020",
+            "5\u{a0}. Decides",
+            "\u{663}. Decides",
+            "1\u{2003}See",
+            "Recalling",
+            "",
+        ];
+        for t in lines {
+            for (pre, re) in [
+                (may_match::numbered as fn(&str) -> bool, &*NUMBERED),
+                (may_match::closing, &*CLOSING),
+                (may_match::plain_note, &*PLAIN_NOTE),
+            ] {
+                if match_start(re, t).is_some() {
+                    assert!(pre(t), "{t:?} matches {re} but its pre-check says no");
+                }
+            }
+        }
+        assert!(!may_match::numbered("Recalling"));
+        assert!(!may_match::closing("1. Decides"));
+        assert!(!may_match::plain_note("1. Decides"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! text in, plain types out.
 
 pub mod actor;
+pub mod agenda;
 pub mod calendar;
 pub mod clause;
 mod clean;
@@ -9,6 +10,7 @@ pub mod deadline;
 pub mod document;
 pub mod error;
 mod header;
+pub mod highlight;
 pub mod json;
 pub mod model;
 mod reference;

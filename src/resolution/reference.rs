@@ -43,18 +43,30 @@ static PAREN_SYMBOL: LazyLock<Regex> =
 
 /// What the citing paragraph does with the documents it cites, from its lead phrase or verb.
 pub(crate) fn relation_from_lead(lead: &str) -> Relation {
-    let l = lead.to_ascii_lowercase();
-    let l = l.trim_start_matches("also ").trim_start_matches("further ");
-    if l.starts_with("recall") || l.starts_with("reaffirm") {
+    // Compared ignoring ASCII case, so the lead is neither copied nor lower-cased.
+    let mut l = lead;
+    while let Some(rest) = strip_prefix_ignore_case(l, "also ") {
+        l = rest;
+    }
+    while let Some(rest) = strip_prefix_ignore_case(l, "further ") {
+        l = rest;
+    }
+    let starts = |p: &str| strip_prefix_ignore_case(l, p).is_some();
+    if starts("recall") || starts("reaffirm") {
         Relation::Recalls
-    } else if l.starts_with("taking note")
-        || l.starts_with("takes note")
-        || l.starts_with("take note")
-    {
+    } else if starts("taking note") || starts("takes note") || starts("take note") {
         Relation::TakesNote
     } else {
         Relation::Cites
     }
+}
+
+/// `s` without `prefix` (ASCII) when it starts with it in any ASCII case.
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.as_bytes().get(..prefix.len())?;
+    // An ASCII prefix matched, so the cut is on a character boundary.
+    head.eq_ignore_ascii_case(prefix.as_bytes())
+        .then(|| &s[prefix.len()..])
 }
 
 /// The document symbol of a resolution cited by number, given who adopted the citing text and
@@ -104,13 +116,16 @@ pub(crate) fn find_references(
             .map(|c| (c.get(0).map_or(0, |m| m.end()), c[1].to_string()))
             .collect()
     };
+    // Both checks must skip the searches themselves, not just their results.
     let cites_resolutions = RESOLUTION_STEM.find(text.as_bytes()).is_some();
     let cites_documents = memchr::memchr(b'/', text.as_bytes()).is_some();
+    let resolution_words = if cites_resolutions {
+        RESOLUTION_WORD.find_iter(text).collect()
+    } else {
+        Vec::new()
+    };
 
-    for whole in RESOLUTION_WORD
-        .find_iter(text)
-        .filter(|_| cites_resolutions)
-    {
+    for whole in resolution_words {
         let before = text[..whole.start()].trim_end();
         let named = NAMED_BODIES.iter().copied().find(|b| before.ends_with(b));
         let whole_start = named.map_or(whole.start(), |b| before.len() - b.len());
@@ -156,7 +171,12 @@ pub(crate) fn find_references(
         }
     }
 
-    for (start, s) in doc_symbols(text).into_iter().filter(|_| cites_documents) {
+    let symbols = if cites_documents {
+        doc_symbols(text)
+    } else {
+        Vec::new()
+    };
+    for (start, s) in symbols {
         let s = s.trim_end_matches(['.', ',', ';', ':', '-']);
         if !s.bytes().any(|b| b.is_ascii_digit()) {
             continue;

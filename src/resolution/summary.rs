@@ -107,8 +107,56 @@ pub fn describe_deadline(kind: &DeadlineKind) -> String {
     }
 }
 
+/// The basis of a stored deadline's date, as the obligation page explains it: "opening of the
+/// 76th session of the General Assembly, 14 September 2021".
+pub fn describe_deadline_row(
+    kind: &str,
+    body: Option<&str>,
+    session: Option<i32>,
+    due_on: Option<chrono::NaiveDate>,
+) -> String {
+    let date = due_on.map(|d| d.format("%-d %B %Y").to_string());
+    match (kind, body, session, date) {
+        ("session", Some(body), Some(session), Some(date)) => {
+            let name = super::model::Body::from_code(body).map_or(body, |b| b.name());
+            format!(
+                "opening of the {} session of the {name}, {date}",
+                ordinal(session)
+            )
+        }
+        ("within", _, _, Some(date)) => format!("counted from the adoption date: {date}"),
+        ("periodic", _, _, Some(date)) => format!("first period after adoption ends {date}"),
+        ("month" | "year", _, _, Some(date)) => format!("end of the period: {date}"),
+        (_, _, _, Some(date)) => date,
+        _ => "no date could be worked out".to_string(),
+    }
+}
+
+/// 1st, 2nd, 3rd, 4th, 11th, 21st ...
+pub fn ordinal(n: i32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn session_deadlines_explain_their_date() {
+        let d = chrono::NaiveDate::from_ymd_opt(2021, 9, 14);
+        assert_eq!(
+            super::describe_deadline_row("session", Some("GA"), Some(76), d),
+            "opening of the 76th session of the General Assembly, 14 September 2021"
+        );
+        assert_eq!(super::ordinal(81), "81st");
+        assert_eq!(super::ordinal(112), "112th");
+    }
+
     use super::*;
     use crate::resolution::model::Body;
 

@@ -538,6 +538,7 @@ async fn link_obligations(
     let mut verbs = Vec::new();
     let mut occurrences = Vec::new();
     let mut clause_col = Vec::new();
+    let mut due_col: Vec<Option<chrono::NaiveDate>> = Vec::new();
     for (p, clauses) in res.operative.iter().zip(clause_ids) {
         let mut seen: HashMap<&str, i32> = HashMap::new();
         for (c, &clause_id) in p.clauses.iter().zip(clauses) {
@@ -547,6 +548,7 @@ async fn link_obligations(
                 verbs.push(c.verb.as_str());
                 occurrences.push(*occurrence);
                 clause_col.push(clause_id);
+                due_col.push(c.deadlines.iter().filter_map(|d| d.due_on).min());
             }
             *occurrence += 1;
         }
@@ -557,10 +559,11 @@ async fn link_obligations(
     sqlx::query!(
         r#"
         WITH linked AS (
-            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, changed_by)
-            SELECT $1, n, v, o, c, $6 FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[]) AS u(n, v, o, c)
+            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, due_on, changed_by)
+            SELECT $1, n, v, o, c, due, $6
+            FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[], $7::date[]) AS u(n, v, o, c, due)
             ON CONFLICT (document_id, paragraph_number, verb, occurrence)
-            DO UPDATE SET clause_id = EXCLUDED.clause_id, disappeared_at = NULL
+            DO UPDATE SET clause_id = EXCLUDED.clause_id, due_on = EXCLUDED.due_on, disappeared_at = NULL
             RETURNING id, (xmax = 0) AS inserted
         )
         INSERT INTO obligation_events (obligation_id, status, changed_by)
@@ -572,6 +575,7 @@ async fn link_obligations(
         &occurrences,
         &clause_col,
         changed_by,
+        &due_col as &[Option<chrono::NaiveDate>],
     )
     .execute(&mut *tx)
     .await?;

@@ -2,6 +2,7 @@
 //! every SQL statement `mandates` runs, one `async fn` per query.
 
 pub mod cluster;
+mod dashboard;
 mod documents;
 mod import;
 mod obligations;
@@ -14,6 +15,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
+pub use dashboard::*;
 pub use documents::*;
 pub use import::{DocumentImport, ImportOutcome, import_document};
 pub use obligations::{FollowUpStatus, StatusChange, update_obligation_status};

@@ -1,7 +1,13 @@
 //! The server-rendered dashboard: one router per area, merged here, and the error page.
 
+mod agenda;
 mod error;
+mod import;
+pub mod obligations;
 mod overview;
+mod resolutions;
+pub mod timeline;
+pub mod today;
 
 use std::sync::Arc;
 
@@ -43,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/style.css", get(stylesheet))
         .merge(overview::router())
+        .merge(obligations::router())
+        .merge(resolutions::router())
+        .merge(agenda::router())
+        .merge(import::router())
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -63,7 +73,7 @@ async fn stylesheet() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         include_str!("../../templates/style.css"),
     )

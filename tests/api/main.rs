@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod browser;
+mod dashboard;
 mod extract;
 mod foundation;
 mod import;

@@ -1,0 +1,651 @@
+//! What the dashboard reads: obligations filtered and sorted, their details and history,
+//! resolutions with their paragraphs and links, agenda items of a coming session, and counts
+//! by month for the timeline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgExecutor;
+
+/// The filter of the obligations list, as the URL carries it. Every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ObligationFilter {
+    pub body: Option<String>,
+    pub session: Option<i32>,
+    pub actor_id: Option<i64>,
+    pub action: Option<String>,
+    /// A status code, or "outstanding" (open or in progress).
+    pub status: Option<String>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+    /// Full-text search over the operative paragraph (web search syntax).
+    pub text: Option<String>,
+    pub document_id: Option<i64>,
+}
+
+/// How the list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ObligationSort {
+    #[default]
+    DueSoonest,
+    DueLatest,
+    Resolution,
+    Status,
+}
+
+impl ObligationSort {
+    pub const ALL: [ObligationSort; 4] = [
+        ObligationSort::DueSoonest,
+        ObligationSort::DueLatest,
+        ObligationSort::Resolution,
+        ObligationSort::Status,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationSort::DueSoonest => "due",
+            ObligationSort::DueLatest => "due_desc",
+            ObligationSort::Resolution => "resolution",
+            ObligationSort::Status => "status",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ObligationSort::DueSoonest => "due date, soonest first",
+            ObligationSort::DueLatest => "due date, latest first",
+            ObligationSort::Resolution => "resolution",
+            ObligationSort::Status => "status",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// One line of an obligations list.
+#[derive(Debug, Clone)]
+pub struct ObligationRow {
+    pub id: i64,
+    pub status: String,
+    pub due_on: Option<NaiveDate>,
+    pub document_id: i64,
+    pub symbol: String,
+    pub body: String,
+    pub session: Option<i32>,
+    pub paragraph_number: String,
+    pub verb: String,
+    pub action: String,
+    pub clause_text: String,
+    pub actors: String,
+    pub deadline_text: Option<String>,
+    pub estimated: bool,
+}
+
+/// A page of the filtered list and the total it was cut from.
+#[derive(Debug, Clone)]
+pub struct ObligationPage {
+    pub rows: Vec<ObligationRow>,
+    pub total: i64,
+}
+
+/// The filtered, sorted obligations, `limit` from `offset`.
+pub async fn list_obligations(
+    db: impl PgExecutor<'_> + Copy,
+    filter: &ObligationFilter,
+    sort: ObligationSort,
+    limit: i64,
+    offset: i64,
+) -> Result<ObligationPage, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        ObligationRow,
+        r#"
+        SELECT o.id, o.status, o.due_on, d.id AS document_id, d.symbol, d.body, d.session,
+               o.paragraph_number, c.verb, c.action, c.text AS clause_text,
+               coalesce((SELECT string_agg(ca.printed_name, '; ' ORDER BY ca.position)
+                         FROM clause_actors ca WHERE ca.clause_id = c.id), '') AS "actors!",
+               (SELECT dl.text FROM deadlines dl WHERE dl.clause_id = c.id
+                ORDER BY dl.due_on NULLS LAST LIMIT 1) AS deadline_text,
+               coalesce((SELECT bool_or(dl.estimated) FROM deadlines dl
+                         WHERE dl.clause_id = c.id AND dl.due_on = o.due_on), false) AS "estimated!"
+        FROM obligations o
+        JOIN clauses c ON c.id = o.clause_id
+        JOIN documents d ON d.id = o.document_id
+        WHERE ($1::text IS NULL OR d.body = $1)
+          AND ($2::int IS NULL OR d.session = $2)
+          AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
+                                             WHERE ca.clause_id = c.id AND ca.actor_id = $3))
+          AND ($4::text IS NULL OR c.action = $4)
+          AND ($5::text IS NULL OR o.status = $5
+               OR ($5 = 'outstanding' AND o.status IN ('open', 'in_progress')))
+          AND ($6::date IS NULL OR o.due_on >= $6)
+          AND ($7::date IS NULL OR o.due_on <= $7)
+          AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
+                                           AND p.search @@ websearch_to_tsquery('english', $8)))
+          AND ($9::bigint IS NULL OR o.document_id = $9)
+        ORDER BY
+          CASE WHEN $10 = 'due' THEN o.due_on END ASC NULLS LAST,
+          CASE WHEN $10 = 'due_desc' THEN o.due_on END DESC NULLS LAST,
+          CASE WHEN $10 = 'resolution' THEN d.symbol END ASC,
+          CASE WHEN $10 = 'status' THEN o.status END ASC,
+          o.due_on ASC NULLS LAST, o.id ASC
+        LIMIT $11 OFFSET $12
+        "#,
+        filter.body,
+        filter.session,
+        filter.actor_id,
+        filter.action,
+        filter.status,
+        filter.due_from,
+        filter.due_to,
+        filter.text,
+        filter.document_id,
+        sort.as_str(),
+        limit,
+        offset,
+    )
+    .fetch_all(db)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"
+        SELECT count(*) AS "count!"
+        FROM obligations o
+        JOIN clauses c ON c.id = o.clause_id
+        JOIN documents d ON d.id = o.document_id
+        WHERE ($1::text IS NULL OR d.body = $1)
+          AND ($2::int IS NULL OR d.session = $2)
+          AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
+                                             WHERE ca.clause_id = c.id AND ca.actor_id = $3))
+          AND ($4::text IS NULL OR c.action = $4)
+          AND ($5::text IS NULL OR o.status = $5
+               OR ($5 = 'outstanding' AND o.status IN ('open', 'in_progress')))
+          AND ($6::date IS NULL OR o.due_on >= $6)
+          AND ($7::date IS NULL OR o.due_on <= $7)
+          AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
+                                           AND p.search @@ websearch_to_tsquery('english', $8)))
+          AND ($9::bigint IS NULL OR o.document_id = $9)
+        "#,
+        filter.body,
+        filter.session,
+        filter.actor_id,
+        filter.action,
+        filter.status,
+        filter.due_from,
+        filter.due_to,
+        filter.text,
+        filter.document_id,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(ObligationPage { rows, total })
+}
+
+/// The overview's counts as of a day.
+#[derive(Debug, Clone, Default)]
+pub struct OverviewCounts {
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub outstanding: i64,
+    pub fulfilled: i64,
+    pub tracked: i64,
+}
+
+pub async fn count_overview(
+    db: impl PgExecutor<'_>,
+    today: NaiveDate,
+    soon_until: NaiveDate,
+) -> Result<OverviewCounts, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        SELECT
+          count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on < $1) AS "overdue!",
+          count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on >= $1 AND due_on <= $2) AS "due_soon!",
+          count(*) FILTER (WHERE status IN ('open', 'in_progress')) AS "outstanding!",
+          count(*) FILTER (WHERE status = 'fulfilled') AS "fulfilled!",
+          count(*) AS "tracked!"
+        FROM obligations WHERE clause_id IS NOT NULL
+        "#,
+        today,
+        soon_until,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(OverviewCounts {
+        overdue: row.overdue,
+        due_soon: row.due_soon,
+        outstanding: row.outstanding,
+        fulfilled: row.fulfilled,
+        tracked: row.tracked,
+    })
+}
+
+/// Obligations per month and state, for the timeline chart.
+#[derive(Debug, Clone)]
+pub struct MonthCount {
+    pub month: NaiveDate,
+    pub overdue: i64,
+    pub open: i64,
+    pub fulfilled: i64,
+}
+
+pub async fn count_by_month(
+    db: impl PgExecutor<'_>,
+    today: NaiveDate,
+    from: NaiveDate,
+    until: NaiveDate,
+    actor_id: Option<i64>,
+) -> Result<Vec<MonthCount>, sqlx::Error> {
+    sqlx::query_as!(
+        MonthCount,
+        r#"
+        SELECT date_trunc('month', o.due_on)::date AS "month!",
+          count(*) FILTER (WHERE o.status IN ('open', 'in_progress') AND o.due_on < $1) AS "overdue!",
+          count(*) FILTER (WHERE o.status IN ('open', 'in_progress') AND o.due_on >= $1) AS "open!",
+          count(*) FILTER (WHERE o.status = 'fulfilled') AS "fulfilled!"
+        FROM obligations o
+        WHERE o.clause_id IS NOT NULL AND o.due_on >= $2 AND o.due_on < $3
+          AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
+                                             WHERE ca.clause_id = o.clause_id AND ca.actor_id = $4))
+        GROUP BY 1 ORDER BY 1
+        "#,
+        today,
+        from,
+        until,
+        actor_id,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// One obligation with what the page shows around it.
+#[derive(Debug, Clone)]
+pub struct ObligationDetail {
+    pub id: i64,
+    pub status: String,
+    pub fulfilled_by: Option<String>,
+    pub note: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+    pub due_on: Option<NaiveDate>,
+    pub document_id: i64,
+    pub symbol: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub paragraph_number: String,
+    pub paragraph_text: String,
+    pub clause_id: i64,
+    pub verb: String,
+    pub action: String,
+    pub clause_text: String,
+    pub deliverables: Vec<String>,
+}
+
+pub async fn find_obligation(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<ObligationDetail>, sqlx::Error> {
+    sqlx::query_as!(
+        ObligationDetail,
+        r#"
+        SELECT o.id, o.status, o.fulfilled_by, o.note, o.changed_by, o.changed_at, o.due_on,
+               d.id AS document_id, d.symbol, d.title, d.body, o.paragraph_number,
+               p.text AS paragraph_text, c.id AS clause_id, c.verb, c.action,
+               c.text AS clause_text, c.deliverables
+        FROM obligations o
+        JOIN clauses c ON c.id = o.clause_id
+        JOIN paragraphs p ON p.id = c.paragraph_id
+        JOIN documents d ON d.id = o.document_id
+        WHERE o.id = $1
+        "#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A deadline as stored, with the session's opening day where it is a session.
+#[derive(Debug, Clone)]
+pub struct DeadlineRow {
+    pub clause_id: i64,
+    pub kind: String,
+    pub body: Option<String>,
+    pub session: Option<i32>,
+    pub text: String,
+    pub due_on: Option<NaiveDate>,
+    pub estimated: bool,
+}
+
+pub async fn list_clause_deadlines(
+    db: impl PgExecutor<'_>,
+    clause_ids: &[i64],
+) -> Result<Vec<DeadlineRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DeadlineRow,
+        r#"
+        SELECT clause_id, kind, body, session, text, due_on, estimated
+        FROM deadlines WHERE clause_id = ANY($1) ORDER BY clause_id, due_on NULLS LAST, id
+        "#,
+        clause_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// An actor a clause names: canonical and as printed.
+#[derive(Debug, Clone)]
+pub struct ClauseActorRow {
+    pub clause_id: i64,
+    pub actor_id: i64,
+    pub name: String,
+    pub printed_name: String,
+}
+
+pub async fn list_clause_actors(
+    db: impl PgExecutor<'_>,
+    clause_ids: &[i64],
+) -> Result<Vec<ClauseActorRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ClauseActorRow,
+        r#"
+        SELECT ca.clause_id, a.id AS actor_id, a.name, ca.printed_name
+        FROM clause_actors ca JOIN actors a ON a.id = ca.actor_id
+        WHERE ca.clause_id = ANY($1) ORDER BY ca.clause_id, ca.position
+        "#,
+        clause_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A change in an obligation's history.
+#[derive(Debug, Clone)]
+pub struct ObligationEvent {
+    pub status: String,
+    pub fulfilled_by: Option<String>,
+    pub note: String,
+    pub changed_by: String,
+    pub changed_at: DateTime<Utc>,
+}
+
+pub async fn list_obligation_events(
+    db: impl PgExecutor<'_>,
+    obligation_id: i64,
+) -> Result<Vec<ObligationEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        ObligationEvent,
+        r#"
+        SELECT status, fulfilled_by, note, changed_by, changed_at
+        FROM obligation_events WHERE obligation_id = $1 ORDER BY changed_at DESC, id DESC
+        "#,
+        obligation_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A stored resolution's document facts.
+#[derive(Debug, Clone)]
+pub struct DocumentDetail {
+    pub id: i64,
+    pub symbol: String,
+    pub body: String,
+    pub session: Option<i32>,
+    pub adopted_on: Option<NaiveDate>,
+    pub title: Option<String>,
+    pub agenda_items: Vec<String>,
+    pub committee_report: Option<String>,
+    pub meeting: Option<String>,
+    pub source_name: String,
+}
+
+pub async fn find_document(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<DocumentDetail>, sqlx::Error> {
+    sqlx::query_as!(
+        DocumentDetail,
+        r#"
+        SELECT id, symbol, body, session, adopted_on, title, agenda_items, committee_report,
+               meeting, source_name
+        FROM documents WHERE id = $1
+        "#,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn find_document_id_by_symbol(
+    db: impl PgExecutor<'_>,
+    symbol: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id FROM documents WHERE symbol = $1", symbol)
+        .fetch_optional(db)
+        .await
+}
+
+#[derive(Debug, Clone)]
+pub struct ParagraphRow {
+    pub id: i64,
+    pub part: String,
+    pub number: Option<String>,
+    pub lead: Option<String>,
+    pub text: String,
+}
+
+pub async fn list_paragraphs(
+    db: impl PgExecutor<'_>,
+    document_id: i64,
+) -> Result<Vec<ParagraphRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ParagraphRow,
+        "SELECT id, part, number, lead, text FROM paragraphs WHERE document_id = $1 ORDER BY position",
+        document_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A clause of a stored document, with its obligation when tracked.
+#[derive(Debug, Clone)]
+pub struct ClauseRow {
+    pub id: i64,
+    pub paragraph_id: i64,
+    pub verb: String,
+    pub action: String,
+    pub tracked: bool,
+    pub obligation_id: Option<i64>,
+    pub status: Option<String>,
+}
+
+pub async fn list_clauses(
+    db: impl PgExecutor<'_>,
+    document_id: i64,
+) -> Result<Vec<ClauseRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ClauseRow,
+        r#"
+        SELECT c.id, c.paragraph_id, c.verb, c.action, c.tracked,
+               o.id AS "obligation_id?", o.status AS "status?"
+        FROM clauses c LEFT JOIN obligations o ON o.clause_id = c.id
+        WHERE c.document_id = $1 ORDER BY c.paragraph_id, c.position
+        "#,
+        document_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A citation in either direction, with the stored document's id when it is in the tracker.
+#[derive(Debug, Clone)]
+pub struct LinkRow {
+    pub symbol: String,
+    pub relation: String,
+    pub document_id: Option<i64>,
+    pub title: Option<String>,
+}
+
+/// Documents this one cites, once each, in reading order.
+pub async fn list_cited(
+    db: impl PgExecutor<'_>,
+    document_id: i64,
+) -> Result<Vec<LinkRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LinkRow,
+        r#"
+        SELECT DISTINCT ON (r.cited_symbol) r.cited_symbol AS symbol, r.relation,
+               d.id AS "document_id?", d.title AS "title?"
+        FROM document_references r LEFT JOIN documents d ON d.symbol = r.cited_symbol
+        WHERE r.document_id = $1
+        ORDER BY r.cited_symbol, (r.relation = 'cites'), r.id
+        "#,
+        document_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Stored documents that cite this one.
+pub async fn list_citing(
+    db: impl PgExecutor<'_>,
+    symbol: &str,
+) -> Result<Vec<LinkRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LinkRow,
+        r#"
+        SELECT DISTINCT ON (d.symbol) d.symbol, r.relation, d.id AS "document_id?", d.title
+        FROM document_references r JOIN documents d ON d.id = r.document_id
+        WHERE r.cited_symbol = $1
+        ORDER BY d.symbol, (r.relation = 'cites'), r.id
+        "#,
+        symbol
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The series a resolution belongs to: stored resolutions of the same body and title, in
+/// order of adoption (74/43 -> 75/58 -> 76/28 ...).
+#[derive(Debug, Clone)]
+pub struct ChainLink {
+    pub id: i64,
+    pub symbol: String,
+    pub adopted_on: Option<NaiveDate>,
+}
+
+pub async fn list_follow_up_chain(
+    db: impl PgExecutor<'_>,
+    document_id: i64,
+) -> Result<Vec<ChainLink>, sqlx::Error> {
+    sqlx::query_as!(
+        ChainLink,
+        r#"
+        SELECT other.id, other.symbol, other.adopted_on
+        FROM documents this
+        JOIN documents other ON other.body = this.body AND other.title = this.title
+        WHERE this.id = $1
+        ORDER BY other.adopted_on NULLS LAST, other.symbol
+        "#,
+        document_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A clause due at a session: agenda inclusions and reports requested for it.
+#[derive(Debug, Clone)]
+pub struct SessionClause {
+    pub obligation_id: Option<i64>,
+    pub document_id: i64,
+    pub symbol: String,
+    pub title: Option<String>,
+    pub paragraph_number: String,
+    pub verb: String,
+    pub action: String,
+    pub text: String,
+    pub deliverables: Vec<String>,
+    pub status: Option<String>,
+}
+
+pub async fn list_session_clauses(
+    db: impl PgExecutor<'_>,
+    body: &str,
+    session: i32,
+) -> Result<Vec<SessionClause>, sqlx::Error> {
+    sqlx::query_as!(
+        SessionClause,
+        r#"
+        SELECT DISTINCT ON (c.id) o.id AS "obligation_id?", d.id AS document_id, d.symbol, d.title,
+               p.number AS "paragraph_number!", c.verb, c.action, c.text, c.deliverables,
+               o.status AS "status?"
+        FROM deadlines dl
+        JOIN clauses c ON c.id = dl.clause_id
+        JOIN paragraphs p ON p.id = c.paragraph_id
+        JOIN documents d ON d.id = c.document_id
+        LEFT JOIN obligations o ON o.clause_id = c.id
+        WHERE dl.kind = 'session' AND dl.body = $1 AND dl.session = $2
+        ORDER BY c.id
+        "#,
+        body,
+        session
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Sessions that some deadline names, newest first, for the agenda page's chooser.
+#[derive(Debug, Clone)]
+pub struct SessionChoice {
+    pub body: String,
+    pub session: i32,
+    pub opens_on: Option<NaiveDate>,
+    pub items: i64,
+}
+
+pub async fn list_sessions_with_deadlines(
+    db: impl PgExecutor<'_>,
+) -> Result<Vec<SessionChoice>, sqlx::Error> {
+    sqlx::query_as!(
+        SessionChoice,
+        r#"
+        SELECT dl.body AS "body!", dl.session AS "session!", s.opens_on AS "opens_on?",
+               count(DISTINCT dl.clause_id) AS "items!"
+        FROM deadlines dl LEFT JOIN sessions s ON s.body = dl.body AND s.session = dl.session
+        WHERE dl.kind = 'session'
+        GROUP BY dl.body, dl.session, s.opens_on
+        ORDER BY dl.body, dl.session DESC
+        "#
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Canonical actors with how many outstanding obligations name them.
+#[derive(Debug, Clone)]
+pub struct ActorRow {
+    pub id: i64,
+    pub name: String,
+    pub outstanding: i64,
+}
+
+pub async fn list_actors(db: impl PgExecutor<'_>) -> Result<Vec<ActorRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ActorRow,
+        r#"
+        SELECT a.id, a.name,
+               count(o.id) FILTER (WHERE o.status IN ('open', 'in_progress')) AS "outstanding!"
+        FROM actors a
+        LEFT JOIN clause_actors ca ON ca.actor_id = a.id
+        LEFT JOIN obligations o ON o.clause_id = ca.clause_id
+        GROUP BY a.id, a.name
+        ORDER BY count(o.id) FILTER (WHERE o.status IN ('open', 'in_progress')) DESC, a.name
+        "#
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn find_actor_name(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT name FROM actors WHERE id = $1", id)
+        .fetch_optional(db)
+        .await
+}

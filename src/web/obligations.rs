@@ -1,0 +1,424 @@
+//! The obligations list (filtered, sorted, paginated, bookmarkable) and one obligation's page
+//! with its follow-up form and history.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::today::{AsOf, parse_optional_date};
+use super::{AppError, AppState};
+use crate::resolution::summary::describe_deadline_row;
+use crate::store::{
+    self, DeadlineRow, FollowUpStatus, ObligationDetail, ObligationEvent, ObligationFilter,
+    ObligationRow, ObligationSort, StatusChange,
+};
+
+pub const PAGE_SIZE: i64 = 50;
+/// How far ahead "due soon" looks unless the page says otherwise.
+pub const DEFAULT_WEEKS_AHEAD: i64 = 8;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/obligations", get(list_obligations))
+        .route("/obligations/{id}", get(show_obligation))
+        .route("/obligations/{id}/status", post(change_status))
+}
+
+/// Where an obligation stands on the dashboard, for its colour and label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueState {
+    Overdue,
+    DueSoon,
+    Later,
+    NoDate,
+    Fulfilled,
+    NotApplicable,
+}
+
+impl DueState {
+    pub fn of(
+        status: &str,
+        due_on: Option<NaiveDate>,
+        today: NaiveDate,
+        soon_until: NaiveDate,
+    ) -> Self {
+        match status {
+            "fulfilled" => DueState::Fulfilled,
+            "not_applicable" => DueState::NotApplicable,
+            _ => match due_on {
+                None => DueState::NoDate,
+                Some(d) if d < today => DueState::Overdue,
+                Some(d) if d <= soon_until => DueState::DueSoon,
+                Some(_) => DueState::Later,
+            },
+        }
+    }
+    pub fn class(self) -> &'static str {
+        match self {
+            DueState::Overdue => "overdue",
+            DueState::DueSoon => "soon",
+            DueState::Later => "later",
+            DueState::NoDate => "nodate",
+            DueState::Fulfilled => "fulfilled",
+            DueState::NotApplicable => "na",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            DueState::Overdue => "overdue",
+            DueState::DueSoon => "due soon",
+            DueState::Later => "later",
+            DueState::NoDate => "no date",
+            DueState::Fulfilled => "fulfilled",
+            DueState::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// A list row with its state worked out for the template.
+pub struct ObligationItem {
+    pub row: ObligationRow,
+    pub state: DueState,
+    pub asks: String,
+}
+
+impl ObligationItem {
+    pub fn new(row: ObligationRow, today: NaiveDate, soon_until: NaiveDate) -> Self {
+        let state = DueState::of(&row.status, row.due_on, today, soon_until);
+        let asks = shorten(&row.clause_text, 220);
+        Self { row, state, asks }
+    }
+}
+
+/// The first `max` characters of a text, cut at a word, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", &cut[..at])
+}
+
+/// The list's query string: every filter, the sort, the page and the day.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub session: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub action: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub due_from: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub due_to: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub q: Option<String>,
+    /// A resolution's id: its obligations only.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub resolution: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub page: Option<String>,
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub as_of: Option<String>,
+}
+
+fn is_blank(v: &Option<String>) -> bool {
+    v.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+fn blank_to_none(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+const BODIES: [&str; 5] = ["GA", "SC", "HRC", "ECOSOC", "OTHER"];
+const ACTIONS: [&str; 6] = [
+    "decision",
+    "request",
+    "invitation",
+    "call",
+    "encouragement",
+    "position",
+];
+
+impl ListQuery {
+    /// The store filter, or a message saying which field is wrong.
+    pub fn filter(&self) -> Result<ObligationFilter, AppError> {
+        let body = blank_to_none(&self.body);
+        if let Some(b) = &body
+            && !BODIES.contains(&b.as_str())
+        {
+            return Err(AppError::BadRequest(format!(
+                "unknown body {b:?}: use GA, SC, HRC, ECOSOC or OTHER"
+            )));
+        }
+        let action = blank_to_none(&self.action);
+        if let Some(a) = &action
+            && !ACTIONS.contains(&a.as_str())
+        {
+            return Err(AppError::BadRequest(format!("unknown action {a:?}")));
+        }
+        let status = blank_to_none(&self.status);
+        if let Some(s) = &status
+            && s != "outstanding"
+            && s.parse::<FollowUpStatus>().is_err()
+        {
+            return Err(AppError::BadRequest(format!("unknown status {s:?}")));
+        }
+        let number = |v: &Option<String>, field: &str| -> Result<Option<i64>, AppError> {
+            blank_to_none(v)
+                .map(|s| {
+                    s.parse::<i64>().map_err(|_| {
+                        AppError::BadRequest(format!("{field} must be a number, not {s:?}"))
+                    })
+                })
+                .transpose()
+        };
+        Ok(ObligationFilter {
+            body,
+            session: number(&self.session, "session")?.map(|s| s as i32),
+            actor_id: number(&self.actor, "actor")?,
+            action,
+            status,
+            due_from: parse_optional_date(self.due_from.as_deref(), "due_from")?,
+            due_to: parse_optional_date(self.due_to.as_deref(), "due_to")?,
+            text: blank_to_none(&self.q),
+            document_id: number(&self.resolution, "resolution")?,
+        })
+    }
+
+    pub fn sort(&self) -> Result<ObligationSort, AppError> {
+        match blank_to_none(&self.sort) {
+            None => Ok(ObligationSort::default()),
+            Some(s) => ObligationSort::parse(&s)
+                .ok_or_else(|| AppError::BadRequest(format!("unknown sort {s:?}"))),
+        }
+    }
+
+    pub fn page(&self) -> Result<i64, AppError> {
+        match blank_to_none(&self.page) {
+            None => Ok(1),
+            Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                AppError::BadRequest(format!("page must be a number from 1, not {p:?}"))
+            }),
+        }
+    }
+
+    /// This query with another page, as a URL.
+    pub fn url_for_page(&self, page: i64) -> String {
+        let mut q = self.clone();
+        q.page = (page > 1).then(|| page.to_string());
+        let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+        if query.is_empty() {
+            "/obligations".into()
+        } else {
+            format!("/obligations?{query}")
+        }
+    }
+
+    pub fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "obligations/list.html")]
+struct ListPage {
+    query: ListQuery,
+    items: Vec<ObligationItem>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    first: i64,
+    last: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    sorts: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    actions: [&'static str; 6],
+    bodies: [&'static str; 5],
+    actors: Vec<store::ActorRow>,
+    sort: &'static str,
+    today: NaiveDate,
+}
+
+async fn list_obligations(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let today = AsOf {
+        as_of: query.as_of.clone(),
+    }
+    .today()?;
+    let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
+    let filter = query.filter()?;
+    let sort = query.sort()?;
+    let page = query.page()?;
+    let result = store::list_obligations(
+        &state.pool,
+        &filter,
+        sort,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
+    let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let actors = store::list_actors(&state.pool).await?;
+    let first = if result.total == 0 {
+        0
+    } else {
+        (page - 1) * PAGE_SIZE + 1
+    };
+    let last = (page - 1) * PAGE_SIZE + result.rows.len() as i64;
+    Ok(ListPage {
+        prev_url: (page > 1).then(|| query.url_for_page(page - 1)),
+        next_url: (page < pages).then(|| query.url_for_page(page + 1)),
+        items: result
+            .rows
+            .into_iter()
+            .map(|r| ObligationItem::new(r, today, soon_until))
+            .collect(),
+        total: result.total,
+        page,
+        pages,
+        first,
+        last,
+        sorts: ObligationSort::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        statuses: std::iter::once(("outstanding", "outstanding (open or in progress)"))
+            .chain(FollowUpStatus::ALL.iter().map(|s| (s.as_str(), s.label())))
+            .collect(),
+        actions: ACTIONS,
+        bodies: BODIES,
+        actors,
+        sort: sort.as_str(),
+        query,
+        today,
+    })
+}
+
+/// A deadline with the words that explain its date.
+pub struct DeadlineView {
+    pub text: String,
+    pub basis: String,
+    pub due_on: Option<NaiveDate>,
+    pub estimated: bool,
+}
+
+impl From<&DeadlineRow> for DeadlineView {
+    fn from(d: &DeadlineRow) -> Self {
+        Self {
+            text: d.text.clone(),
+            basis: describe_deadline_row(d.kind.as_str(), d.body.as_deref(), d.session, d.due_on),
+            due_on: d.due_on,
+            estimated: d.estimated,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "obligations/show.html")]
+struct ShowPage {
+    obligation: ObligationDetail,
+    state: DueState,
+    actors: Vec<store::ClauseActorRow>,
+    deadlines: Vec<DeadlineView>,
+    events: Vec<ObligationEvent>,
+    statuses: Vec<(&'static str, &'static str)>,
+    status_label: &'static str,
+}
+
+async fn show_obligation(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(as_of): Query<AsOf>,
+) -> Result<ShowPage, AppError> {
+    let today = as_of.today()?;
+    let obligation = store::find_obligation(&state.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no obligation {id}.")))?;
+    let clause = [obligation.clause_id];
+    let actors = store::list_clause_actors(&state.pool, &clause).await?;
+    let deadlines = store::list_clause_deadlines(&state.pool, &clause).await?;
+    let events = store::list_obligation_events(&state.pool, id).await?;
+    let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
+    let status_label = obligation
+        .status
+        .parse::<FollowUpStatus>()
+        .map(FollowUpStatus::label)
+        .unwrap_or("unknown");
+    Ok(ShowPage {
+        state: DueState::of(&obligation.status, obligation.due_on, today, soon_until),
+        deadlines: deadlines.iter().map(DeadlineView::from).collect(),
+        obligation,
+        actors,
+        events,
+        statuses: FollowUpStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        status_label,
+    })
+}
+
+/// The follow-up form.
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    pub status: String,
+    #[serde(default)]
+    pub fulfilled_by: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub changed_by: String,
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Result<Redirect, AppError> {
+    let status: FollowUpStatus = form.status.parse().map_err(AppError::BadRequest)?;
+    let changed_by = form.changed_by.trim();
+    if changed_by.is_empty() {
+        return Err(AppError::BadRequest(
+            "Say who is making the change (your name), so the history shows it.".into(),
+        ));
+    }
+    let fulfilled_by = Some(form.fulfilled_by.trim()).filter(|s| !s.is_empty());
+    if fulfilled_by.is_some_and(|s| s.len() > 100)
+        || form.note.len() > 10_000
+        || changed_by.len() > 200
+    {
+        return Err(AppError::BadRequest("A field is too long.".into()));
+    }
+    let mut tx = state.pool.begin().await?;
+    let change = StatusChange {
+        status,
+        fulfilled_by,
+        note: form.note.trim(),
+        changed_by,
+    };
+    if !store::update_obligation_status(&mut tx, id, &change).await? {
+        return Err(AppError::NotFound(format!("There is no obligation {id}.")));
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/obligations/{id}")))
+}

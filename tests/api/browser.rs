@@ -1,0 +1,144 @@
+//! A person's path through the dashboard in a real browser (headless Chromium driven over
+//! WebDriver): open the overview, follow an obligation, change its status through the form,
+//! and see the change on the overview.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{ClientBuilder, Locator};
+
+use crate::extract::fixture;
+use crate::harness::TestApp;
+
+struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver must be installed for the browser test (apt-get install chromium chromium-driver; .ci/run does it)");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, url }
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_overview() {
+    let app = TestApp::spawn().await;
+    for name in ["A-RES-74-43.txt", "A-RES-75-58.txt"] {
+        let output = app
+            .cli()
+            .arg("import")
+            .arg(fixture(&format!("src/demo/{name}")))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+    }
+    let driver = ChromeDriver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let browser = ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session with headless Chromium");
+
+    let result = async {
+        let overview = format!("{}/?as_of=2021-08-01", app.address);
+        browser.goto(&overview).await?;
+        let soon = browser
+            .find(Locator::Css("section[aria-labelledby=soon-heading]"))
+            .await?;
+        assert!(soon.text().await?.contains("A/RES/75/58"));
+        // Follow the report request of A/RES/75/58, paragraph 5.
+        let row = soon
+            .find(Locator::XPath(".//tr[td[4][normalize-space()='5']]"))
+            .await?;
+        row.find(Locator::LinkText("requests"))
+            .await?
+            .click()
+            .await?;
+        let heading = browser.find(Locator::Css("h1")).await?.text().await?;
+        assert!(heading.contains("A/RES/75/58, paragraph 5"), "{heading}");
+        assert_eq!(
+            browser.find(Locator::Id("status")).await?.text().await?,
+            "open"
+        );
+
+        browser
+            .find(Locator::Id("status-select"))
+            .await?
+            .select_by_value("fulfilled")
+            .await?;
+        let form = browser.form(Locator::Css("form.status-form")).await?;
+        form.set_by_name("fulfilled_by", "A/76/170").await?;
+        form.set_by_name("changed_by", "Browser Test").await?;
+        form.submit().await?;
+        assert_eq!(
+            browser.find(Locator::Id("status")).await?.text().await?,
+            "fulfilled"
+        );
+        let history = browser
+            .find(Locator::Css("section[aria-labelledby=history]"))
+            .await?
+            .text()
+            .await?;
+        assert!(history.contains("Browser Test"), "{history}");
+
+        browser.goto(&overview).await?;
+        let soon = browser
+            .find(Locator::Css("section[aria-labelledby=soon-heading]"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            !soon.contains("Requests the Secretary-General"),
+            "no longer due: {soon}"
+        );
+        let counts = browser
+            .find(Locator::Css("ul.counts"))
+            .await?
+            .text()
+            .await?;
+        assert!(counts.contains("2\nfulfilled"), "{counts}");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    browser.close().await.ok();
+    result.expect("the browser steps");
+}
