@@ -80,10 +80,44 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// The session calendar deadlines resolve against: list it, or correct a session's dates.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// Manage the private PostgreSQL cluster (for development: `cargo sqlx prepare` needs a server).
     Db {
         #[command(subcommand)]
         command: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// List the sessions the database knows, with their source.
+    List {
+        /// GA, HRC or ECOSOC.
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// Set a session's opening (and closing) day; every deadline at that session moves with it.
+    Set {
+        /// GA, HRC or ECOSOC.
+        body: String,
+        /// The session number (the year for ECOSOC).
+        session: i32,
+        /// Opening day, YYYY-MM-DD.
+        #[arg(long)]
+        opens: chrono::NaiveDate,
+        /// Closing day, YYYY-MM-DD.
+        #[arg(long)]
+        closes: Option<chrono::NaiveDate>,
+        /// Where the date comes from (a document symbol, a press release).
+        #[arg(long)]
+        source: String,
+        /// Who makes the correction.
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -160,6 +194,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             summary
         }
         Command::Db { command } => run_db(command, &config).await,
+        Command::Calendar { command } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let result = run_calendar(command, &db).await;
+            db.close().await?;
+            result
+        }
     }
 }
 
@@ -254,6 +296,65 @@ fn print_import_summary(summary: &mandates::import::ImportSummary, each: bool) {
         summary.unchanged(),
         summary.failed()
     );
+}
+
+async fn run_calendar(command: CalendarCommand, db: &Database) -> anyhow::Result<()> {
+    const BODIES: [&str; 3] = ["GA", "HRC", "ECOSOC"];
+    match command {
+        CalendarCommand::List { body } => {
+            for row in store::list_sessions(&db.pool, body.as_deref()).await? {
+                println!(
+                    "{} {:>4}  opens {}{}{}{}  ({})",
+                    row.body,
+                    row.session,
+                    row.opens_on,
+                    row.closes_on
+                        .map(|c| format!(", closes {c}"))
+                        .unwrap_or_default(),
+                    if row.estimated { ", estimated" } else { "" },
+                    row.edited_by
+                        .map(|b| format!(", corrected by {b}"))
+                        .unwrap_or_default(),
+                    row.source
+                );
+            }
+            Ok(())
+        }
+        CalendarCommand::Set {
+            body,
+            session,
+            opens,
+            closes,
+            source,
+            by,
+        } => {
+            anyhow::ensure!(
+                BODIES.contains(&body.as_str()),
+                "body must be GA, HRC or ECOSOC, not {body:?}"
+            );
+            anyhow::ensure!(
+                closes.is_none_or(|c| c >= opens),
+                "the session cannot close before it opens"
+            );
+            anyhow::ensure!(
+                !by.trim().is_empty() && !source.trim().is_empty(),
+                "say where the date comes from (--source) and who corrects it (--by)"
+            );
+            let mut tx = db.pool.begin().await?;
+            let correction = store::SessionCorrection {
+                body: &body,
+                session,
+                opens_on: opens,
+                closes_on: closes,
+                source: &source,
+                edited_by: &by,
+            };
+            let moved = store::correct_session(&mut tx, &correction).await?;
+            tx.commit().await?;
+            println!("{body} session {session} opens {opens}; {moved} deadline(s) moved to it");
+            Ok(())
+        }
+    }
 }
 
 async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<()> {

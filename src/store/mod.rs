@@ -19,7 +19,10 @@ pub use dashboard::*;
 pub use documents::*;
 pub use import::{DocumentImport, ImportOutcome, import_document};
 pub use obligations::{FollowUpStatus, StatusChange, update_obligation_status};
-pub use sessions::{load_session_calendar, seed_sessions};
+pub use sessions::{
+    SessionCorrection, SessionRow, correct_session, list_sessions, load_session_calendar,
+    seed_sessions,
+};
 
 /// The migrations under `migrations/`, compiled in.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();

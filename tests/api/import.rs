@@ -312,3 +312,80 @@ async fn killing_the_importer_leaves_only_whole_documents_and_a_rerun_completes(
     assert_eq!(count(pool, "SELECT count(*) FROM documents").await, total);
     assert_eq!(whole(pool.clone()).await, 0);
 }
+
+#[tokio::test]
+async fn a_corrected_session_date_moves_its_deadlines_and_survives_reseeding() {
+    let app = TestApp::spawn().await;
+    assert!(import(&app, &[&fixture("src/demo/A-RES-75-58.txt")]).0);
+    let output = app
+        .cli()
+        .args([
+            "calendar",
+            "set",
+            "GA",
+            "76",
+            "--opens",
+            "2021-09-21",
+            "--source",
+            "A/INF/76/1",
+            "--by",
+            "Calendar desk",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("2 deadline(s) moved"));
+    let pool = &app.db.pool;
+    let due: Vec<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT due_on FROM obligations ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let corrected = chrono::NaiveDate::from_ymd_opt(2021, 9, 21).unwrap();
+    assert_eq!(due, [corrected, corrected]);
+    // Every start seeds the calendar again; a person's correction stays.
+    let list = app
+        .cli()
+        .args(["calendar", "list", "--body", "GA"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(list.contains("GA   76  opens 2021-09-21"), "{list}");
+    assert!(list.contains("corrected by Calendar desk"), "{list}");
+    // A re-import resolves against the corrected calendar.
+    let dir = shared_temp_dir("mandates-cal-");
+    let path = dir.path().join("A-RES-75-58.txt");
+    std::fs::write(
+        &path,
+        demo_text("A-RES-75-58.txt").replace("compile a report", "compile a full report"),
+    )
+    .unwrap();
+    assert!(import(&app, &[&path]).0);
+    let due: Vec<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT due_on FROM deadlines ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(due, [corrected, corrected]);
+    let bad = app
+        .cli()
+        .args([
+            "calendar",
+            "set",
+            "SC",
+            "1",
+            "--opens",
+            "2021-01-01",
+            "--source",
+            "x",
+            "--by",
+            "y",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}
