@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
 
-use crate::extract::fixture;
-use crate::harness::TestApp;
+use crate::dashboard::app_with_series;
 
 struct ChromeDriver {
     child: Child,
@@ -49,16 +48,7 @@ impl Drop for ChromeDriver {
 
 #[tokio::test]
 async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_overview() {
-    let app = TestApp::spawn().await;
-    for name in ["A-RES-74-43.txt", "A-RES-75-58.txt"] {
-        let output = app
-            .cli()
-            .arg("import")
-            .arg(fixture(&format!("src/demo/{name}")))
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-    }
+    let app = app_with_series().await;
     let driver = ChromeDriver::start();
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
