@@ -365,7 +365,8 @@ const DELIVERABLES: &[(&str, &str)] = &[
     ("programme of work", "programme of work"),
     ("updates", "updates"),
     ("update", "update"),
-    ("session", "session"),
+    // A bare "session" is almost always a deadline's ("at its seventy-sixth session").
+    ("special session", "special session"),
     ("debate", "debate"),
     ("dialogue", "dialogue"),
     ("resources", "resources"),
