@@ -613,6 +613,26 @@ fn cut_blocks<'a>(lines: &'a [BodyLine<'_>], notes: &mut Vec<Footnote>) -> Vec<B
                 continue;
             }
         }
+        // Resolutions adopted without a meeting (by silence procedure in 2020) end with the
+        // date alone: after the full stop of the last operative paragraph, it closes the text.
+        if line.gap_before
+            && t.split_whitespace().count() == 3
+            && parse_date(t).is_some()
+            && blocks
+                .last()
+                .and_then(|b| b.lines.last())
+                .is_some_and(|l| l.trim_end().ends_with('.'))
+            && blocks
+                .iter()
+                .any(|b| matches!(b.kind, BlockKind::Numbered(..)))
+        {
+            blocks.push(Block {
+                kind: BlockKind::Closing(String::new()),
+                lines: vec!["", t],
+            });
+            closed = true;
+            continue;
+        }
         if line.gap_before && ANNEX.is_match(t) {
             blocks.push(Block {
                 kind: BlockKind::Annex,
@@ -906,7 +926,8 @@ fn assemble(
         let text = block.text();
         match block.kind {
             BlockKind::Closing(meeting) => {
-                res.meeting = Some(meeting);
+                // Empty when the text closes with its date alone.
+                res.meeting = Some(meeting).filter(|m| !m.is_empty());
                 if res.adopted_on.is_none() {
                     let rest = block.lines.get(1).copied().unwrap_or("");
                     res.adopted_on = parse_date(rest);
@@ -1303,6 +1324,22 @@ mod tests {
         let r = parse_resolution(text).unwrap();
         let numbers: Vec<_> = r.operative.iter().map(|p| p.number.as_str()).collect();
         assert_eq!(numbers, ["1", "2", "3", "4"]);
+    }
+
+    #[test]
+    fn a_date_alone_closes_a_resolution_adopted_without_a_meeting() {
+        // A/RES/74/285 (silence procedure, 2020): no meeting line, only the date.
+        let text = "The General Assembly,\n\nRecalling its resolution 73/318,\n\n43. Requests the Secretary-General to take all necessary action;\n\n44. Decides to include in the provisional agenda of its seventy-fifth session \nthe item entitled \u{201c}Financing of the United Nations Peacekeeping Force in Cyprus\u{201d}.  \n \n30 June 2020 \n";
+        let r = parse_resolution(text).unwrap();
+        let last = r.operative.last().unwrap();
+        assert_eq!(last.number, "44");
+        assert!(last.text.ends_with("in Cyprus\u{201d}."), "{}", last.text);
+        assert_eq!(r.meeting, None);
+        assert!(
+            !r.warnings.iter().any(|w| w.contains("truncated")),
+            "{:?}",
+            r.warnings
+        );
     }
 
     #[test]
