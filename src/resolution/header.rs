@@ -103,63 +103,13 @@ pub(crate) fn body_from_name(name: &str) -> Option<Body> {
     }
 }
 
-fn ordinal_value(word: &str) -> Option<i32> {
-    const UNITS: [&str; 19] = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-    ];
-    const TENS_ORD: [&str; 8] = [
-        "twentieth",
-        "thirtieth",
-        "fortieth",
-        "fiftieth",
-        "sixtieth",
-        "seventieth",
-        "eightieth",
-        "ninetieth",
-    ];
-    let w = word.to_ascii_lowercase();
-    if let Some(i) = UNITS.iter().position(|u| *u == w) {
-        return Some(i as i32 + 1);
-    }
-    TENS_ORD
-        .iter()
-        .position(|u| *u == w)
-        .map(|i| (i as i32 + 2) * 10)
-}
-
-fn tens_value(word: &str) -> i32 {
-    const TENS: [&str; 8] = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    let w = word.trim_end_matches([' ', '-']).to_ascii_lowercase();
-    TENS.iter()
-        .position(|t| *t == w)
-        .map_or(0, |i| (i as i32 + 2) * 10)
-}
-
 /// "Seventy-fifth session" -> 75; "Forty- sixth session" -> 46.
 pub(crate) fn session_from_words(text: &str) -> Option<i32> {
     let c = SESSION_WORDS.captures(text)?;
-    let tens = c.get(1).map_or(0, |m| tens_value(m.as_str()));
-    Some(tens + ordinal_value(&c[2])?)
+    // The ordinal phrase is the optional tens word and the ordinal word together.
+    let ordinal = c.get(2)?;
+    let start = c.get(1).map_or(ordinal.start(), |tens| tens.start());
+    super::deadline::parse_ordinal(&text[start..ordinal.end()])
 }
 
 /// Reads the header lines (everything above the chapeau), non-blank lines in order with a flag
