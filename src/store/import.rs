@@ -85,67 +85,48 @@ async fn import_in(
         });
     }
     let body = res.body.map(|b| b.code()).unwrap_or("OTHER");
-    let document_id = match &existing {
-        Some(row) => {
-            sqlx::query!(
-                r#"
-                UPDATE documents SET body = $2, session = $3, adopted_on = $4, title = $5,
-                    agenda_items = $6, committee_report = $7, meeting = $8, source_text = $9,
-                    content_hash = $10, source_name = $11, source_type = $12, updated_at = now()
-                WHERE id = $1
-                "#,
-                row.id,
-                body,
-                res.session,
-                res.adopted_on,
-                res.title,
-                &res.agenda_items,
-                res.committee_report,
-                res.meeting,
-                doc.source_text,
-                doc.content_hash,
-                doc.source_name,
-                doc.source_type.as_str(),
-            )
+    // One statement for a new document and a corrected one; the row is already locked above.
+    let document_id = sqlx::query_scalar!(
+        r#"
+        INSERT INTO documents (symbol, body, session, adopted_on, title, agenda_items,
+            committee_report, meeting, source_text, content_hash, source_name, source_type)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        ON CONFLICT (symbol) DO UPDATE SET
+            body = EXCLUDED.body, session = EXCLUDED.session, adopted_on = EXCLUDED.adopted_on,
+            title = EXCLUDED.title, agenda_items = EXCLUDED.agenda_items,
+            committee_report = EXCLUDED.committee_report, meeting = EXCLUDED.meeting,
+            source_text = EXCLUDED.source_text, content_hash = EXCLUDED.content_hash,
+            source_name = EXCLUDED.source_name, source_type = EXCLUDED.source_type,
+            updated_at = now()
+        RETURNING id
+        "#,
+        doc.symbol,
+        body,
+        res.session,
+        res.adopted_on,
+        res.title,
+        &res.agenda_items,
+        res.committee_report,
+        res.meeting,
+        doc.source_text,
+        doc.content_hash,
+        doc.source_name,
+        doc.source_type.as_str(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if existing.is_some() {
+        // What the text says is replaced wholesale; obligations stay and are re-linked below.
+        sqlx::query!("DELETE FROM paragraphs WHERE document_id = $1", document_id)
             .execute(&mut *tx)
             .await?;
-            // What the text says is replaced wholesale; obligations stay and are re-linked below.
-            sqlx::query!("DELETE FROM paragraphs WHERE document_id = $1", row.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query!(
-                "DELETE FROM document_references WHERE document_id = $1",
-                row.id
-            )
-            .execute(&mut *tx)
-            .await?;
-            row.id
-        }
-        None => {
-            sqlx::query_scalar!(
-                r#"
-                INSERT INTO documents (symbol, body, session, adopted_on, title, agenda_items,
-                    committee_report, meeting, source_text, content_hash, source_name, source_type)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                RETURNING id
-                "#,
-                doc.symbol,
-                body,
-                res.session,
-                res.adopted_on,
-                res.title,
-                &res.agenda_items,
-                res.committee_report,
-                res.meeting,
-                doc.source_text,
-                doc.content_hash,
-                doc.source_name,
-                doc.source_type.as_str(),
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-    };
+        sqlx::query!(
+            "DELETE FROM document_references WHERE document_id = $1",
+            document_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
 
     let paragraph_ids = insert_paragraphs(tx, document_id, res).await?;
     let clause_ids = insert_clauses(tx, document_id, res, &paragraph_ids).await?;
