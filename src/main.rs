@@ -65,6 +65,10 @@ enum Command {
         /// Import the bundled example resolutions first (A/RES/75/58 and its series, and more).
         #[arg(long)]
         demo: bool,
+        /// The address users reach the dashboard at, for the links in exports, calendar feeds
+        /// and emails (e.g. https://tracker.mission.example). Defaults to http://BIND.
+        #[arg(long, env = "MANDATES_BASE_URL")]
+        base_url: Option<String>,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -172,11 +176,27 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.database.config();
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve {
+            bind,
+            demo,
+            base_url,
+        } => {
+            let base_url = match base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    url.trim_end_matches('/').to_string()
+                }
+                Some(url) => anyhow::bail!(
+                    "MANDATES_BASE_URL / --base-url must start with http:// or https://, not {url:?}"
+                ),
+                None => format!("http://{bind}"),
+            };
             let db = Database::open(&config)
                 .await
                 .context("cannot open the database")?;
-            let mut app = AppConfig::default();
+            let mut app = AppConfig {
+                base_url,
+                ..AppConfig::default()
+            };
             if demo {
                 let summary = mandates::import::import_demo(&db.pool).await?;
                 print_import_summary(&summary, false);

@@ -3,6 +3,8 @@
 //! by month for the timeline.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures::TryStreamExt;
+use futures::stream::BoxStream;
 use sqlx::PgExecutor;
 
 /// The filter of the obligations list, as the URL carries it. Every field is optional.
@@ -78,22 +80,44 @@ pub struct ObligationRow {
     pub estimated: bool,
 }
 
-/// A page of the filtered list and the total it was cut from.
-#[derive(Debug, Clone)]
-pub struct ObligationPage {
-    pub rows: Vec<ObligationRow>,
-    pub total: i64,
+/// How many obligations a filter matches, counted up to [`COUNT_LIMIT`]: past that an exact
+/// figure costs a scan of most of the table, and nobody pages that far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchCount {
+    pub count: i64,
+    /// True when there are more than `count`.
+    pub more: bool,
 }
 
+pub const COUNT_LIMIT: i64 = 10_000;
+
 /// The filtered, sorted obligations, `limit` from `offset`.
-pub async fn list_obligations(
-    db: impl PgExecutor<'_> + Copy,
-    filter: &ObligationFilter,
+pub async fn list_obligations<'e>(
+    db: impl PgExecutor<'e> + 'e,
+    filter: &'e ObligationFilter,
     sort: ObligationSort,
     limit: i64,
     offset: i64,
-) -> Result<ObligationPage, sqlx::Error> {
-    let rows = sqlx::query_as!(
+) -> Result<Vec<ObligationRow>, sqlx::Error> {
+    stream_obligations(db, filter, sort, Some(limit), offset)
+        .try_collect()
+        .await
+}
+
+/// The filtered, sorted obligations one row at a time, for exports of any size. No `limit`
+/// means every match.
+///
+/// The due-date order (the default, and what the overview, feeds and digests use) closes the
+/// ORDER BY, so that in a custom plan (see `connect`) the other sorts' CASE keys fold away,
+/// an index on `(due_on, id)` yields rows in order, and LIMIT stops the scan early.
+pub fn stream_obligations<'e>(
+    db: impl PgExecutor<'e> + 'e,
+    filter: &'e ObligationFilter,
+    sort: ObligationSort,
+    limit: Option<i64>,
+    offset: i64,
+) -> BoxStream<'e, Result<ObligationRow, sqlx::Error>> {
+    sqlx::query_as!(
         ObligationRow,
         r#"
         SELECT o.id, o.status, o.due_on, d.id AS document_id, d.symbol, d.body, d.session,
@@ -120,7 +144,6 @@ pub async fn list_obligations(
                                            AND p.search @@ websearch_to_tsquery('english', $8)))
           AND ($9::bigint IS NULL OR o.document_id = $9)
         ORDER BY
-          CASE WHEN $10 = 'due' THEN o.due_on END ASC NULLS LAST,
           CASE WHEN $10 = 'due_desc' THEN o.due_on END DESC NULLS LAST,
           CASE WHEN $10 = 'resolution' THEN d.symbol END ASC,
           CASE WHEN $10 = 'status' THEN o.status END ASC,
@@ -140,26 +163,35 @@ pub async fn list_obligations(
         limit,
         offset,
     )
-    .fetch_all(db)
-    .await?;
-    let total = sqlx::query_scalar!(
+    .fetch(db)
+}
+
+/// How many obligations match `filter`, up to [`COUNT_LIMIT`].
+pub async fn count_obligations(
+    db: impl PgExecutor<'_>,
+    filter: &ObligationFilter,
+) -> Result<MatchCount, sqlx::Error> {
+    let count = sqlx::query_scalar!(
         r#"
-        SELECT count(*) AS "count!"
-        FROM obligations o
-        JOIN clauses c ON c.id = o.clause_id
-        JOIN documents d ON d.id = o.document_id
-        WHERE ($1::text IS NULL OR d.body = $1)
-          AND ($2::int IS NULL OR d.session = $2)
-          AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
-                                             WHERE ca.clause_id = c.id AND ca.actor_id = $3))
-          AND ($4::text IS NULL OR c.action = $4)
-          AND ($5::text IS NULL OR o.status = $5
-               OR ($5 = 'outstanding' AND o.status IN ('open', 'in_progress')))
-          AND ($6::date IS NULL OR o.due_on >= $6)
-          AND ($7::date IS NULL OR o.due_on <= $7)
-          AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
-                                           AND p.search @@ websearch_to_tsquery('english', $8)))
-          AND ($9::bigint IS NULL OR o.document_id = $9)
+        SELECT count(*) AS "count!" FROM (
+          SELECT 1
+          FROM obligations o
+          JOIN clauses c ON c.id = o.clause_id
+          JOIN documents d ON d.id = o.document_id
+          WHERE ($1::text IS NULL OR d.body = $1)
+            AND ($2::int IS NULL OR d.session = $2)
+            AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
+                                               WHERE ca.clause_id = c.id AND ca.actor_id = $3))
+            AND ($4::text IS NULL OR c.action = $4)
+            AND ($5::text IS NULL OR o.status = $5
+                 OR ($5 = 'outstanding' AND o.status IN ('open', 'in_progress')))
+            AND ($6::date IS NULL OR o.due_on >= $6)
+            AND ($7::date IS NULL OR o.due_on <= $7)
+            AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
+                                             AND p.search @@ websearch_to_tsquery('english', $8)))
+            AND ($9::bigint IS NULL OR o.document_id = $9)
+          LIMIT $10
+        ) matching
         "#,
         filter.body,
         filter.session,
@@ -170,10 +202,14 @@ pub async fn list_obligations(
         filter.due_to,
         filter.text,
         filter.document_id,
+        COUNT_LIMIT + 1,
     )
     .fetch_one(db)
     .await?;
-    Ok(ObligationPage { rows, total })
+    Ok(MatchCount {
+        count: count.min(COUNT_LIMIT),
+        more: count > COUNT_LIMIT,
+    })
 }
 
 /// The overview's counts as of a day.

@@ -105,6 +105,9 @@ pub async fn start_private_cluster(config: &DatabaseConfig) -> Result<PrivateClu
 /// A connection pool for `url`.
 pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
     let options: PgConnectOptions = url.parse().map_err(StoreError::Connect)?;
+    // The dashboard's queries take optional filters (`$1 IS NULL OR ...`); planned with the
+    // values in hand, the unused ones fold away and indexes apply. A generic plan cannot.
+    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))

@@ -2,6 +2,7 @@
 
 mod agenda;
 mod error;
+mod exports;
 mod import;
 pub mod obligations;
 mod overview;
@@ -28,10 +29,21 @@ pub struct AppState {
 }
 
 /// Settings the pages need.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppConfig {
     /// Shown in the page footer; "demo" when serving the bundled resolutions.
     pub mode: Option<String>,
+    /// Where users reach the dashboard, for the absolute links of exports, feeds and emails.
+    pub base_url: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            mode: None,
+            base_url: "http://127.0.0.1:8080".into(),
+        }
+    }
 }
 
 impl AppState {
@@ -50,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", get(stylesheet))
         .merge(overview::router())
         .merge(obligations::router())
+        .merge(exports::router())
         .merge(resolutions::router())
         .merge(agenda::router())
         .merge(import::router())

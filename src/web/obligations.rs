@@ -231,6 +231,14 @@ impl ListQuery {
         }
     }
 
+    /// The filter and sort without page or day: what an export or feed of this list takes.
+    pub fn export_query(&self) -> String {
+        let mut q = self.clone();
+        q.page = None;
+        q.as_of = None;
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    }
+
     pub fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("")
     }
@@ -241,11 +249,13 @@ impl ListQuery {
 struct ListPage {
     query: ListQuery,
     items: Vec<ObligationItem>,
-    total: i64,
+    total: store::MatchCount,
     page: i64,
     pages: i64,
     first: i64,
     last: i64,
+    /// The filter and sort alone, for the CSV, calendar and JSON links.
+    export_query: String,
     prev_url: Option<String>,
     next_url: Option<String>,
     sorts: Vec<(&'static str, &'static str)>,
@@ -269,7 +279,7 @@ async fn list_obligations(
     let filter = query.filter()?;
     let sort = query.sort()?;
     let page = query.page()?;
-    let result = store::list_obligations(
+    let rows = store::list_obligations(
         &state.pool,
         &filter,
         sort,
@@ -277,27 +287,30 @@ async fn list_obligations(
         (page - 1) * PAGE_SIZE,
     )
     .await?;
-    let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let total = store::count_obligations(&state.pool, &filter).await?;
+    let pages = ((total.count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let actors = store::list_actors(&state.pool).await?;
-    let first = if result.total == 0 {
+    let first = if rows.is_empty() {
         0
     } else {
         (page - 1) * PAGE_SIZE + 1
     };
-    let last = (page - 1) * PAGE_SIZE + result.rows.len() as i64;
+    let last = (page - 1) * PAGE_SIZE + rows.len() as i64;
+    let has_next = rows.len() as i64 == PAGE_SIZE && (total.more || page < pages);
+    let export_query = query.export_query();
     Ok(ListPage {
         prev_url: (page > 1).then(|| query.url_for_page(page - 1)),
-        next_url: (page < pages).then(|| query.url_for_page(page + 1)),
-        items: result
-            .rows
+        next_url: has_next.then(|| query.url_for_page(page + 1)),
+        items: rows
             .into_iter()
             .map(|r| ObligationItem::new(r, today, soon_until))
             .collect(),
-        total: result.total,
+        total,
         page,
         pages,
         first,
         last,
+        export_query,
         sorts: ObligationSort::ALL
             .iter()
             .map(|s| (s.as_str(), s.label()))

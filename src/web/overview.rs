@@ -103,12 +103,10 @@ async fn show_overview(
         mode: state.inner.mode.clone(),
         counts: store::count_overview(pool, today, soon_until).await?,
         overdue: overdue
-            .rows
             .into_iter()
             .map(|r| ObligationItem::new(r, today, soon_until))
             .collect(),
         due_soon: due_soon
-            .rows
             .into_iter()
             .map(|r| ObligationItem::new(r, today, soon_until))
             .collect(),

@@ -142,7 +142,11 @@ impl TestApp {
         let db = fresh_database().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let app = web::router(AppState::new(db.pool.clone(), AppConfig::default()));
+        let config = AppConfig {
+            base_url: address.clone(),
+            ..AppConfig::default()
+        };
+        let app = web::router(AppState::new(db.pool.clone(), config));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -5,6 +5,7 @@ mod harness;
 
 mod browser;
 mod dashboard;
+mod exports;
 mod extract;
 mod foundation;
 mod import;

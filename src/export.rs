@@ -1,0 +1,286 @@
+//! Obligations in the formats other tools read: CSV for spreadsheets, iCalendar for calendar
+//! apps, JSON for scripts. Pure: rows in, text out; the web layer streams them.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use icalendar::{Component, Event, EventLike};
+use serde::Serialize;
+
+use crate::store::ObligationRow;
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 16] = [
+    "obligation_id",
+    "resolution",
+    "body",
+    "session",
+    "paragraph",
+    "verb",
+    "action",
+    "actors",
+    "asks",
+    "deadline",
+    "due_on",
+    "estimated",
+    "status",
+    "url",
+    "resolution_url",
+    "document_id",
+];
+
+/// Links back to the dashboard, absolute so that they work from a spreadsheet or a calendar.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base_url: String,
+}
+
+impl Links {
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_string(),
+        }
+    }
+    pub fn obligation(&self, id: i64) -> String {
+        format!("{}/obligations/{id}", self.base_url)
+    }
+    pub fn resolution(&self, document_id: i64) -> String {
+        format!("{}/resolutions/{document_id}", self.base_url)
+    }
+}
+
+/// One CSV record, in the order of [`CSV_HEADER`].
+pub fn csv_record(row: &ObligationRow, links: &Links) -> [String; 16] {
+    [
+        row.id.to_string(),
+        row.symbol.clone(),
+        row.body.clone(),
+        row.session.map(|s| s.to_string()).unwrap_or_default(),
+        row.paragraph_number.clone(),
+        row.verb.clone(),
+        row.action.clone(),
+        row.actors.clone(),
+        row.clause_text.clone(),
+        row.deadline_text.clone().unwrap_or_default(),
+        row.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        row.estimated.to_string(),
+        row.status.clone(),
+        links.obligation(row.id),
+        links.resolution(row.document_id),
+        row.document_id.to_string(),
+    ]
+}
+
+/// The lines of a calendar before its events.
+pub fn calendar_start(name: &str) -> String {
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//mandates//obligations//EN".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        "METHOD:PUBLISH".to_string(),
+        format!("X-WR-CALNAME:{}", escape_text(name)),
+        // Calendar apps poll the feed; twice a day is often enough for deadlines.
+        "REFRESH-INTERVAL;VALUE=DURATION:PT12H".to_string(),
+        "X-PUBLISHED-TTL:PT12H".to_string(),
+    ] {
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+pub const CALENDAR_END: &str = "END:VCALENDAR\r\n";
+
+/// One all-day event on an obligation's due day, or nothing when it has no date.
+pub fn calendar_event(row: &ObligationRow, links: &Links, stamp: DateTime<Utc>) -> Option<String> {
+    let due = row.due_on?;
+    let url = links.obligation(row.id);
+    let who = if row.actors.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", row.actors)
+    };
+    let summary = format!(
+        "{} ¶{} {who}{} ({})",
+        row.symbol,
+        row.paragraph_number,
+        row.verb.to_lowercase(),
+        row.status.replace('_', " ")
+    );
+    let mut description = format!("{}\n\n", row.clause_text);
+    if let Some(deadline) = &row.deadline_text {
+        description.push_str(&format!("Deadline: {deadline}"));
+        if row.estimated {
+            description.push_str(" (date estimated)");
+        }
+        description.push('\n');
+    }
+    description.push_str(&url);
+    let event = Event::new()
+        .uid(&format!("obligation-{}@mandates", row.id))
+        .timestamp(stamp)
+        .all_day(due)
+        .ends(next_day(due))
+        .summary(&summary)
+        .description(&description)
+        .url(&url)
+        .done();
+    Some(event.to_string())
+}
+
+fn next_day(d: NaiveDate) -> NaiveDate {
+    d.checked_add_days(Days::new(1)).unwrap_or(d)
+}
+
+/// TEXT value escaping of RFC 5545 (3.3.11), for the lines written here by hand.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An obligation in the JSON API.
+#[derive(Debug, Serialize)]
+pub struct ObligationJson<'a> {
+    pub id: i64,
+    pub url: String,
+    pub status: &'a str,
+    pub due_on: Option<NaiveDate>,
+    pub estimated: bool,
+    pub deadline: Option<&'a str>,
+    pub resolution: ResolutionRefJson<'a>,
+    pub paragraph: &'a str,
+    pub verb: &'a str,
+    pub action: &'a str,
+    pub actors: Vec<&'a str>,
+    pub text: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResolutionRefJson<'a> {
+    pub id: i64,
+    pub symbol: &'a str,
+    pub body: &'a str,
+    pub session: Option<i32>,
+    pub url: String,
+}
+
+impl<'a> ObligationJson<'a> {
+    pub fn new(row: &'a ObligationRow, links: &Links) -> Self {
+        Self {
+            id: row.id,
+            url: links.obligation(row.id),
+            status: &row.status,
+            due_on: row.due_on,
+            estimated: row.estimated,
+            deadline: row.deadline_text.as_deref(),
+            resolution: ResolutionRefJson {
+                id: row.document_id,
+                symbol: &row.symbol,
+                body: &row.body,
+                session: row.session,
+                url: links.resolution(row.document_id),
+            },
+            paragraph: &row.paragraph_number,
+            verb: &row.verb,
+            action: &row.action,
+            actors: row.actors.split("; ").filter(|a| !a.is_empty()).collect(),
+            text: &row.clause_text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> ObligationRow {
+        ObligationRow {
+            id: 7,
+            status: "in_progress".into(),
+            due_on: NaiveDate::from_ymd_opt(2021, 9, 14),
+            document_id: 3,
+            symbol: "A/RES/75/58".into(),
+            body: "GA".into(),
+            session: Some(75),
+            paragraph_number: "5".into(),
+            verb: "Requests".into(),
+            action: "request".into(),
+            clause_text: "Requests the Secretary-General to report, with views; and \"notes\", \
+                          to the General Assembly at its seventy-sixth session, a long sentence \
+                          that a calendar line must fold"
+                .into(),
+            actors: "Secretary-General; Member States".into(),
+            deadline_text: Some("at its seventy-sixth session".into()),
+            estimated: false,
+        }
+    }
+
+    #[test]
+    fn csv_record_follows_the_header_with_absolute_links() {
+        let links = Links::new("https://tracker.example/");
+        let record = csv_record(&row(), &links);
+        let field = |name: &str| &record[CSV_HEADER.iter().position(|h| *h == name).unwrap()];
+        assert_eq!(field("resolution"), "A/RES/75/58");
+        assert_eq!(field("due_on"), "2021-09-14");
+        assert_eq!(field("url"), "https://tracker.example/obligations/7");
+        assert_eq!(
+            field("resolution_url"),
+            "https://tracker.example/resolutions/3"
+        );
+        assert_eq!(field("session"), "75");
+    }
+
+    #[test]
+    fn calendar_event_is_all_day_escaped_and_folded() {
+        let stamp = DateTime::parse_from_rfc3339("2026-11-28T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let text = calendar_event(&row(), &Links::new("http://x"), stamp).unwrap();
+        assert!(text.starts_with("BEGIN:VEVENT\r\n"), "{text}");
+        assert!(text.contains("DTSTART;VALUE=DATE:20210914\r\n"), "{text}");
+        assert!(text.contains("DTEND;VALUE=DATE:20210915\r\n"), "{text}");
+        assert!(text.contains("UID:obligation-7@mandates\r\n"), "{text}");
+        assert!(text.contains("views\\; and"), "semicolons escaped: {text}");
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "line longer than 75 octets: {line:?}");
+        }
+    }
+
+    #[test]
+    fn no_event_without_a_date() {
+        let mut r = row();
+        r.due_on = None;
+        assert!(calendar_event(&r, &Links::new("http://x"), Utc::now()).is_none());
+    }
+
+    #[test]
+    fn calendar_name_is_escaped() {
+        let start = calendar_start("GA, 81; outstanding");
+        assert!(start.contains("X-WR-CALNAME:GA\\, 81\\; outstanding\r\n"));
+        assert!(start.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    }
+
+    #[test]
+    fn json_lists_actors_separately() {
+        let r = row();
+        let json = ObligationJson::new(&r, &Links::new("http://x"));
+        assert_eq!(json.actors, ["Secretary-General", "Member States"]);
+        let mut r = row();
+        r.actors.clear();
+        assert!(
+            ObligationJson::new(&r, &Links::new("http://x"))
+                .actors
+                .is_empty()
+        );
+    }
+}
