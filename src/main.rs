@@ -94,6 +94,22 @@ enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Tools for developers: synthetic data for benchmarks and load tests.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Fill the database with synthetic resolutions copied from the bundled demo set (new
+    /// symbols, bodies, sessions and dates over three decades; follow-up states drawn as in use).
+    Generate {
+        /// How many obligations to add (whole resolutions, so a few more).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=100_000_000))]
+        obligations: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +230,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             summary
         }
         Command::Db { command } => run_db(command, &config).await,
+        Command::Dev {
+            command: DevCommand::Generate { obligations },
+        } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let progress = if std::io::stderr().is_terminal() {
+                indicatif::ProgressBar::new(obligations as u64).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} obligations {per_sec} eta {eta}",
+                    )
+                    .expect("valid progress template"),
+                )
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let summary = mandates::generate::generate(&db.pool, obligations, |added| {
+                progress.set_position(added)
+            })
+            .await?;
+            progress.finish_and_clear();
+            let total = store::count_documents(&db.pool).await?;
+            println!(
+                "generated {} resolutions with {} obligations in {:.1} s; the database holds {total} resolutions",
+                summary.documents,
+                summary.obligations,
+                summary.elapsed.as_secs_f64()
+            );
+            db.close().await?;
+            Ok(())
+        }
         Command::Calendar { command } => {
             let db = Database::open(&config)
                 .await

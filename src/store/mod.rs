@@ -4,6 +4,7 @@
 pub mod cluster;
 mod dashboard;
 mod documents;
+mod generate;
 mod import;
 mod obligations;
 mod sessions;
@@ -17,6 +18,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use dashboard::*;
 pub use documents::*;
+pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
 pub use import::{DocumentImport, ImportOutcome, import_document};
 pub use obligations::{FollowUpStatus, StatusChange, update_obligation_status};
 pub use sessions::{
