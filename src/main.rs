@@ -69,6 +69,10 @@ enum Command {
         /// and emails (e.g. https://tracker.mission.example). Defaults to http://BIND.
         #[arg(long, env = "MANDATES_BASE_URL")]
         base_url: Option<String>,
+        /// Query every page afresh instead of keeping results while the database is unchanged
+        /// (for measuring the queries themselves).
+        #[arg(long)]
+        no_result_cache: bool,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -196,6 +200,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             demo,
             base_url,
+            no_result_cache,
         } => {
             let base_url = match base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
                 Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
@@ -211,6 +216,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("cannot open the database")?;
             let mut app = AppConfig {
                 base_url,
+                cache_results: !no_result_cache,
                 ..AppConfig::default()
             };
             if demo {

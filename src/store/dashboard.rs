@@ -677,6 +677,20 @@ pub async fn list_actors(db: impl PgExecutor<'_>) -> Result<Vec<ActorRow>, sqlx:
     .await
 }
 
+/// An actor's id and name, for choosing one.
+#[derive(Debug, Clone)]
+pub struct ActorName {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Every canonical actor by name (the list filter's choices; no counts, so no scan).
+pub async fn list_actor_names(db: impl PgExecutor<'_>) -> Result<Vec<ActorName>, sqlx::Error> {
+    sqlx::query_as!(ActorName, "SELECT id, name FROM actors ORDER BY name")
+        .fetch_all(db)
+        .await
+}
+
 pub async fn find_actor_name(
     db: impl PgExecutor<'_>,
     id: i64,

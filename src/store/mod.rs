@@ -118,6 +118,14 @@ pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
         .map_err(StoreError::Connect)
 }
 
+/// The database's current snapshot as text: equal for two reads exactly when no transaction
+/// that wrote anything has committed (or begun writing) in between.
+pub async fn database_snapshot(pool: &PgPool) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT pg_current_snapshot()::text AS "snapshot!""#)
+        .fetch_one(pool)
+        .await
+}
+
 /// True when the database answers a trivial query.
 pub async fn ping(pool: &PgPool) -> Result<(), StoreError> {
     sqlx::query_scalar!("SELECT 1 AS \"one!\"")

@@ -2,7 +2,8 @@
 //! in its provisional agenda, grouped under their parent item, with the reports requested for
 //! that session under each.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -47,10 +48,16 @@ struct AgendaPage {
     session: Option<i32>,
     session_name: String,
     opens_on: Option<NaiveDate>,
-    groups: Vec<AgendaGroup>,
+    plan: Arc<SessionPlan>,
+    choices: Arc<Vec<SessionChoice>>,
+}
+
+/// A session's agenda items and the requests due at it.
+#[derive(Default)]
+pub struct SessionPlan {
+    pub groups: Vec<AgendaGroup>,
     /// Requests due at the session whose resolution puts no item on the agenda.
-    other_requests: Vec<SessionClause>,
-    choices: Vec<SessionChoice>,
+    pub other_requests: Vec<SessionClause>,
 }
 
 async fn show_agenda(
@@ -69,7 +76,13 @@ async fn show_agenda(
             "Sessions are planned for GA, HRC or ECOSOC, not {body:?}."
         )));
     }
-    let choices = store::list_sessions_with_deadlines(&state.pool).await?;
+    let pool = &state.pool;
+    let choices = state
+        .cache
+        .get_or_load(pool, "sessions with deadlines".into(), || async {
+            Ok(store::list_sessions_with_deadlines(pool).await?)
+        })
+        .await?;
     let session =
         match q
             .session
@@ -89,26 +102,57 @@ async fn show_agenda(
             body,
             session: None,
             opens_on: None,
-            groups: Vec::new(),
-            other_requests: Vec::new(),
+            plan: Arc::default(),
             choices,
         });
     };
-    let clauses = store::list_session_clauses(&state.pool, &body, session).await?;
+    let plan = state
+        .cache
+        .get_or_load(pool, format!("agenda {body} {session}"), || async {
+            let clauses = store::list_session_clauses(pool, &body, session).await?;
+            Ok(plan_session(clauses))
+        })
+        .await?;
+    let opens_on = choices
+        .iter()
+        .find(|c| c.body == body && c.session == session)
+        .and_then(|c| c.opens_on);
+    Ok(AgendaPage {
+        session_name: format!("{} session", ordinal(session)),
+        plan,
+        body,
+        session: Some(session),
+        opens_on,
+        choices,
+    })
+}
+
+/// Groups the session's clauses: each agenda inclusion under its item, with the requests of
+/// the same resolution beside it; requests of other resolutions apart.
+fn plan_session(clauses: Vec<SessionClause>) -> SessionPlan {
     let (inclusions, requests): (Vec<SessionClause>, Vec<SessionClause>) = clauses
         .into_iter()
         .partition(|c| c.action == "decision" && agenda_inclusion(&c.text).is_some());
+    let mut by_document: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, r) in requests.iter().enumerate() {
+        by_document.entry(r.document_id).or_default().push(i);
+    }
     let mut groups: BTreeMap<String, Vec<AgendaEntry>> = BTreeMap::new();
     let mut placed = vec![false; requests.len()];
     for mandate in inclusions {
         let inclusion = agenda_inclusion(&mandate.text).expect("partitioned on it");
-        let mut own = Vec::new();
-        for (i, r) in requests.iter().enumerate() {
-            if r.document_id == mandate.document_id {
-                own.push(r.clone());
-                placed[i] = true;
-            }
-        }
+        let own = by_document
+            .get(&mandate.document_id)
+            .map(|indexes| {
+                indexes
+                    .iter()
+                    .map(|&i| {
+                        placed[i] = true;
+                        requests[i].clone()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         groups.entry(inclusion.item).or_default().push(AgendaEntry {
             title: inclusion.sub_item,
             mandate,
@@ -121,20 +165,11 @@ async fn show_agenda(
         .filter(|(_, placed)| !placed)
         .map(|(r, _)| r)
         .collect();
-    let opens_on = choices
-        .iter()
-        .find(|c| c.body == body && c.session == session)
-        .and_then(|c| c.opens_on);
-    Ok(AgendaPage {
-        session_name: format!("{} session", ordinal(session)),
+    SessionPlan {
         groups: groups
             .into_iter()
             .map(|(item, entries)| AgendaGroup { item, entries })
             .collect(),
         other_requests,
-        body,
-        session: Some(session),
-        opens_on,
-        choices,
-    })
+    }
 }

@@ -1,6 +1,7 @@
 //! The server-rendered dashboard: one router per area, merged here, and the error page.
 
 mod agenda;
+pub mod cache;
 mod error;
 mod exports;
 mod import;
@@ -26,6 +27,7 @@ pub use error::AppError;
 pub struct AppState {
     pub pool: PgPool,
     pub inner: Arc<AppConfig>,
+    pub cache: Arc<cache::ResultCache>,
 }
 
 /// Settings the pages need.
@@ -35,6 +37,8 @@ pub struct AppConfig {
     pub mode: Option<String>,
     /// Where users reach the dashboard, for the absolute links of exports, feeds and emails.
     pub base_url: String,
+    /// Keep query results while the database is unchanged (see `cache`).
+    pub cache_results: bool,
 }
 
 impl Default for AppConfig {
@@ -42,6 +46,7 @@ impl Default for AppConfig {
         Self {
             mode: None,
             base_url: "http://127.0.0.1:8080".into(),
+            cache_results: true,
         }
     }
 }
@@ -50,6 +55,7 @@ impl AppState {
     pub fn new(pool: PgPool, config: AppConfig) -> Self {
         Self {
             pool,
+            cache: Arc::new(cache::ResultCache::new(config.cache_results)),
             inner: Arc::new(config),
         }
     }

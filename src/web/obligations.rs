@@ -262,7 +262,7 @@ struct ListPage {
     statuses: Vec<(&'static str, &'static str)>,
     actions: [&'static str; 6],
     bodies: [&'static str; 5],
-    actors: Vec<store::ActorRow>,
+    actors: Vec<store::ActorName>,
     sort: &'static str,
     today: NaiveDate,
 }
@@ -279,17 +279,10 @@ async fn list_obligations(
     let filter = query.filter()?;
     let sort = query.sort()?;
     let page = query.page()?;
-    let rows = store::list_obligations(
-        &state.pool,
-        &filter,
-        sort,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE,
-    )
-    .await?;
-    let total = store::count_obligations(&state.pool, &filter).await?;
+    let found = find_page(&state, &query, &filter, sort, PAGE_SIZE, page).await?;
+    let (rows, total) = (found.rows.clone(), found.total);
     let pages = ((total.count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let actors = store::list_actors(&state.pool).await?;
+    let actors = store::list_actor_names(&state.pool).await?;
     let first = if rows.is_empty() {
         0
     } else {
@@ -325,6 +318,35 @@ async fn list_obligations(
         query,
         today,
     })
+}
+
+/// One page of a filtered list and how many match in all.
+pub struct FoundPage {
+    pub rows: Vec<ObligationRow>,
+    pub total: store::MatchCount,
+}
+
+/// A page of the list (kept while the database is unchanged: lists are read far more often
+/// than obligations change).
+pub async fn find_page(
+    state: &AppState,
+    query: &ListQuery,
+    filter: &ObligationFilter,
+    sort: ObligationSort,
+    per_page: i64,
+    page: i64,
+) -> Result<std::sync::Arc<FoundPage>, AppError> {
+    let pool = &state.pool;
+    let key = format!("list {} {per_page} {page}", query.export_query());
+    state
+        .cache
+        .get_or_load(pool, key, || async {
+            let rows = store::list_obligations(pool, filter, sort, per_page, (page - 1) * per_page)
+                .await?;
+            let total = store::count_obligations(pool, filter).await?;
+            Ok(FoundPage { rows, total })
+        })
+        .await
 }
 
 /// A deadline with the words that explain its date.

@@ -13,8 +13,11 @@ use super::obligations::{DEFAULT_WEEKS_AHEAD, ObligationItem};
 use super::timeline::{Timeline, build_timeline, month_range};
 use super::today::AsOf;
 use super::{AppError, AppState};
+use std::sync::Arc;
+
 use crate::store::{
-    self, ActorRow, DocumentSummary, ObligationFilter, ObligationSort, OverviewCounts,
+    self, ActorRow, DocumentSummary, MonthCount, ObligationFilter, ObligationRow, ObligationSort,
+    OverviewCounts,
 };
 
 const LIST_LIMIT: i64 = 25;
@@ -68,51 +71,32 @@ async fn show_overview(
     };
     let soon_until = today + chrono::Duration::weeks(weeks);
     let pool = &state.pool;
-    let outstanding = |from: Option<NaiveDate>, to: Option<NaiveDate>| ObligationFilter {
-        status: Some("outstanding".into()),
-        due_from: from,
-        due_to: to,
-        ..ObligationFilter::default()
-    };
-    let yesterday = today.pred_opt().unwrap_or(today);
-    let overdue = store::list_obligations(
-        pool,
-        &outstanding(None, Some(yesterday)),
-        ObligationSort::DueSoonest,
-        LIST_LIMIT,
-        0,
-    )
-    .await?;
-    let due_soon = store::list_obligations(
-        pool,
-        &outstanding(Some(today), Some(soon_until)),
-        ObligationSort::DueSoonest,
-        LIST_LIMIT,
-        0,
-    )
-    .await?;
-    let (from, until) = month_range(today);
-    let months = store::count_by_month(pool, today, from, until, None).await?;
+    let data = state
+        .cache
+        .get_or_load(pool, format!("overview {today} {soon_until}"), || {
+            load_overview(pool, today, soon_until)
+        })
+        .await?;
     let as_of_param = q
         .as_of
         .clone()
         .filter(|s| !s.trim().is_empty())
         .map(|d| format!("as_of={d}&"))
         .unwrap_or_default();
+    let items = |rows: &[ObligationRow]| -> Vec<ObligationItem> {
+        rows.iter()
+            .cloned()
+            .map(|r| ObligationItem::new(r, today, soon_until))
+            .collect()
+    };
     Ok(OverviewPage {
         mode: state.inner.mode.clone(),
-        counts: store::count_overview(pool, today, soon_until).await?,
-        overdue: overdue
-            .into_iter()
-            .map(|r| ObligationItem::new(r, today, soon_until))
-            .collect(),
-        due_soon: due_soon
-            .into_iter()
-            .map(|r| ObligationItem::new(r, today, soon_until))
-            .collect(),
-        document_count: store::count_documents(pool).await?,
-        recent: store::list_recent_documents(pool, 10).await?,
-        timeline: build_timeline(today, &months, &format!("/obligations?{as_of_param}")),
+        counts: data.counts.clone(),
+        overdue: items(&data.overdue),
+        due_soon: items(&data.due_soon),
+        document_count: data.document_count,
+        recent: data.recent.clone(),
+        timeline: build_timeline(today, &data.months, &format!("/obligations?{as_of_param}")),
         as_of_param,
         today,
         weeks,
@@ -120,16 +104,77 @@ async fn show_overview(
     })
 }
 
+/// What the overview reads from the database for a day and a horizon.
+struct OverviewData {
+    counts: OverviewCounts,
+    overdue: Vec<ObligationRow>,
+    due_soon: Vec<ObligationRow>,
+    document_count: i64,
+    recent: Vec<DocumentSummary>,
+    months: Vec<MonthCount>,
+}
+
+async fn load_overview(
+    pool: &sqlx::PgPool,
+    today: NaiveDate,
+    soon_until: NaiveDate,
+) -> Result<OverviewData, AppError> {
+    let outstanding = |from: Option<NaiveDate>, to: Option<NaiveDate>| ObligationFilter {
+        status: Some("outstanding".into()),
+        due_from: from,
+        due_to: to,
+        ..ObligationFilter::default()
+    };
+    let yesterday = today.pred_opt().unwrap_or(today);
+    let overdue_filter = outstanding(None, Some(yesterday));
+    let due_soon_filter = outstanding(Some(today), Some(soon_until));
+    let (from, until) = month_range(today);
+    Ok(OverviewData {
+        overdue: store::list_obligations(
+            pool,
+            &overdue_filter,
+            ObligationSort::DueSoonest,
+            LIST_LIMIT,
+            0,
+        )
+        .await?,
+        due_soon: store::list_obligations(
+            pool,
+            &due_soon_filter,
+            ObligationSort::DueSoonest,
+            LIST_LIMIT,
+            0,
+        )
+        .await?,
+        months: store::count_by_month(pool, today, from, until, None).await?,
+        counts: store::count_overview(pool, today, soon_until).await?,
+        document_count: store::count_documents(pool).await?,
+        recent: store::list_recent_documents(pool, 10).await?,
+    })
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "actors/list.html")]
 struct ActorsPage {
-    actors: Vec<ActorRow>,
+    actors: Arc<Vec<ActorRow>>,
 }
 
 async fn list_actors(State(state): State<AppState>) -> Result<ActorsPage, AppError> {
     Ok(ActorsPage {
-        actors: store::list_actors(&state.pool).await?,
+        actors: cached_actors(&state).await?,
     })
+}
+
+/// Every actor with their count of outstanding obligations (a scan of all of them, so kept
+/// while the database is unchanged).
+pub async fn cached_actors(state: &AppState) -> Result<Arc<Vec<ActorRow>>, AppError> {
+    let pool = &state.pool;
+    state
+        .cache
+        .get_or_load(pool, "actors".into(), || async {
+            Ok(store::list_actors(pool).await?)
+        })
+        .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -151,7 +196,13 @@ async fn show_actor(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no actor {id}.")))?;
     let (from, until) = month_range(today);
-    let months = store::count_by_month(&state.pool, today, from, until, Some(id)).await?;
+    let pool = &state.pool;
+    let months = state
+        .cache
+        .get_or_load(pool, format!("actor {id} {today}"), || async {
+            Ok(store::count_by_month(pool, today, from, until, Some(id)).await?)
+        })
+        .await?;
     Ok(ActorPage {
         timeline: build_timeline(today, &months, &format!("/obligations?actor={id}&")),
         id,

@@ -9,3 +9,4 @@ mod exports;
 mod extract;
 mod foundation;
 mod import;
+mod scale;

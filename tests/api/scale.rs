@@ -1,0 +1,112 @@
+//! The generator behind the load benchmark, and the result cache that the dashboard's speed at
+//! that size rests on: pages must never show data older than the database.
+
+use crate::extract::fixture;
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn generator_adds_whole_consistent_resolutions() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .cli()
+        .args(["dev", "generate", "--obligations", "300"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.starts_with("generated "), "{stdout}");
+    let pool = &app.db.pool;
+    let (obligations, documents): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(DISTINCT o.document_id) FROM obligations o
+         JOIN documents d ON d.id = o.document_id WHERE d.source_name LIKE 'generated from %'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!((300..400).contains(&obligations), "{obligations}");
+    assert!(
+        stdout.contains(&format!("with {obligations} obligations")),
+        "{stdout}"
+    );
+    // Every generated obligation points at a clause of its own document, in a paragraph of it.
+    let misplaced: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM obligations o JOIN clauses c ON c.id = o.clause_id
+         JOIN paragraphs p ON p.id = c.paragraph_id
+         WHERE c.document_id <> o.document_id OR p.document_id <> o.document_id
+            OR p.number <> o.paragraph_number",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(misplaced, 0);
+    // Spread over bodies and states, with dates past and future.
+    let bodies: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT body) FROM documents WHERE source_name LIKE 'generated from %'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!(bodies >= 3, "{bodies} bodies among {documents} documents");
+    let statuses: i64 = sqlx::query_scalar("SELECT count(DISTINCT status) FROM obligations")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(statuses, 4);
+    // New rows after the generated ones get fresh ids: an import still works.
+    let import = app
+        .cli()
+        .arg("import")
+        .arg(fixture("tests/fixtures/A-RES-78-43.txt"))
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    // A generated resolution's page shows.
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM documents WHERE source_name LIKE 'generated from %' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(app.get(&format!("/resolutions/{id}")).await.status(), 200);
+}
+
+async fn overview_counts(app: &TestApp) -> String {
+    let html = app.get("/?as_of=2021-08-01").await.text().await.unwrap();
+    let start = html.find("<strong>").unwrap();
+    html[start..start + 400].to_string()
+}
+
+#[tokio::test]
+async fn pages_follow_changes_made_by_another_process() {
+    let app = TestApp::spawn().await;
+    let import = |name: &str| {
+        app.cli()
+            .arg("import")
+            .arg(fixture(&format!("src/demo/{name}")))
+            .output()
+            .unwrap()
+    };
+    assert!(import("A-RES-74-43.txt").status.success());
+    let before = overview_counts(&app).await;
+    let list_before = app.get("/obligations?body=GA").await.text().await.unwrap();
+    // Asked twice with nothing changed: the same page.
+    assert_eq!(overview_counts(&app).await, before);
+    // Another process (the CLI) imports a resolution: the next request shows it.
+    assert!(import("A-RES-75-58.txt").status.success());
+    let after = overview_counts(&app).await;
+    assert_ne!(after, before, "the overview still shows the old counts");
+    let list_after = app.get("/obligations?body=GA").await.text().await.unwrap();
+    assert!(!list_before.contains("A/RES/75/58"));
+    assert!(
+        list_after.contains("A/RES/75/58"),
+        "the list still shows the old rows"
+    );
+}
