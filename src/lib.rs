@@ -3,6 +3,7 @@
 //!
 //! Layers point one way: [`resolution`] (pure domain) <- [`store`] <- [`web`] <- the binary.
 
+pub mod accounts;
 pub mod demo;
 pub mod export;
 pub mod generate;

@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use mandates::accounts::{self, Role};
 use mandates::resolution;
 use mandates::store::{self, Database, DatabaseConfig};
 use mandates::web::AppConfig;
@@ -73,6 +74,9 @@ enum Command {
         /// (for measuring the queries themselves).
         #[arg(long)]
         no_result_cache: bool,
+        /// Let anyone read the dashboard without signing in (changes still need an account).
+        #[arg(long, env = "MANDATES_PUBLIC_READ")]
+        public_read: bool,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -98,10 +102,43 @@ enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Accounts: who may sign in to the dashboard, and as what.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Tools for developers: synthetic data for benchmarks and load tests.
     Dev {
         #[command(subcommand)]
         command: DevCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account and print its password (made for it, shown once).
+    Add {
+        email: String,
+        /// The person's name, as the history and audit log show it (default: the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// viewer (reads), editor (also imports and changes follow-up state), admin (also
+        /// manages accounts and subscribers).
+        #[arg(long, default_value = "viewer", conflicts_with = "admin")]
+        role: String,
+        /// Same as --role admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List the accounts.
+    List,
+    /// Give an account a new password (printed) and sign it out everywhere.
+    Password { email: String },
+    /// Stop an account from signing in (its sessions end); --enable lets it in again.
+    Disable {
+        email: String,
+        #[arg(long)]
+        enable: bool,
     },
 }
 
@@ -201,6 +238,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             base_url,
             no_result_cache,
+            public_read,
         } => {
             let base_url = match base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
                 Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
@@ -217,12 +255,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut app = AppConfig {
                 base_url,
                 cache_results: !no_result_cache,
+                public_read,
                 ..AppConfig::default()
             };
             if demo {
                 let summary = mandates::import::import_demo(&db.pool).await?;
                 print_import_summary(&summary, false);
                 app.mode = Some("demo".into());
+                let password = demo_account(&db.pool).await?;
+                println!(
+                    "demo account: sign in as {DEMO_EMAIL} with the password {password} (an admin; the password changes at every start)"
+                );
+            } else if store::list_users(&db.pool).await?.is_empty() && !public_read {
+                println!(
+                    "no accounts yet: make the first admin with `mandates user add --admin EMAIL`"
+                );
             }
             mandates::serve::serve(db, bind, app).await
         }
@@ -236,6 +283,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             summary
         }
         Command::Db { command } => run_db(command, &config).await,
+        Command::User { command } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let result = run_user(command, &db.pool).await;
+            db.close().await?;
+            result
+        }
         Command::Dev {
             command: DevCommand::Generate { obligations },
         } => {
@@ -428,6 +483,142 @@ async fn run_calendar(command: CalendarCommand, db: &Database) -> anyhow::Result
             Ok(())
         }
     }
+}
+
+const DEMO_EMAIL: &str = "demo@mandates.example";
+
+/// Makes (or resets) the demo account and returns its new password.
+async fn demo_account(pool: &sqlx::PgPool) -> anyhow::Result<String> {
+    let password = accounts::new_password();
+    let hash = accounts::hash_password(&password);
+    match store::find_user_id(pool, DEMO_EMAIL).await? {
+        Some(id) => {
+            let mut tx = pool.begin().await?;
+            store::set_password(&mut tx, id, &hash).await?;
+            store::update_user(&mut tx, id, Role::Admin.as_str(), false).await?;
+            tx.commit().await?;
+        }
+        None => {
+            store::add_user(pool, DEMO_EMAIL, "Demo User", Role::Admin.as_str(), &hash).await?;
+        }
+    }
+    Ok(password)
+}
+
+/// Records a change made from the command line.
+async fn audit_cli(
+    db: impl sqlx::PgExecutor<'_>,
+    action: &str,
+    subject: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> anyhow::Result<()> {
+    store::record_audit(
+        db,
+        &store::AuditEntry {
+            user_id: None,
+            actor_name: "command line",
+            action,
+            subject,
+            link: None,
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn run_user(command: UserCommand, pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            admin,
+        } => {
+            let email = accounts::normalize_email(&email).map_err(anyhow::Error::msg)?;
+            let role: Role = if admin {
+                Role::Admin
+            } else {
+                role.parse().map_err(anyhow::Error::msg)?
+            };
+            let name = name
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| email.clone());
+            let password = accounts::new_password();
+            let hash = accounts::hash_password(&password);
+            let mut tx = pool.begin().await?;
+            store::add_user(&mut *tx, &email, &name, role.as_str(), &hash).await?;
+            let after = serde_json::json!({ "email": email, "name": name, "role": role.as_str() });
+            audit_cli(
+                &mut *tx,
+                "user.add",
+                &format!("user {email}"),
+                None,
+                Some(after),
+            )
+            .await?;
+            tx.commit().await?;
+            println!("added {email} ({}); password: {password}", role.as_str());
+        }
+        UserCommand::List => {
+            let mut stdout = std::io::stdout().lock();
+            for u in store::list_users(pool).await? {
+                let state = if u.disabled_at.is_some() {
+                    "disabled"
+                } else {
+                    "active"
+                };
+                writeln!(stdout, "{}\t{}\t{}\t{state}", u.email, u.role, u.name)?;
+            }
+        }
+        UserCommand::Password { email } => {
+            let email = accounts::normalize_email(&email).map_err(anyhow::Error::msg)?;
+            let id = store::find_user_id(pool, &email)
+                .await?
+                .with_context(|| format!("there is no account for {email}"))?;
+            let password = accounts::new_password();
+            let hash = accounts::hash_password(&password);
+            let mut tx = pool.begin().await?;
+            store::set_password(&mut tx, id, &hash).await?;
+            audit_cli(
+                &mut *tx,
+                "user.password",
+                &format!("user {email}"),
+                None,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            println!("new password for {email}: {password}");
+        }
+        UserCommand::Disable { email, enable } => {
+            let email = accounts::normalize_email(&email).map_err(anyhow::Error::msg)?;
+            let id = store::find_user_id(pool, &email)
+                .await?
+                .with_context(|| format!("there is no account for {email}"))?;
+            let user = store::find_user(pool, id)
+                .await?
+                .with_context(|| format!("there is no account for {email}"))?;
+            let mut tx = pool.begin().await?;
+            store::update_user(&mut tx, id, &user.role, !enable).await?;
+            let before = serde_json::json!({ "disabled": user.disabled_at.is_some() });
+            let after = serde_json::json!({ "disabled": !enable });
+            audit_cli(
+                &mut *tx,
+                "user.update",
+                &format!("user {email}"),
+                Some(before),
+                Some(after),
+            )
+            .await?;
+            tx.commit().await?;
+            println!("{email} {}", if enable { "enabled" } else { "disabled" });
+        }
+    }
+    Ok(())
 }
 
 async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
 //! The PostgreSQL store: connecting (to `DATABASE_URL` or a private cluster), migrations, and
 //! every SQL statement `mandates` runs, one `async fn` per query.
 
+mod accounts;
 pub mod cluster;
 mod dashboard;
 mod documents;
@@ -15,12 +16,13 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub use accounts::*;
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use dashboard::*;
 pub use documents::*;
 pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
 pub use import::{DocumentImport, ImportOutcome, import_document};
-pub use obligations::{FollowUpStatus, StatusChange, update_obligation_status};
+pub use obligations::{FollowUpStatus, PreviousStatus, StatusChange, update_obligation_status};
 pub use sessions::{
     SessionCorrection, SessionRow, correct_session, list_sessions, load_session_calendar,
     seed_sessions,

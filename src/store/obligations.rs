@@ -61,23 +61,36 @@ pub struct StatusChange<'a> {
     pub changed_by: &'a str,
 }
 
+/// The follow-up state an obligation had before a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousStatus {
+    pub status: String,
+    pub fulfilled_by: Option<String>,
+    pub note: String,
+}
+
 /// Sets an obligation's follow-up state and records the change in its history, atomically.
-/// False when there is no such obligation.
+/// Returns the state it had, or None when there is no such obligation.
 pub async fn update_obligation_status(
     tx: &mut PgConnection,
     obligation_id: i64,
     change: &StatusChange<'_>,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query!(
+) -> Result<Option<PreviousStatus>, sqlx::Error> {
+    sqlx::query_as!(
+        PreviousStatus,
         r#"
-        WITH updated AS (
-            UPDATE obligations
+        WITH previous AS (
+            SELECT id, status, fulfilled_by, note FROM obligations WHERE id = $1 FOR UPDATE
+        ), updated AS (
+            UPDATE obligations o
             SET status = $2, fulfilled_by = $3, note = $4, changed_by = $5, changed_at = now()
-            WHERE id = $1
-            RETURNING id
+            FROM previous WHERE o.id = previous.id
+            RETURNING o.id
+        ), recorded AS (
+            INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
+            SELECT id, $2, $3, $4, $5 FROM updated
         )
-        INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
-        SELECT id, $2, $3, $4, $5 FROM updated
+        SELECT status, fulfilled_by, note FROM previous
         "#,
         obligation_id,
         change.status.as_str(),
@@ -85,7 +98,6 @@ pub async fn update_obligation_status(
         change.note,
         change.changed_by,
     )
-    .execute(&mut *tx)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .fetch_optional(&mut *tx)
+    .await
 }

@@ -10,6 +10,14 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// No account: sign in first.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The account's role does not allow it, or the form's token is wrong.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -27,6 +35,9 @@ impl IntoResponse for AppError {
         let (status, message) = match &self {
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, m.as_str()),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.as_str()),
+            AppError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.as_str()),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, m.as_str()),
+            AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.as_str()),
             AppError::Database(e) => {
                 tracing::error!("database error: {e}");
                 (

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::auth::{CsrfForm, Editor, audit, check_csrf};
 use super::{AppError, AppState};
 use crate::import::{FileResult, extract_source, import_bytes};
 use crate::resolution::{MAX_SOURCE_BYTES, Resolution};
@@ -28,12 +29,14 @@ pub fn router() -> Router<AppState> {
 #[derive(Template, WebTemplate)]
 #[template(path = "import/form.html")]
 struct FormPage {
+    csrf: String,
     error: Option<String>,
     text: String,
 }
 
-async fn show_form() -> FormPage {
+async fn show_form(Editor(user): Editor) -> FormPage {
     FormPage {
+        csrf: user.csrf,
         error: None,
         text: String::new(),
     }
@@ -42,6 +45,7 @@ async fn show_form() -> FormPage {
 #[derive(Template, WebTemplate)]
 #[template(path = "import/preview.html")]
 struct PreviewPage {
+    csrf: String,
     resolution: Resolution,
     symbol: String,
     name: String,
@@ -53,22 +57,18 @@ struct PreviewPage {
 /// Reads the upload (a file, or pasted text) and shows its extraction without saving.
 async fn preview(
     State(state): State<AppState>,
+    Editor(user): Editor,
     mut multipart: Multipart,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut pasted = String::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?
-    {
+    let mut csrf = String::new();
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or("upload").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    AppError::BadRequest(format!("The file could not be read: {e}"))
-                })?;
+                let bytes = field.bytes().await.map_err(upload_error)?;
                 if !bytes.is_empty() {
                     file = Some((name, bytes.to_vec()));
                 }
@@ -78,8 +78,27 @@ async fn preview(
                     AppError::BadRequest(format!("The text could not be read: {e}"))
                 })?;
             }
+            Some("csrf") => {
+                csrf = field.text().await.unwrap_or_default();
+            }
             _ => {}
         }
+    }
+    // Nothing is read into the store before this check, and nothing is kept after a refusal.
+    check_csrf(&user.csrf, &csrf)?;
+    if let Some((name, _)) = &file
+        && !ACCEPTED_EXTENSIONS
+            .iter()
+            .any(|ext| name.to_lowercase().ends_with(ext))
+    {
+        return Ok(FormPage {
+            csrf: user.csrf,
+            error: Some(format!(
+                "{name}: only text (.txt, .md), PDF (.pdf) and Word (.docx) files are read."
+            )),
+            text: pasted,
+        }
+        .into_response());
     }
     let (name, bytes) = match file {
         Some(f) => f,
@@ -88,6 +107,7 @@ async fn preview(
         }
         None => {
             return Ok(FormPage {
+                csrf: user.csrf,
                 error: Some("Choose a file or paste the text of a resolution.".into()),
                 text: pasted,
             }
@@ -100,6 +120,7 @@ async fn preview(
         .map_err(|_| AppError::BadRequest("The file could not be read.".into()))?;
     match extracted {
         Err((reason, _)) => Ok(FormPage {
+            csrf: user.csrf,
             error: Some(format!("{name}: {reason}")),
             text: pasted,
         }
@@ -116,6 +137,7 @@ async fn preview(
                 .filter(|c| c.is_tracked())
                 .count();
             Ok(PreviewPage {
+                csrf: user.csrf,
                 symbol: source.symbol,
                 resolution: source.resolution,
                 text: source.text,
@@ -137,7 +159,8 @@ struct SaveForm {
 /// Saves the previewed text and shows the stored resolution.
 async fn save(
     State(state): State<AppState>,
-    Form(form): Form<SaveForm>,
+    Editor(user): Editor,
+    CsrfForm(form): CsrfForm<SaveForm>,
 ) -> Result<Redirect, AppError> {
     let calendar = Arc::new(store::load_session_calendar(&state.pool).await?);
     let name = if form.name.trim().is_empty() {
@@ -145,19 +168,55 @@ async fn save(
     } else {
         form.name
     };
-    let FileResult { outcome, .. } = import_bytes(
+    let FileResult {
+        outcome, symbol, ..
+    } = import_bytes(
         &state.pool,
         &calendar,
         form.text.into_bytes(),
-        PathBuf::from(name),
+        PathBuf::from(&name),
     )
     .await;
-    match outcome {
-        Ok(
-            ImportOutcome::Imported { document_id, .. }
-            | ImportOutcome::Updated { document_id, .. }
-            | ImportOutcome::Unchanged { document_id },
-        ) => Ok(Redirect::to(&format!("/resolutions/{document_id}"))),
-        Err(reason) => Err(AppError::BadRequest(reason)),
+    let (document_id, what, obligations) = match outcome {
+        Ok(ImportOutcome::Imported {
+            document_id,
+            obligations,
+        }) => (document_id, "imported", obligations),
+        Ok(ImportOutcome::Updated {
+            document_id,
+            obligations,
+            ..
+        }) => (document_id, "updated", obligations),
+        Ok(ImportOutcome::Unchanged { document_id }) => {
+            return Ok(Redirect::to(&format!("/resolutions/{document_id}")));
+        }
+        Err(reason) => return Err(AppError::BadRequest(reason)),
+    };
+    let link = format!("/resolutions/{document_id}");
+    audit(
+        &state.pool,
+        &user,
+        "resolution.import",
+        symbol.as_deref().unwrap_or(&name),
+        Some(&link),
+        None,
+        Some(serde_json::json!({ "outcome": what, "source": name, "obligations": obligations })),
+    )
+    .await?;
+    Ok(Redirect::to(&link))
+}
+
+/// A refused upload: too large (413, with the limit), or unreadable.
+fn upload_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge(format!(
+            "The upload is too large: a resolution's file may have {} MiB at most.",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        ))
+    } else {
+        AppError::BadRequest(format!("The upload could not be read: {e}"))
     }
 }
+
+/// What the upload accepts by name; the content is checked again when it is read.
+const ACCEPTED_EXTENSIONS: [&str; 4] = [".txt", ".md", ".pdf", ".docx"];

@@ -1,6 +1,8 @@
 //! The server-rendered dashboard: one router per area, merged here, and the error page.
 
+mod account;
 mod agenda;
+pub mod auth;
 pub mod cache;
 mod error;
 mod exports;
@@ -14,6 +16,7 @@ pub mod today;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -39,6 +42,15 @@ pub struct AppConfig {
     pub base_url: String,
     /// Keep query results while the database is unchanged (see `cache`).
     pub cache_results: bool,
+    /// Let anyone read without signing in (changes still need an account).
+    pub public_read: bool,
+}
+
+impl AppConfig {
+    /// Cookies are marked Secure when the dashboard is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
 }
 
 impl Default for AppConfig {
@@ -47,6 +59,7 @@ impl Default for AppConfig {
             mode: None,
             base_url: "http://127.0.0.1:8080".into(),
             cache_results: true,
+            public_read: false,
         }
     }
 }
@@ -61,6 +74,9 @@ impl AppState {
     }
 }
 
+/// The largest form body outside the import routes.
+const FORM_LIMIT: usize = 256 * 1024;
+
 /// The whole application's routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -72,8 +88,17 @@ pub fn router(state: AppState) -> Router {
         .merge(resolutions::router())
         .merge(agenda::router())
         .merge(import::router())
+        .merge(auth::router())
+        .merge(account::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::gate,
+        ))
+        .layer(axum::middleware::from_fn(auth::security_headers))
         .layer(TraceLayer::new_for_http())
+        // Forms are small; the import routes set their own, larger limit.
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .with_state(state)
 }
 

@@ -4,12 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use super::auth::{CsrfForm, Editor, MaybeUser, audit};
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
 use crate::resolution::summary::describe_deadline_row;
@@ -375,13 +377,24 @@ struct ShowPage {
     state: DueState,
     actors: Vec<store::ClauseActorRow>,
     deadlines: Vec<DeadlineView>,
-    events: Vec<ObligationEvent>,
+    history: Vec<HistoryLine>,
     statuses: Vec<(&'static str, &'static str)>,
     status_label: &'static str,
+    /// The signed-in editor's form token; None when the reader may not change the state.
+    editor_csrf: Option<String>,
+    /// Why there is no form, when there is none.
+    read_only_reason: String,
+}
+
+/// A change in the history: the state it left and the state it made.
+pub struct HistoryLine {
+    pub event: ObligationEvent,
+    pub before: Option<ObligationEvent>,
 }
 
 async fn show_obligation(
     State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
     Query(as_of): Query<AsOf>,
 ) -> Result<ShowPage, AppError> {
@@ -399,12 +412,35 @@ async fn show_obligation(
         .parse::<FollowUpStatus>()
         .map(FollowUpStatus::label)
         .unwrap_or("unknown");
+    // Events come newest first; each one's "before" is the next (older) one.
+    let history = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| HistoryLine {
+            event: e.clone(),
+            before: events.get(i + 1).cloned(),
+        })
+        .collect();
+    let editor_csrf = user
+        .as_ref()
+        .filter(|u| u.can_edit() && !u.csrf.is_empty())
+        .map(|u| u.csrf.clone());
+    let read_only_reason = match &user {
+        None => "Sign in as an editor to change the follow-up state.".to_string(),
+        Some(u) if !u.can_edit() => format!(
+            "Your account is a {}: an editor or admin changes the follow-up state.",
+            u.role.as_str()
+        ),
+        Some(_) => String::new(),
+    };
     Ok(ShowPage {
         state: DueState::of(&obligation.status, obligation.due_on, today, soon_until),
         deadlines: deadlines.iter().map(DeadlineView::from).collect(),
         obligation,
         actors,
-        events,
+        history,
+        editor_csrf,
+        read_only_reason,
         statuses: FollowUpStatus::ALL
             .iter()
             .map(|s| (s.as_str(), s.label()))
@@ -421,27 +457,17 @@ pub struct StatusForm {
     pub fulfilled_by: String,
     #[serde(default)]
     pub note: String,
-    #[serde(default)]
-    pub changed_by: String,
 }
 
 async fn change_status(
     State(state): State<AppState>,
+    Editor(user): Editor,
     Path(id): Path<i64>,
-    Form(form): Form<StatusForm>,
+    CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Result<Redirect, AppError> {
     let status: FollowUpStatus = form.status.parse().map_err(AppError::BadRequest)?;
-    let changed_by = form.changed_by.trim();
-    if changed_by.is_empty() {
-        return Err(AppError::BadRequest(
-            "Say who is making the change (your name), so the history shows it.".into(),
-        ));
-    }
     let fulfilled_by = Some(form.fulfilled_by.trim()).filter(|s| !s.is_empty());
-    if fulfilled_by.is_some_and(|s| s.len() > 100)
-        || form.note.len() > 10_000
-        || changed_by.len() > 200
-    {
+    if fulfilled_by.is_some_and(|s| s.len() > 100) || form.note.len() > 10_000 {
         return Err(AppError::BadRequest("A field is too long.".into()));
     }
     let mut tx = state.pool.begin().await?;
@@ -449,11 +475,30 @@ async fn change_status(
         status,
         fulfilled_by,
         note: form.note.trim(),
-        changed_by,
+        changed_by: &user.name,
     };
-    if !store::update_obligation_status(&mut tx, id, &change).await? {
-        return Err(AppError::NotFound(format!("There is no obligation {id}.")));
-    }
+    let before = store::update_obligation_status(&mut tx, id, &change)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no obligation {id}.")))?;
+    let link = format!("/obligations/{id}");
+    audit(
+        &mut *tx,
+        &user,
+        "obligation.status",
+        &format!("obligation {id}"),
+        Some(&link),
+        Some(json!({
+            "status": before.status,
+            "fulfilled_by": before.fulfilled_by,
+            "note": before.note,
+        })),
+        Some(json!({
+            "status": status.as_str(),
+            "fulfilled_by": fulfilled_by,
+            "note": form.note.trim(),
+        })),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/obligations/{id}")))
+    Ok(Redirect::to(&link))
 }

@@ -221,7 +221,7 @@ async fn changing_the_status_through_the_form_persists_with_its_history() {
             ("status", "fulfilled"),
             ("fulfilled_by", "A/76/170"),
             ("note", "Report issued in July"),
-            ("changed_by", "Amina Diallo"),
+            ("csrf", &app.csrf),
         ])
         .send()
         .await
@@ -235,7 +235,11 @@ async fn changing_the_status_through_the_form_persists_with_its_history() {
         "{html}"
     );
     let history = section(&html, "history");
-    assert!(history.contains("Amina Diallo") && history.contains("Report issued in July"));
+    assert!(history.contains("Test Admin") && history.contains("Report issued in July"));
+    assert!(
+        history.contains("<del>open</del> → fulfilled"),
+        "the change shows both states: {history}"
+    );
     assert!(
         history.contains("import of A/RES/75/58"),
         "earlier history is kept"
@@ -248,7 +252,7 @@ async fn changing_the_status_through_the_form_persists_with_its_history() {
             .unwrap();
     assert_eq!(
         (status.as_str(), changed_by.as_str()),
-        ("fulfilled", "Amina Diallo")
+        ("fulfilled", "Test Admin")
     );
     // The overview counts it as fulfilled now.
     assert!(
@@ -257,10 +261,11 @@ async fn changing_the_status_through_the_form_persists_with_its_history() {
             .contains("<strong>2</strong> fulfilled")
     );
 
-    // Without a name, or with an unknown status, nothing changes.
-    for form in [
-        vec![("status", "open"), ("changed_by", "")],
-        vec![("status", "done"), ("changed_by", "Amina Diallo")],
+    // Without the form token, or with an unknown status, nothing changes.
+    for (form, refused) in [
+        (vec![("status", "open")], 403),
+        (vec![("status", "open"), ("csrf", "forged")], 403),
+        (vec![("status", "done"), ("csrf", app.csrf.as_str())], 400),
     ] {
         let response = app
             .client
@@ -269,7 +274,7 @@ async fn changing_the_status_through_the_form_persists_with_its_history() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 400);
+        assert_eq!(response.status(), refused, "{form:?}");
     }
     let events: i64 =
         sqlx::query_scalar("SELECT count(*) FROM obligation_events WHERE obligation_id = $1")
@@ -352,7 +357,9 @@ async fn agenda_planning_groups_sub_items_under_their_item_with_the_reports_due(
 async fn a_pasted_resolution_is_previewed_then_saved() {
     let app = TestApp::spawn().await;
     let text = std::fs::read_to_string(fixture("src/demo/A-RES-75-58.txt")).unwrap();
-    let form = reqwest::multipart::Form::new().text("text", text);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", app.csrf.clone())
+        .text("text", text);
     let response = app
         .client
         .post(format!("{}/import/preview", app.address))
@@ -378,7 +385,11 @@ async fn a_pasted_resolution_is_previewed_then_saved() {
     let response = app
         .client
         .post(format!("{}/import/save", app.address))
-        .form(&[("text", text.as_str()), ("name", "pasted text")])
+        .form(&[
+            ("text", text.as_str()),
+            ("name", "pasted text"),
+            ("csrf", &app.csrf),
+        ])
         .send()
         .await
         .unwrap();
@@ -390,7 +401,9 @@ async fn a_pasted_resolution_is_previewed_then_saved() {
         "{html}"
     );
 
-    let bad = reqwest::multipart::Form::new().text("text", "Just some notes.");
+    let bad = reqwest::multipart::Form::new()
+        .text("csrf", app.csrf.clone())
+        .text("text", "Just some notes.");
     let response = app
         .client
         .post(format!("{}/import/preview", app.address))

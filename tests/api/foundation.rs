@@ -17,7 +17,8 @@ async fn healthz_answers_unavailable_when_the_database_is_gone() {
     let app = TestApp::spawn().await;
     app.db.pool.close().await;
     let response = app.get("/healthz").await;
-    assert_eq!(response.status(), 503);
+    let status = response.status();
+    assert_eq!(status, 503, "{}", response.text().await.unwrap());
 }
 
 #[tokio::test]
@@ -149,7 +150,20 @@ async fn serve_demo_imports_the_bundled_resolutions_with_the_seed_first() {
         .env("DATABASE_URL", &db.url)
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"]);
     let server = ServerProcess::start(command).unwrap();
-    let html = reqwest::get(format!("{}/", server.address))
+    // Before the address, it printed the demo account's password.
+    let account = server
+        .stdout_before_listening
+        .iter()
+        .find_map(|l| l.strip_prefix("demo account: sign in as "))
+        .expect("the demo account is printed")
+        .to_string();
+    let (email, rest) = account.split_once(" with the password ").unwrap();
+    let password = rest.split_whitespace().next().unwrap();
+    let client = crate::harness::new_client();
+    crate::harness::sign_in(&client, &server.address, email, password).await;
+    let html = client
+        .get(format!("{}/", server.address))
+        .send()
         .await
         .unwrap()
         .text()

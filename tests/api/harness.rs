@@ -134,29 +134,110 @@ pub async fn fresh_database() -> TestDatabase {
 pub struct TestApp {
     pub address: String,
     pub db: TestDatabase,
+    /// Signed in as an admin ("Test Admin").
     pub client: reqwest::Client,
+    /// The form token of `client`'s session.
+    pub csrf: String,
 }
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `name="csrf"` hidden field of a page.
+pub fn csrf_field(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[at..at + html[at..].find('"')?].to_string())
+}
+
+/// Signs `client` in through the sign-in form; returns the session's form token.
+pub async fn sign_in(
+    client: &reqwest::Client,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> String {
+    let form = client
+        .get(format!("{address}/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_field(&form).expect("the sign-in form has a token");
+    let response = client
+        .post(format!("{address}/sign-in"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf", &csrf),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "signed in as {email}");
+    let account = client
+        .get(format!("{address}/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    csrf_field(&account).expect("the account page has a form token")
+}
+
+pub const TEST_PASSWORD: &str = "a long test password";
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(AppConfig::default()).await
+    }
+
+    /// With these settings (the base URL is set to the app's address).
+    pub async fn spawn_with(config: AppConfig) -> Self {
         let db = fresh_database().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let config = AppConfig {
             base_url: address.clone(),
-            ..AppConfig::default()
+            ..config
         };
         let app = web::router(AppState::new(db.pool.clone(), config));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
+        let mut app = Self {
             address,
             db,
-            client,
-        }
+            client: new_client(),
+            csrf: String::new(),
+        };
+        let (client, csrf) = app.client_as("admin", "Test Admin").await;
+        app.client = client;
+        app.csrf = csrf;
+        app
+    }
+
+    /// A new account with `role` and a client signed in as it, with its form token.
+    pub async fn client_as(&self, role: &str, name: &str) -> (reqwest::Client, String) {
+        let email = format!("{}@test.example", name.to_lowercase().replace(' ', "."));
+        mandates::store::add_user(&self.db.pool, &email, name, role, password_hash())
+            .await
+            .unwrap();
+        let client = new_client();
+        let csrf = sign_in(&client, &self.address, &email, TEST_PASSWORD).await;
+        (client, csrf)
+    }
+
+    /// A client with no account.
+    pub fn anonymous(&self) -> reqwest::Client {
+        new_client()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -175,6 +256,12 @@ impl TestApp {
     }
 }
 
+/// The hash of TEST_PASSWORD, made once per test run (Argon2 is slow on purpose).
+pub fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| mandates::accounts::hash_password(TEST_PASSWORD))
+}
+
 /// The built `mandates` binary with a clean environment: no DATABASE_URL, quiet logs.
 pub fn mandates_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mandates"));
@@ -183,6 +270,8 @@ pub fn mandates_command() -> Command {
         .env_remove("MANDATES_DATA_DIR")
         .env_remove("MANDATES_PG_BIN_DIR")
         .env_remove("MANDATES_BIND")
+        .env_remove("MANDATES_PUBLIC_READ")
+        .env_remove("MANDATES_BASE_URL")
         .env("MANDATES_LOG", "info")
         .env("NO_COLOR", "1")
         .current_dir(empty_dir());
@@ -203,6 +292,8 @@ fn empty_dir() -> &'static Path {
 pub struct ServerProcess {
     child: std::process::Child,
     pub address: String,
+    /// What it printed before "listening on".
+    pub stdout_before_listening: Vec<String>,
     stderr: std::sync::mpsc::Receiver<String>,
 }
 
@@ -224,16 +315,19 @@ impl ServerProcess {
         });
         let stdout = child.stdout.take().unwrap();
         let mut address = None;
+        let mut before = Vec::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if let Some(rest) = line.strip_prefix("listening on ") {
                 address = Some(rest.trim_end_matches('/').to_string());
                 break;
             }
+            before.push(line);
         }
         match address {
             Some(address) => Ok(Self {
                 child,
                 address,
+                stdout_before_listening: before,
                 stderr: err_rx,
             }),
             None => {

@@ -145,6 +145,7 @@ async fn a_corrected_text_updates_the_document_and_keeps_follow_up_state() {
         mandates::store::update_obligation_status(&mut tx, id, &change)
             .await
             .unwrap()
+            .is_some()
     );
     tx.commit().await.unwrap();
 

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod accounts;
 mod browser;
 mod dashboard;
 mod exports;
