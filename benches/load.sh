@@ -28,10 +28,28 @@ if [ ! -e "$DATA_DIR/.generated" ]; then
     touch "$DATA_DIR/.generated"
 fi
 
-MANDATES_DATA_DIR=$DATA_DIR MANDATES_LOG=warn "$bin" serve --bind "$BIND" ${EXTRA_SERVE_ARGS:-} &
+# A viewer account for the load (pages need a session), with a fresh password.
+email=load@bench.example
+if MANDATES_DATA_DIR=$DATA_DIR "$bin" user list | grep -q "^$email"; then
+    password=$(MANDATES_DATA_DIR=$DATA_DIR "$bin" user password "$email" | awk '{print $NF}')
+else
+    password=$(MANDATES_DATA_DIR=$DATA_DIR "$bin" user add "$email" --role viewer | awk '{print $NF}')
+fi
+
+MANDATES_DATA_DIR=$DATA_DIR MANDATES_LOG=error "$bin" serve --bind "$BIND" ${EXTRA_SERVE_ARGS:-} &
 server=$!
 trap 'kill $server; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://$BIND/healthz" >/dev/null && break; sleep 0.2; done
+
+# Sign in as a browser would: the form's token, then the post; keep the session cookie.
+jar=$(mktemp)
+csrf=$(curl -s -c "$jar" "http://$BIND/sign-in" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')
+curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "email=$email" \
+    --data-urlencode "password=$password" --data-urlencode "csrf=$csrf" "http://$BIND/sign-in"
+session=$(awk '$6 == "mandates_session" {print $7}' "$jar")
+rm -f "$jar"
+[ -n "$session" ] || { echo "load.sh: could not sign in" >&2; exit 1; }
+cookie="Cookie: mandates_session=$session"
 
 paths=(
     "/healthz"
@@ -44,8 +62,8 @@ paths=(
 )
 for path in "${paths[@]}"; do
     # One request first, as a user opening the page would: it fills the result cache.
-    curl -s -o /dev/null -w "first request %{time_total}s " "http://$BIND$path"
+    curl -s -o /dev/null -H "$cookie" -w "first request %{http_code} %{time_total}s " "http://$BIND$path"
     echo "== $path"
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://$BIND$path" |
+    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$cookie" "http://$BIND$path" |
         grep -E "^ +(Latency|50%|90%|99%)|Requests/sec|Non-2xx|Socket errors"
 done

@@ -200,9 +200,9 @@ async fn json(
                 ))
             })?,
     };
-    let rows = store::list_obligations(&state.pool, &filter, sort, per_page, (page - 1) * per_page)
-        .await?;
-    let total = store::count_obligations(&state.pool, &filter).await?;
+    let found =
+        super::obligations::find_page(&state, &query, &filter, sort, per_page, page).await?;
+    let (rows, total) = (&found.rows, found.total);
     let links = Links::new(&state.inner.base_url);
     let has_next = rows.len() as i64 == per_page && (total.more || page * per_page < total.count);
     let next = has_next.then(|| {
