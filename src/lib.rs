@@ -4,6 +4,7 @@
 //! Layers point one way: [`resolution`] (pure domain) <- [`store`] <- [`web`] <- the binary.
 
 pub mod demo;
+pub mod digest;
 pub mod import;
 pub mod resolution;
 pub mod serve;

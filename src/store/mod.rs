@@ -3,6 +3,7 @@
 
 pub mod cluster;
 mod dashboard;
+mod digest;
 mod documents;
 mod import;
 mod obligations;
@@ -16,6 +17,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use dashboard::*;
+pub use digest::*;
 pub use documents::*;
 pub use import::{DocumentImport, ImportOutcome, import_document};
 pub use obligations::{FollowUpStatus, StatusChange, update_obligation_status};
