@@ -112,6 +112,9 @@ pub fn build_message(
         ))?)
 }
 
+/// How long to wait for any one SMTP reply.
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A pooled SMTP transport.
 #[derive(Clone)]
 pub struct Mailer {
@@ -124,6 +127,8 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(MailError::Url)?
             .pool_config(PoolConfig::new().max_size(connections.max(1)))
+            // Per SMTP reply; a send is a handful of replies, well inside the job's lease.
+            .timeout(Some(SMTP_TIMEOUT))
             .build();
         Ok(Self { transport })
     }

@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod mail;
 pub mod schedule;
+pub mod subscription;
 pub mod token;
 pub mod worker;
 

@@ -44,8 +44,9 @@ use super::schedule::{Clock, due_digest, parse_time_zone};
 use crate::store::{self, ClaimedJob, ObligationFilter, ObligationRow, ObligationSort};
 use crate::web::obligations::ListQuery;
 
-/// How long a claimed job may stay in `sending` before it counts as abandoned. Longer than
-/// lettre's SMTP timeout (60 s) so a live sender always finishes first.
+/// How long a claimed job may stay in `sending` before it counts as abandoned: far longer
+/// than one SMTP transaction can take with [`super::mail::SMTP_TIMEOUT`] per reply, so a live
+/// sender always finishes first.
 pub const LEASE_SECONDS: i32 = 300;
 /// Attempts before a job is `failed` for good.
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -133,6 +134,11 @@ impl DigestWorker {
             concurrency: 4,
             pause_after_each: Duration::ZERO,
         }
+    }
+
+    /// True when an SMTP server is configured.
+    pub fn can_send(&self) -> bool {
+        self.mailer.is_some()
     }
 
     pub fn config(&self) -> &DigestConfig {

@@ -1,6 +1,7 @@
 //! The server-rendered dashboard: one router per area, merged here, and the error page.
 
 mod agenda;
+mod digest;
 mod error;
 mod import;
 pub mod obligations;
@@ -32,6 +33,10 @@ pub struct AppState {
 pub struct AppConfig {
     /// Shown in the page footer; "demo" when serving the bundled resolutions.
     pub mode: Option<String>,
+    /// The public address for links in digests (`MANDATES_BASE_URL`); the default when absent.
+    pub base_url: Option<String>,
+    /// The unsubscribe links' key (`MANDATES_SECRET`); read from the database when absent.
+    pub secret: Option<crate::digest::SigningSecret>,
 }
 
 impl AppState {
@@ -53,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(resolutions::router())
         .merge(agenda::router())
         .merge(import::router())
+        .merge(digest::router())
         .fallback(not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -2,9 +2,11 @@
 //! PostgreSQL that this test binary starts for itself.
 
 mod harness;
+mod smtp;
 
 mod browser;
 mod dashboard;
+mod digest;
 mod extract;
 mod foundation;
 mod import;
