@@ -235,15 +235,27 @@ impl DigestWorker {
                 Ok::<_, anyhow::Error>(summary)
             });
         }
+        // Every task is awaited, even after one fails: dropping the set would abort the others
+        // in the middle of a send and leave their jobs uncertain.
         let mut total = RunSummary::default();
+        let mut first_error = None;
         while let Some(done) = tasks.join_next().await {
-            let s = done??;
-            total.sent += s.sent;
-            total.skipped += s.skipped;
-            total.retrying += s.retrying;
-            total.failed += s.failed;
+            match done.map_err(anyhow::Error::from).and_then(|r| r) {
+                Ok(s) => {
+                    total.sent += s.sent;
+                    total.skipped += s.skipped;
+                    total.retrying += s.retrying;
+                    total.failed += s.failed;
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
         }
-        Ok(total)
+        match first_error {
+            Some(e) => Err(e.context(format!("stopped sending digests after {total}"))),
+            None => Ok(total),
+        }
     }
 
     /// Composes, sends and records one claimed job.
@@ -275,8 +287,9 @@ impl DigestWorker {
                     store::complete_digest_job(&mut tx, job.id, &self.worker_id, "sent").await?;
                 if !held {
                     tracing::error!(
-                        "the lease ran out before the SMTP server answered; the digest was sent but its job is no longer ours"
+                        "the digest was sent but its job is no longer this sender's; not recorded"
                     );
+                    return Ok(Outcome::Sent);
                 }
                 store::insert_sent_digest(
                     &mut tx,

@@ -254,8 +254,10 @@ pub async fn claim_next_digest_job(
     .await
 }
 
-/// Completes a job this worker holds: `sent` or `skipped`. False when the worker no longer
-/// holds it (its lease ran out and it was marked uncertain).
+/// Completes a job this worker claimed: `sent` or `skipped`. This also settles a job that
+/// another process marked `uncertain` because the lease ran out while the SMTP server was
+/// still answering: this worker knows the outcome. False when the job is no longer this
+/// worker's at all.
 pub async fn complete_digest_job(
     db: &mut PgConnection,
     job_id: i64,
@@ -266,7 +268,8 @@ pub async fn complete_digest_job(
         r#"
         UPDATE digest_jobs
         SET status = $3, finished_at = now(), claimed_until = NULL, last_error = NULL
-        WHERE id = $1 AND claimed_by = $2 AND status = 'sending' AND $3 IN ('sent', 'skipped')
+        WHERE id = $1 AND claimed_by = $2 AND status IN ('sending', 'uncertain')
+          AND $3 IN ('sent', 'skipped')
         "#,
         job_id,
         worker,
