@@ -66,3 +66,36 @@ pub async fn signing_secret(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_url_loses_its_trailing_slash_and_must_be_http() {
+        assert_eq!(
+            normalize_base_url(" https://mandates.example.org/ ").unwrap(),
+            "https://mandates.example.org"
+        );
+        assert!(
+            normalize_base_url("mandates.example.org")
+                .unwrap_err()
+                .contains("MANDATES_BASE_URL")
+        );
+    }
+
+    #[test]
+    fn unsubscribe_links_carry_a_token_that_verifies() {
+        let config = DigestConfig {
+            base_url: "https://m.example.org".into(),
+            from: "m <m@example.org>".parse().unwrap(),
+            send_empty: false,
+            secret: SigningSecret::new("k"),
+        };
+        let url = config.unsubscribe_url(7);
+        let token = url
+            .strip_prefix("https://m.example.org/unsubscribe?token=")
+            .unwrap();
+        assert_eq!(config.secret.verify_unsubscribe_token(token), Some(7));
+    }
+}
