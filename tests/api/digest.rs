@@ -576,6 +576,20 @@ async fn subscribers_are_managed_from_the_command_line_with_one_line_errors() {
 #[tokio::test]
 async fn subscribers_are_managed_in_the_dashboard() {
     let app = app_with_series().await;
+    // The filtered list links to the subscription form with its filter.
+    let list = app
+        .get("/obligations?body=GA&q=report")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let link = "/digest?filter=/obligations%3Fbody%3DGA%26q%3Dreport";
+    assert!(list.contains(link), "{list}");
+    let html = app.get(link).await.text().await.unwrap();
+    assert!(
+        html.contains("value=\"/obligations?body=GA&#38;q=report\""),
+        "{html}"
+    );
     let html = app
         .get("/digest?filter=body%3DGA")
         .await
