@@ -1,10 +1,13 @@
 //! `mandates`: reads United Nations resolutions, finds who must do what by when, keeps it in
 //! PostgreSQL and serves a dashboard of due and outstanding obligations.
 //!
-//! Layers point one way: [`resolution`] (pure domain) <- [`store`] <- [`web`] <- the binary.
+//! Layers point one way: [`resolution`] (pure domain) <- [`store`] <- [`web`] / [`digest`] <- the
+//! binary. ([`digest`] reads a subscriber's filter with the dashboard's own list query, so it is
+//! exactly the list's filter.)
 
 pub mod accounts;
 pub mod demo;
+pub mod digest;
 pub mod export;
 pub mod generate;
 pub mod import;

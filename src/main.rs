@@ -66,10 +66,6 @@ enum Command {
         /// Import the bundled example resolutions first (A/RES/75/58 and its series, and more).
         #[arg(long)]
         demo: bool,
-        /// The address users reach the dashboard at, for the links in exports, calendar feeds
-        /// and emails (e.g. https://tracker.mission.example). Defaults to http://BIND.
-        #[arg(long, env = "MANDATES_BASE_URL")]
-        base_url: Option<String>,
         /// Query every page afresh instead of keeping results while the database is unchanged
         /// (for measuring the queries themselves).
         #[arg(long)]
@@ -77,6 +73,8 @@ enum Command {
         /// Let anyone read the dashboard without signing in (changes still need an account).
         #[arg(long, env = "MANDATES_PUBLIC_READ")]
         public_read: bool,
+        #[command(flatten)]
+        digest: DigestArgs,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -96,6 +94,18 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// The weekly email digest: preview a subscriber's message, send what is due, see the queue.
+    Digest {
+        #[command(flatten)]
+        digest: DigestArgs,
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
+    /// The people who receive the weekly digest: add, list, remove.
+    Subscriber {
+        #[command(subcommand)]
+        command: SubscriberCommand,
     },
     /// Manage the private PostgreSQL cluster (for development: `cargo sqlx prepare` needs a server).
     Db {
@@ -182,6 +192,148 @@ enum CalendarCommand {
     },
 }
 
+/// How digests are sent and what their links point to.
+#[derive(clap::Args)]
+struct DigestArgs {
+    /// SMTP server: smtp://[user:pass@]host[:port][?tls=required|opportunistic] or
+    /// smtps://... (TLS from the start). Without it, digests are not sent.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The digests' sender, `Name <address>`.
+    #[arg(
+        long,
+        env = "MANDATES_MAIL_FROM",
+        default_value = "mandates <mandates@localhost>"
+    )]
+    mail_from: String,
+    /// The address users reach the dashboard at, for the links in emails, exports and
+    /// calendar feeds (e.g. https://tracker.mission.example). Defaults to http://BIND when
+    /// serving, else to http://127.0.0.1:8080.
+    #[arg(long, env = "MANDATES_BASE_URL")]
+    base_url: Option<String>,
+    /// The key unsubscribe links are signed with; when unset, one is generated and kept in
+    /// the database.
+    #[arg(long, env = "MANDATES_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Send a digest even when nothing is overdue or due.
+    #[arg(long, env = "MANDATES_DIGEST_SEND_EMPTY", default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
+    send_empty: bool,
+    /// How many digests are sent at once (and SMTP connections kept open).
+    #[arg(long, env = "MANDATES_DIGEST_CONCURRENCY", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
+    concurrency: u32,
+    /// A pause after each digest, in milliseconds (tests use it to stop a sender half-way).
+    #[arg(
+        long,
+        env = "MANDATES_DIGEST_PAUSE_MS",
+        default_value_t = 0,
+        hide = true
+    )]
+    pause_ms: u64,
+}
+
+impl DigestArgs {
+    /// The base URL given, checked, or `fallback`.
+    fn base_url(&self, fallback: &str) -> anyhow::Result<String> {
+        let url = self
+            .base_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .unwrap_or(fallback);
+        mandates::digest::normalize_base_url(url).map_err(anyhow::Error::msg)
+    }
+
+    async fn worker(
+        &self,
+        pool: &sqlx::PgPool,
+        base_url: &str,
+    ) -> anyhow::Result<mandates::digest::DigestWorker> {
+        use mandates::digest::{self, DigestConfig, DigestWorker, Mailer, mail::parse_mailbox};
+        let from = parse_mailbox(&self.mail_from)
+            .map_err(|e| anyhow::anyhow!("MANDATES_MAIL_FROM: {e}"))?;
+        let base_url = base_url.to_string();
+        let mailer = self
+            .smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(|url| Mailer::from_url(url, self.concurrency))
+            .transpose()?;
+        let secret = digest::signing_secret(pool, self.secret.as_deref())
+            .await
+            .context("cannot read the unsubscribe secret from the database")?;
+        let mut worker = DigestWorker::new(
+            pool.clone(),
+            mailer,
+            DigestConfig {
+                base_url,
+                from,
+                send_empty: self.send_empty,
+                secret,
+            },
+        );
+        worker.concurrency = self.concurrency as usize;
+        worker.pause_after_each = std::time::Duration::from_millis(self.pause_ms);
+        Ok(worker)
+    }
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Print the message a subscriber would receive (headers, plain text and HTML).
+    Preview {
+        /// The subscriber's email address.
+        #[arg(long)]
+        to: String,
+        /// Compute it for this day (YYYY-MM-DD) instead of today in the subscriber's time zone.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Send every digest that is due now (or by the end of --as-of) and not sent yet this week.
+    Send {
+        /// Send as if it were the end of this day (YYYY-MM-DD) in each subscriber's time zone.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Show the queue: jobs by state, and the latest ones (failed and uncertain first).
+    Status,
+}
+
+#[derive(Subcommand)]
+enum SubscriberCommand {
+    /// Subscribe someone to the weekly digest.
+    Add {
+        /// Their email address.
+        email: String,
+        /// Their name, for the greeting.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// What they follow: the dashboard's obligations filter, as its query string
+        /// (`body=GA&actor=3&q=report`) or the whole URL of a filtered list.
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// How many weeks ahead the digest looks.
+        #[arg(long, default_value = "8")]
+        weeks_ahead: String,
+        /// The weekday to receive it (monday .. sunday).
+        #[arg(long, default_value = "monday")]
+        day: String,
+        /// The hour to receive it (0 .. 23), in --time-zone.
+        #[arg(long, default_value = "8")]
+        hour: String,
+        /// Their time zone (IANA name, e.g. Europe/Zurich).
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+    /// List subscribers.
+    List,
+    /// Remove a subscriber and their digest history.
+    Remove {
+        /// Their email address or id.
+        subscriber: String,
+    },
+}
+
 #[derive(Subcommand)]
 enum DbCommand {
     /// Start the private cluster, bring its schema up to date, print its DATABASE_URL and leave it running.
@@ -236,19 +388,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             bind,
             demo,
-            base_url,
             no_result_cache,
             public_read,
+            digest,
         } => {
-            let base_url = match base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
-                    url.trim_end_matches('/').to_string()
-                }
-                Some(url) => anyhow::bail!(
-                    "MANDATES_BASE_URL / --base-url must start with http:// or https://, not {url:?}"
-                ),
-                None => format!("http://{bind}"),
-            };
+            let base_url = digest.base_url(&format!("http://{bind}"))?;
             let db = Database::open(&config)
                 .await
                 .context("cannot open the database")?;
@@ -271,7 +415,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "no accounts yet: make the first admin with `mandates user add --admin EMAIL`"
                 );
             }
-            mandates::serve::serve(db, bind, app).await
+            let worker = digest.worker(&db.pool, &app.base_url).await?;
+            mandates::serve::serve(db, bind, app, worker).await
+        }
+        Command::Digest { digest, command } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let result = run_digest(command, &digest, &db).await;
+            db.close().await?;
+            result
+        }
+        Command::Subscriber { command } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let result = run_subscriber(command, &db).await;
+            db.close().await?;
+            result
         }
         Command::Extract { json, file } => extract(&file, json),
         Command::Import { paths } => {
@@ -619,6 +780,188 @@ async fn run_user(command: UserCommand, pool: &sqlx::PgPool) -> anyhow::Result<(
         }
     }
     Ok(())
+}
+
+async fn run_digest(
+    command: DigestCommand,
+    args: &DigestArgs,
+    db: &Database,
+) -> anyhow::Result<()> {
+    use mandates::digest::{Clock, schedule::parse_time_zone};
+    let base_url = args.base_url(mandates::digest::DEFAULT_BASE_URL)?;
+    let worker = args.worker(&db.pool, &base_url).await?;
+    match command {
+        DigestCommand::Preview { to, as_of } => {
+            let subscriber = store::find_subscriber_by_email(&db.pool, &to)
+                .await?
+                .with_context(|| {
+                    format!(
+                        "no subscriber has the address {to:?}; add one with `mandates subscriber add {to}`"
+                    )
+                })?;
+            let as_of = match as_of {
+                Some(day) => day,
+                None => {
+                    let tz = parse_time_zone(&subscriber.time_zone).map_err(anyhow::Error::msg)?;
+                    chrono::Utc::now().with_timezone(&tz).date_naive()
+                }
+            };
+            let (digest, message) = worker
+                .preview(&subscriber, as_of)
+                .await
+                .context("cannot compose the digest")?;
+            if digest.is_empty() && !args.send_empty {
+                eprintln!(
+                    "note: nothing to report, so this digest would not be sent (MANDATES_DIGEST_SEND_EMPTY=false)"
+                );
+            }
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&message.formatted())?;
+            writeln!(stdout)?;
+            Ok(())
+        }
+        DigestCommand::Send { as_of } => {
+            let clock = as_of.map_or_else(|| Clock::At(chrono::Utc::now()), Clock::EndOfDay);
+            let summary = worker.run_once(clock, None).await?;
+            for (email, week) in &summary.uncertain {
+                eprintln!(
+                    "warning: the digest of the week of {week} to {email} may or may not have been delivered (a sender stopped while sending); it is marked uncertain and not resent"
+                );
+            }
+            println!("{summary}");
+            anyhow::ensure!(
+                summary.failed == 0,
+                "{} digest(s) failed for good; see `mandates digest status`",
+                summary.failed
+            );
+            Ok(())
+        }
+        DigestCommand::Status => {
+            let counts = store::count_digest_jobs(&db.pool).await?;
+            if counts.is_empty() {
+                println!("no digest jobs yet");
+            }
+            for (status, count) in counts {
+                println!("{status:>9}: {count}");
+            }
+            for job in store::list_recent_digest_jobs(&db.pool, 20).await? {
+                println!(
+                    "job {:>6}  {}  week of {}  {:<9} attempts {}{}{}",
+                    job.id,
+                    job.email,
+                    job.week_start,
+                    job.status,
+                    job.attempts,
+                    job.message_id.map(|m| format!("  {m}")).unwrap_or_default(),
+                    job.last_error
+                        .map(|e| format!("  ({e})"))
+                        .unwrap_or_default(),
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Result<()> {
+    use mandates::digest::schedule::weekday_name;
+    use mandates::digest::subscription::SubscriptionRequest;
+    match command {
+        SubscriberCommand::Add {
+            email,
+            name,
+            filter,
+            weeks_ahead,
+            day,
+            hour,
+            time_zone,
+        } => {
+            let s = SubscriptionRequest {
+                email: &email,
+                name: &name,
+                filter: &filter,
+                weeks_ahead: &weeks_ahead,
+                weekday: &day,
+                hour: &hour,
+                time_zone: &time_zone,
+            }
+            .validate()
+            .map_err(anyhow::Error::msg)?;
+            let id = store::insert_subscriber(
+                &db.pool,
+                &store::NewSubscriber {
+                    email: &s.email,
+                    name: &s.name,
+                    filter_query: &s.filter_query,
+                    weeks_ahead: s.weeks_ahead,
+                    send_weekday: s.send_weekday,
+                    send_hour: s.send_hour,
+                    time_zone: &s.time_zone,
+                },
+            )
+            .await?
+            .with_context(|| format!("{} is already subscribed", s.email))?;
+            println!(
+                "subscribed {} (id {id}): {}s at {:02}:00 {}, {} weeks ahead, filter {}",
+                s.email,
+                weekday_name(s.send_weekday),
+                s.send_hour,
+                s.time_zone,
+                s.weeks_ahead,
+                if s.filter_query.is_empty() {
+                    "(everything)"
+                } else {
+                    &s.filter_query
+                }
+            );
+            Ok(())
+        }
+        SubscriberCommand::List => {
+            let subscribers = store::list_subscribers(&db.pool).await?;
+            if subscribers.is_empty() {
+                println!("no subscribers yet; add one with `mandates subscriber add EMAIL`");
+            }
+            for s in subscribers {
+                println!(
+                    "{:>5}  {}{}  {}s {:02}:00 {}  {} weeks  {}{}",
+                    s.id,
+                    s.email,
+                    if s.name.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", s.name)
+                    },
+                    weekday_name(s.send_weekday),
+                    s.send_hour,
+                    s.time_zone,
+                    s.weeks_ahead,
+                    if s.filter_query.is_empty() {
+                        "everything"
+                    } else {
+                        &s.filter_query
+                    },
+                    if s.unsubscribed_at.is_some() {
+                        "  [unsubscribed]"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        SubscriberCommand::Remove { subscriber } => {
+            let found = match subscriber.trim().parse::<i64>() {
+                Ok(id) => store::find_subscriber(&db.pool, id).await?,
+                Err(_) => store::find_subscriber_by_email(&db.pool, &subscriber).await?,
+            }
+            .with_context(|| {
+                format!("no subscriber {subscriber:?}; see `mandates subscriber list`")
+            })?;
+            store::delete_subscriber(&db.pool, found.id).await?;
+            println!("removed {} (id {})", found.email, found.id);
+            Ok(())
+        }
+    }
 }
 
 async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<()> {

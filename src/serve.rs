@@ -1,16 +1,28 @@
-//! Running the dashboard server: bind, serve until Ctrl-C or SIGTERM, then shut down cleanly.
+//! Running the dashboard server: bind, serve until Ctrl-C or SIGTERM, then shut down cleanly;
+//! alongside it, the weekly digest's scheduler.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
+use crate::digest::{Clock, DigestWorker};
 use crate::store::Database;
 use crate::web::{self, AppConfig, AppState};
 
+/// How often the digest scheduler looks for digests that became due.
+pub const DIGEST_TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Serves the dashboard on `bind` until a shutdown signal, then closes the database (and stops
-/// the private cluster if this process started it).
-pub async fn serve(db: Database, bind: SocketAddr, config: AppConfig) -> anyhow::Result<()> {
+/// the private cluster if this process started it). When the worker can send mail, the digest
+/// scheduler runs beside the server and finishes the digest in hand before shutting down.
+pub async fn serve(
+    db: Database,
+    bind: SocketAddr,
+    mut config: AppConfig,
+    digest: DigestWorker,
+) -> anyhow::Result<()> {
     let listener = TcpListener::bind(bind).await.with_context(|| {
         format!("cannot listen on {bind}: is another server using it? Set --bind / MANDATES_BIND")
     })?;
@@ -18,12 +30,26 @@ pub async fn serve(db: Database, bind: SocketAddr, config: AppConfig) -> anyhow:
     tracing::info!("serving the dashboard on http://{local}/");
     // Tests and scripts read this line to find the port when binding to port 0.
     println!("listening on http://{local}/");
+    config.base_url = digest.config().base_url.clone();
+    config.secret = Some(digest.config().secret.clone());
+    let (stop, stopped) = watch::channel(false);
+    let scheduler = if digest.can_send() {
+        Some(tokio::spawn(run_digest_scheduler(digest, stopped)))
+    } else {
+        tracing::info!("SMTP_URL is not set: the weekly digest is not sent");
+        None
+    };
     let app = web::router(AppState::new(db.pool.clone(), config));
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("the server stopped with an error")?;
+        .context("the server stopped with an error");
     tracing::info!("shutting down");
+    let _ = stop.send(true);
+    if let Some(task) = scheduler {
+        let _ = task.await;
+    }
+    served?;
     db.close()
         .await
         .context("cannot shut the database down cleanly")?;
@@ -46,5 +72,24 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// Every [`DIGEST_TICK`], sends the digests that became due, until `stop` turns true.
+async fn run_digest_scheduler(worker: DigestWorker, mut stop: watch::Receiver<bool>) {
+    tracing::info!("the weekly digest scheduler is running");
+    loop {
+        match worker
+            .run_once(Clock::At(chrono::Utc::now()), Some(stop.clone()))
+            .await
+        {
+            Ok(summary) if summary == Default::default() => {}
+            Ok(summary) => tracing::info!("digest run: {summary}"),
+            Err(e) => tracing::error!("digest run failed: {e:#}"),
+        }
+        tokio::select! {
+            _ = stop.wait_for(|stop| *stop) => break,
+            () = tokio::time::sleep(DIGEST_TICK) => {}
+        }
     }
 }

@@ -4,6 +4,7 @@
 mod accounts;
 pub mod cluster;
 mod dashboard;
+mod digest;
 mod documents;
 mod generate;
 mod import;
@@ -19,6 +20,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 pub use accounts::*;
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use dashboard::*;
+pub use digest::*;
 pub use documents::*;
 pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
 pub use import::{DocumentImport, ImportOutcome, import_document};

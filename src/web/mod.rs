@@ -4,6 +4,7 @@ mod account;
 mod agenda;
 pub mod auth;
 pub mod cache;
+mod digest;
 mod error;
 mod exports;
 mod import;
@@ -44,6 +45,8 @@ pub struct AppConfig {
     pub cache_results: bool,
     /// Let anyone read without signing in (changes still need an account).
     pub public_read: bool,
+    /// The unsubscribe links' key (`MANDATES_SECRET`); read from the database when absent.
+    pub secret: Option<crate::digest::SigningSecret>,
 }
 
 impl AppConfig {
@@ -60,6 +63,7 @@ impl Default for AppConfig {
             base_url: "http://127.0.0.1:8080".into(),
             cache_results: true,
             public_read: false,
+            secret: None,
         }
     }
 }
@@ -90,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(import::router())
         .merge(auth::router())
         .merge(account::router())
+        .merge(digest::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

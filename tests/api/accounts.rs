@@ -67,7 +67,11 @@ async fn every_page_and_action_needs_the_right_role() {
         "/account".into(),
     ];
     let editing = ["/import".to_string()];
-    let administering = ["/admin/users".to_string(), "/admin/audit".into()];
+    let administering = [
+        "/admin/users".to_string(),
+        "/admin/audit".into(),
+        "/digest".into(),
+    ];
     let status_path = format!("/obligations/{id}/status");
 
     // Nobody signed in: 401 for every page and every action, never a 500.
@@ -80,6 +84,7 @@ async fn every_page_and_action_needs_the_right_role() {
         "/import/save",
         "/account/feed-tokens",
         "/admin/users",
+        "/digest/subscribers",
         "/sign-out",
     ] {
         assert_eq!(

@@ -2,10 +2,12 @@
 //! PostgreSQL that this test binary starts for itself.
 
 mod harness;
+mod smtp;
 
 mod accounts;
 mod browser;
 mod dashboard;
+mod digest;
 mod exports;
 mod extract;
 mod foundation;
