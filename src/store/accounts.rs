@@ -34,6 +34,8 @@ pub struct SessionUser {
     pub role: String,
     /// The session's form token; empty for a feed token.
     pub csrf_token: String,
+    /// When the session (or, for a feed token, this reading) stops being valid.
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -150,7 +152,7 @@ pub async fn find_session(
     sqlx::query_as!(
         SessionUser,
         r#"
-        SELECT u.id AS user_id, u.email, u.name, u.role, s.csrf_token
+        SELECT u.id AS user_id, u.email, u.name, u.role, s.csrf_token, s.expires_at
         FROM user_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL
         "#,
@@ -328,7 +330,8 @@ pub async fn use_feed_token(
           WHERE token_hash = $1 AND revoked_at IS NULL
           RETURNING user_id
         )
-        SELECT u.id AS user_id, u.email, u.name, u.role, '' AS "csrf_token!"
+        SELECT u.id AS user_id, u.email, u.name, u.role, '' AS "csrf_token!",
+               now() AS "expires_at!"
         FROM used JOIN users u ON u.id = used.user_id
         WHERE u.disabled_at IS NULL
         "#,

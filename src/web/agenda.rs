@@ -13,6 +13,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::cache::Snapshot;
 use super::{AppError, AppState};
 use crate::resolution::agenda::agenda_inclusion;
 use crate::resolution::summary::ordinal;
@@ -62,6 +63,7 @@ pub struct SessionPlan {
 
 async fn show_agenda(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(q): Query<AgendaQuery>,
 ) -> Result<AgendaPage, AppError> {
     let body = q
@@ -79,7 +81,7 @@ async fn show_agenda(
     let pool = &state.pool;
     let choices = state
         .cache
-        .get_or_load(pool, "sessions with deadlines".into(), || async {
+        .get_or_load(&snapshot, "sessions with deadlines".into(), || async {
             Ok(store::list_sessions_with_deadlines(pool).await?)
         })
         .await?;
@@ -108,7 +110,7 @@ async fn show_agenda(
     };
     let plan = state
         .cache
-        .get_or_load(pool, format!("agenda {body} {session}"), || async {
+        .get_or_load(&snapshot, format!("agenda {body} {session}"), || async {
             let clauses = store::list_session_clauses(pool, &body, session).await?;
             Ok(plan_session(clauses))
         })

@@ -17,6 +17,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::cache::Snapshot;
 use super::{AppError, AppState};
 use crate::accounts::{self, Role};
 use crate::store::{self, AuditEntry};
@@ -68,8 +69,14 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
     if matches!(path.as_str(), "/healthz" | "/static/style.css") {
         return next.run(request).await;
     }
+    // One snapshot for the whole request: the session and every cached result are read at it.
+    let snapshot = match state.cache.snapshot(&state.pool).await {
+        Ok(snapshot) => snapshot,
+        Err(e) => return AppError::Database(e).into_response(),
+    };
+    request.extensions_mut().insert(snapshot.clone());
     let uri = request.uri().clone();
-    let user = match identify(&state, &uri, request.headers()).await {
+    let user = match identify(&state, &snapshot, &uri, request.headers()).await {
         Ok(user) => user,
         Err(Refusal::BadFeedToken) => {
             return (
@@ -125,6 +132,7 @@ enum Refusal {
 
 async fn identify(
     state: &AppState,
+    snapshot: &Snapshot,
     uri: &axum::http::Uri,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<CurrentUser>, Refusal> {
@@ -144,10 +152,24 @@ async fn identify(
     let Some(cookie) = jar.get(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let row = store::find_session(&state.pool, &accounts::secret_hash(cookie.value()))
+    // Kept per snapshot like any result: signing out, disabling an account or a new password
+    // writes, and so moves the snapshot.
+    let hash = accounts::secret_hash(cookie.value());
+    let row = state
+        .cache
+        .get_or_load(snapshot, format!("session {hash}"), || async {
+            Ok(store::find_session(&state.pool, &hash).await?)
+        })
         .await
-        .map_err(Refusal::Database)?;
-    Ok(row.and_then(CurrentUser::from_row))
+        .map_err(|e| match e {
+            AppError::Database(e) => Refusal::Database(e),
+            other => Refusal::Database(sqlx::Error::Protocol(other.to_string())),
+        })?;
+    Ok(row
+        .as_ref()
+        .clone()
+        .filter(|r| r.expires_at > Utc::now())
+        .and_then(CurrentUser::from_row))
 }
 
 fn feed_token(query: Option<&str>) -> Option<String> {

@@ -12,11 +12,29 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use sqlx::PgPool;
 use tokio::sync::OnceCell;
 
 use super::AppError;
 use crate::store;
+
+/// The database snapshot a request reads at, taken once when it arrives (by `auth::gate`) and
+/// used for every cached result of the request. None: load everything afresh.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot(pub Option<Arc<str>>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Snapshot {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        Ok(parts
+            .extensions
+            .get::<Snapshot>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
 
 /// Entries kept for one snapshot; past this the cache starts over.
 const CAPACITY: usize = 4096;
@@ -43,11 +61,19 @@ impl ResultCache {
         }
     }
 
-    /// The result stored under `key` for the database as it is now, or what `load` returns
+    /// The snapshot of the database as it is now, when results are kept.
+    pub async fn snapshot(&self, pool: &PgPool) -> Result<Snapshot, sqlx::Error> {
+        if !self.enabled {
+            return Ok(Snapshot(None));
+        }
+        Ok(Snapshot(Some(store::database_snapshot(pool).await?.into())))
+    }
+
+    /// The result stored under `key` for the database at `snapshot`, or what `load` returns
     /// (then stored). Errors are not stored.
     pub async fn get_or_load<T, F, Fut>(
         &self,
-        pool: &PgPool,
+        snapshot: &Snapshot,
         key: String,
         load: F,
     ) -> Result<Arc<T>, AppError>
@@ -56,16 +82,15 @@ impl ResultCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, AppError>>,
     {
-        if !self.enabled {
+        let Some(snapshot) = snapshot.0.as_deref().filter(|_| self.enabled) else {
             return load().await.map(Arc::new);
-        }
-        let snapshot = store::database_snapshot(pool).await?;
+        };
         let key = format!("{}\u{0}{key}", std::any::type_name::<T>());
         let cell: Option<Arc<OnceCell<Arc<T>>>> = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if state.snapshot != snapshot || state.entries.len() >= CAPACITY {
                 state.entries.clear();
-                state.snapshot = snapshot;
+                state.snapshot = snapshot.to_string();
             }
             let entry = state
                 .entries
@@ -92,19 +117,40 @@ mod tests {
     #[tokio::test]
     async fn disabled_cache_always_loads() {
         let cache = ResultCache::new(false);
-        // A pool that is never connected: a disabled cache does not ask the database.
-        let pool = sqlx::postgres::PgPoolOptions::new()
-            .connect_lazy("postgres://nobody@localhost/none")
-            .unwrap();
+        let snapshot = Snapshot(Some("1:1:".into()));
         let loads = std::sync::atomic::AtomicUsize::new(0);
         for round in 1..=2 {
             let v = cache
-                .get_or_load(&pool, "k".into(), || async {
+                .get_or_load(&snapshot, "k".into(), || async {
                     Ok::<_, AppError>(loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1)
                 })
                 .await
                 .unwrap();
             assert_eq!(*v, round);
         }
+    }
+
+    #[tokio::test]
+    async fn results_are_kept_per_snapshot() {
+        let cache = ResultCache::new(true);
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let load = |snapshot: &'static str| {
+            let cache = &cache;
+            let loads = &loads;
+            async move {
+                *cache
+                    .get_or_load(&Snapshot(Some(snapshot.into())), "k".into(), || async {
+                        Ok::<_, AppError>(
+                            loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1,
+                        )
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(load("10:12:11").await, 1);
+        assert_eq!(load("10:12:11").await, 1, "same snapshot: kept");
+        assert_eq!(load("10:13:").await, 2, "a write committed: loaded again");
+        assert_eq!(load("10:13:").await, 2);
     }
 }

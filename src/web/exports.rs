@@ -14,6 +14,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
+use super::cache::Snapshot;
 use super::obligations::ListQuery;
 use super::{AppError, AppState};
 use crate::export::{self, CALENDAR_END, Links, ObligationJson};
@@ -182,6 +183,7 @@ struct JsonList<'a> {
 
 async fn json(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(query): Query<ListQuery>,
     Query(paging): Query<JsonPaging>,
 ) -> Result<Response, AppError> {
@@ -201,7 +203,8 @@ async fn json(
             })?,
     };
     let found =
-        super::obligations::find_page(&state, &query, &filter, sort, per_page, page).await?;
+        super::obligations::find_page(&state, &snapshot, &query, &filter, sort, per_page, page)
+            .await?;
     let (rows, total) = (&found.rows, found.total);
     let links = Links::new(&state.inner.base_url);
     let has_next = rows.len() as i64 == per_page && (total.more || page * per_page < total.count);

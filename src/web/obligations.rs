@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::auth::{CsrfForm, Editor, MaybeUser, audit};
+use super::cache::Snapshot;
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
 use crate::resolution::summary::describe_deadline_row;
@@ -264,13 +265,14 @@ struct ListPage {
     statuses: Vec<(&'static str, &'static str)>,
     actions: [&'static str; 6],
     bodies: [&'static str; 5],
-    actors: Vec<store::ActorName>,
+    actors: std::sync::Arc<Vec<store::ActorName>>,
     sort: &'static str,
     today: NaiveDate,
 }
 
 async fn list_obligations(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let today = AsOf {
@@ -281,10 +283,16 @@ async fn list_obligations(
     let filter = query.filter()?;
     let sort = query.sort()?;
     let page = query.page()?;
-    let found = find_page(&state, &query, &filter, sort, PAGE_SIZE, page).await?;
+    let found = find_page(&state, &snapshot, &query, &filter, sort, PAGE_SIZE, page).await?;
     let (rows, total) = (found.rows.clone(), found.total);
     let pages = ((total.count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let actors = store::list_actor_names(&state.pool).await?;
+    let pool = &state.pool;
+    let actors = state
+        .cache
+        .get_or_load(&snapshot, "actor names".into(), || async {
+            Ok(store::list_actor_names(pool).await?)
+        })
+        .await?;
     let first = if rows.is_empty() {
         0
     } else {
@@ -332,6 +340,7 @@ pub struct FoundPage {
 /// than obligations change).
 pub async fn find_page(
     state: &AppState,
+    snapshot: &Snapshot,
     query: &ListQuery,
     filter: &ObligationFilter,
     sort: ObligationSort,
@@ -342,7 +351,7 @@ pub async fn find_page(
     let key = format!("list {} {per_page} {page}", query.export_query());
     state
         .cache
-        .get_or_load(pool, key, || async {
+        .get_or_load(snapshot, key, || async {
             let rows = store::list_obligations(pool, filter, sort, per_page, (page - 1) * per_page)
                 .await?;
             let total = store::count_obligations(pool, filter).await?;

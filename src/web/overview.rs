@@ -9,6 +9,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::cache::Snapshot;
 use super::obligations::{DEFAULT_WEEKS_AHEAD, ObligationItem};
 use super::timeline::{Timeline, build_timeline, month_range};
 use super::today::AsOf;
@@ -53,6 +54,7 @@ struct OverviewPage {
 
 async fn show_overview(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(q): Query<OverviewQuery>,
 ) -> Result<OverviewPage, AppError> {
     let today = AsOf {
@@ -73,7 +75,7 @@ async fn show_overview(
     let pool = &state.pool;
     let data = state
         .cache
-        .get_or_load(pool, format!("overview {today} {soon_until}"), || {
+        .get_or_load(&snapshot, format!("overview {today} {soon_until}"), || {
             load_overview(pool, today, soon_until)
         })
         .await?;
@@ -159,19 +161,25 @@ struct ActorsPage {
     actors: Arc<Vec<ActorRow>>,
 }
 
-async fn list_actors(State(state): State<AppState>) -> Result<ActorsPage, AppError> {
+async fn list_actors(
+    State(state): State<AppState>,
+    snapshot: Snapshot,
+) -> Result<ActorsPage, AppError> {
     Ok(ActorsPage {
-        actors: cached_actors(&state).await?,
+        actors: cached_actors(&state, &snapshot).await?,
     })
 }
 
 /// Every actor with their count of outstanding obligations (a scan of all of them, so kept
 /// while the database is unchanged).
-pub async fn cached_actors(state: &AppState) -> Result<Arc<Vec<ActorRow>>, AppError> {
+pub async fn cached_actors(
+    state: &AppState,
+    snapshot: &Snapshot,
+) -> Result<Arc<Vec<ActorRow>>, AppError> {
     let pool = &state.pool;
     state
         .cache
-        .get_or_load(pool, "actors".into(), || async {
+        .get_or_load(snapshot, "actors".into(), || async {
             Ok(store::list_actors(pool).await?)
         })
         .await
@@ -188,6 +196,7 @@ struct ActorPage {
 
 async fn show_actor(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Path(id): Path<i64>,
     Query(as_of): Query<AsOf>,
 ) -> Result<ActorPage, AppError> {
@@ -199,7 +208,7 @@ async fn show_actor(
     let pool = &state.pool;
     let months = state
         .cache
-        .get_or_load(pool, format!("actor {id} {today}"), || async {
+        .get_or_load(&snapshot, format!("actor {id} {today}"), || async {
             Ok(store::count_by_month(pool, today, from, until, Some(id)).await?)
         })
         .await?;
