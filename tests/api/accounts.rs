@@ -5,6 +5,7 @@ use crate::dashboard::app_with_series;
 use crate::extract::fixture;
 use crate::harness::{
     ServerProcess, TestApp, csrf_field, fresh_database, mandates_command, new_client, sign_in,
+    text_of,
 };
 
 async fn obligation_id(app: &TestApp) -> i64 {
@@ -102,14 +103,7 @@ async fn every_page_and_action_needs_the_right_role() {
     for path in editing.iter().chain(&administering) {
         assert_eq!(get(&viewer, &app, path).await, 403, "viewer GET {path}");
     }
-    let page = viewer
-        .get(format!("{}/import", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&viewer, format!("{}/import", app.address)).await;
     assert!(page.contains("Your account is a viewer"), "{page}");
     let form = [("status", "fulfilled"), ("csrf", viewer_csrf.as_str())];
     assert_eq!(post(&viewer, &app, &status_path, &form).await, 403);
@@ -123,14 +117,7 @@ async fn every_page_and_action_needs_the_right_role() {
     ];
     assert_eq!(post(&viewer, &app, "/admin/users", &form).await, 403);
     assert_eq!(status_of(&app, id).await, "open");
-    let viewer_page = viewer
-        .get(format!("{}/obligations/{id}", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let viewer_page = text_of(&viewer, format!("{}/obligations/{id}", app.address)).await;
     assert!(
         !viewer_page.contains("class=\"status-form\""),
         "no form for a viewer"
@@ -454,14 +441,7 @@ async fn repeated_failed_sign_ins_lock_the_account() {
         let client = client.clone();
         let address = app.address.clone();
         async move {
-            let form = client
-                .get(format!("{address}/sign-in"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let form = text_of(&client, format!("{address}/sign-in")).await;
             let csrf = csrf_field(&form).unwrap();
             let response = client
                 .post(format!("{address}/sign-in"))
@@ -485,14 +465,7 @@ async fn repeated_failed_sign_ins_lock_the_account() {
     assert_eq!(status, 401);
     assert!(page.contains("locked until"), "{page}");
     // An unknown account gets the same answer as a wrong password.
-    let form = client
-        .get(format!("{}/sign-in", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&client, format!("{}/sign-in", app.address)).await;
     let response = client
         .post(format!("{}/sign-in", app.address))
         .form(&[
@@ -581,14 +554,7 @@ async fn public_read_mode_opens_reading_only() {
     ] {
         assert_eq!(get(&anonymous, &app, path).await, 200, "{path}");
     }
-    let page = anonymous
-        .get(format!("{}/obligations/{id}", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&anonymous, format!("{}/obligations/{id}", app.address)).await;
     assert!(!page.contains("status-form") && page.contains("Sign in as an editor"));
     for path in ["/import", "/admin/users", "/admin/audit", "/account"] {
         assert_eq!(get(&anonymous, &app, path).await, 401, "{path}");
@@ -741,24 +707,10 @@ async fn an_editors_status_change_is_in_the_audit_log_with_both_values() {
     assert!(row.contains("status: fulfilled"), "after: {row}");
     assert!(row.contains("fulfilled_by: A/76/170"), "{row}");
     // The obligation page shows the same change, both values.
-    let page = admin
-        .get(format!("{}/obligations/{id}", server.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&admin, format!("{}/obligations/{id}", server.address)).await;
     assert!(page.contains("Amina Diallo") && page.contains("<del>open</del> → fulfilled"));
     // The accounts made from the command line are in the log too.
-    let all = admin
-        .get(format!("{}/admin/audit", server.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let all = text_of(&admin, format!("{}/admin/audit", server.address)).await;
     assert!(all.contains("user amina@mission.example") && all.contains("command line"));
     let (status, log) = server.terminate();
     assert!(status.success(), "{log}");

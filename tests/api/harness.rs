@@ -149,6 +149,18 @@ pub fn new_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The body of a GET, whatever its status.
+pub async fn text_of(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("request reaches the app")
+        .text()
+        .await
+        .expect("a text body")
+}
+
 /// The value of the first `name="csrf"` hidden field of a page.
 pub fn csrf_field(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
@@ -162,14 +174,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> String {
-    let form = client
-        .get(format!("{address}/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(client, format!("{address}/sign-in")).await;
     let csrf = csrf_field(&form).expect("the sign-in form has a token");
     let response = client
         .post(format!("{address}/sign-in"))
@@ -183,14 +188,7 @@ pub async fn sign_in(
         .await
         .unwrap();
     assert_eq!(response.status(), 303, "signed in as {email}");
-    let account = client
-        .get(format!("{address}/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let account = text_of(client, format!("{address}/account")).await;
     csrf_field(&account).expect("the account page has a form token")
 }
 
