@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::auth::{Admin, CsrfForm, CurrentUser, SignedIn, audit};
+use super::auth::{Admin, CsrfForm, CurrentUser, SignedIn, audit, hash_password, verify_password};
 use super::{AppError, AppState};
 use crate::accounts::{self, Role};
 use crate::store::{self, AuditRow, FeedTokenRow, UserRow};
@@ -77,13 +77,7 @@ async fn change_password(
     let row = store::find_user_for_sign_in(&state.pool, &user.email)
         .await?
         .ok_or_else(|| AppError::NotFound("Your account is gone.".into()))?;
-    let current = form.current.clone();
-    let matches = tokio::task::spawn_blocking(move || {
-        accounts::verify_password(&current, &row.password_hash)
-    })
-    .await
-    .unwrap_or(false);
-    if !matches {
+    if !verify_password(&form.current, &row.password_hash).await {
         let page = account_page(
             &state,
             user,
@@ -98,10 +92,7 @@ async fn change_password(
         let page = account_page(&state, user, None, None, Some(e)).await?;
         return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
     }
-    let new = form.new.clone();
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&new))
-        .await
-        .map_err(|_| AppError::BadRequest("The password could not be set.".into()))?;
+    let hash = hash_password(&form.new).await?;
     let mut tx = state.pool.begin().await?;
     // Signs out every session, this one included: sign in again with the new password.
     store::set_password(&mut tx, user.id, &hash).await?;
@@ -253,10 +244,7 @@ async fn add_user(
         Err(e) => return refuse(e).await,
     };
     let password = accounts::new_password();
-    let for_hash = password.clone();
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&for_hash))
-        .await
-        .map_err(|_| AppError::BadRequest("The password could not be made.".into()))?;
+    let hash = hash_password(&password).await?;
     let mut tx = state.pool.begin().await?;
     match store::add_user(&mut *tx, &email, name, role.as_str(), &hash).await {
         Ok(_) => {}
@@ -349,10 +337,7 @@ async fn reset_password(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no account {id}.")))?;
     let password = accounts::new_password();
-    let for_hash = password.clone();
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&for_hash))
-        .await
-        .map_err(|_| AppError::BadRequest("The password could not be made.".into()))?;
+    let hash = hash_password(&password).await?;
     let mut tx = state.pool.begin().await?;
     store::set_password(&mut tx, id, &hash).await?;
     let subject = format!("user {}", user.email);

@@ -433,12 +433,7 @@ async fn sign_in(
         .as_ref()
         .map(|a| a.password_hash.clone())
         .unwrap_or_else(|| accounts::dummy_password_hash().to_string());
-    let password = form.password.clone();
-    // Argon2 is deliberately slow: off the async threads.
-    let matches =
-        tokio::task::spawn_blocking(move || accounts::verify_password(&password, &stored))
-            .await
-            .unwrap_or(false);
+    let matches = verify_password(&form.password, &stored).await;
     let Some(account) = account.filter(|a| a.disabled_at.is_none()) else {
         return refuse("Wrong email or password.");
     };
@@ -517,6 +512,22 @@ async fn sign_out(
     tracing::info!(email = user.email, "signed out");
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, Redirect::to("/sign-in")).into_response())
+}
+
+/// Argon2 is slow on purpose: hashing and checking run off the async threads.
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || accounts::hash_password(&password))
+        .await
+        .map_err(|_| AppError::BadRequest("The password could not be set; try again.".into()))
+}
+
+/// True when `password` matches the stored hash (see [`hash_password`]).
+pub async fn verify_password(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_string(), stored.to_string());
+    tokio::task::spawn_blocking(move || accounts::verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
 }
 
 /// Writes one change to the audit log.
