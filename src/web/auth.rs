@@ -85,7 +85,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
             )
                 .into_response();
         }
-        Err(Refusal::Database(e)) => return AppError::Database(e).into_response(),
+        Err(Refusal::Error(e)) => return e.into_response(),
     };
     let open = OPEN_PATHS.contains(&path.as_str());
     let reading = matches!(*request.method(), Method::GET | Method::HEAD);
@@ -127,7 +127,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
 
 enum Refusal {
     BadFeedToken,
-    Database(sqlx::Error),
+    Error(AppError),
 }
 
 async fn identify(
@@ -142,7 +142,7 @@ async fn identify(
     {
         let row = store::use_feed_token(&state.pool, &accounts::secret_hash(&token))
             .await
-            .map_err(Refusal::Database)?;
+            .map_err(|e| Refusal::Error(e.into()))?;
         return row
             .and_then(CurrentUser::from_row)
             .map(Some)
@@ -161,10 +161,7 @@ async fn identify(
             Ok(store::find_session(&state.pool, &hash).await?)
         })
         .await
-        .map_err(|e| match e {
-            AppError::Database(e) => Refusal::Database(e),
-            other => Refusal::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
+        .map_err(Refusal::Error)?;
     Ok(row
         .as_ref()
         .clone()
