@@ -30,7 +30,6 @@ pub async fn serve(
     tracing::info!("serving the dashboard on http://{local}/");
     // Tests and scripts read this line to find the port when binding to port 0.
     println!("listening on http://{local}/");
-    config.base_url = digest.config().base_url.clone();
     config.secret = Some(digest.config().secret.clone());
     let (stop, stopped) = watch::channel(false);
     let scheduler = if digest.can_send() {
