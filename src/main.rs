@@ -887,20 +887,9 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
             }
             .validate()
             .map_err(anyhow::Error::msg)?;
-            let id = store::insert_subscriber(
-                &db.pool,
-                &store::NewSubscriber {
-                    email: &s.email,
-                    name: &s.name,
-                    filter_query: &s.filter_query,
-                    weeks_ahead: s.weeks_ahead,
-                    send_weekday: s.send_weekday,
-                    send_hour: s.send_hour,
-                    time_zone: &s.time_zone,
-                },
-            )
-            .await?
-            .with_context(|| format!("{} is already subscribed", s.email))?;
+            let id = store::insert_subscriber(&db.pool, &s.as_new())
+                .await?
+                .with_context(|| format!("{} is already subscribed", s.email))?;
             println!(
                 "subscribed {} (id {id}): {}s at {:02}:00 {}, {} weeks ahead, filter {}",
                 s.email,

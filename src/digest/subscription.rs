@@ -16,6 +16,21 @@ pub struct Subscription {
     pub time_zone: String,
 }
 
+impl Subscription {
+    /// The row to store.
+    pub fn as_new(&self) -> crate::store::NewSubscriber<'_> {
+        crate::store::NewSubscriber {
+            email: &self.email,
+            name: &self.name,
+            filter_query: &self.filter_query,
+            weeks_ahead: self.weeks_ahead,
+            send_weekday: self.send_weekday,
+            send_hour: self.send_hour,
+            time_zone: &self.time_zone,
+        }
+    }
+}
+
 /// What a person typed, before checking.
 #[derive(Debug, Clone, Default)]
 pub struct SubscriptionRequest<'a> {

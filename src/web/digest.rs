@@ -135,20 +135,9 @@ async fn add_subscriber(
     .validate()
     .map_err(|e| AppError::BadRequest(capitalize(&e)))?;
     let mut tx = state.pool.begin().await?;
-    store::insert_subscriber(
-        &mut *tx,
-        &store::NewSubscriber {
-            email: &s.email,
-            name: &s.name,
-            filter_query: &s.filter_query,
-            weeks_ahead: s.weeks_ahead,
-            send_weekday: s.send_weekday,
-            send_hour: s.send_hour,
-            time_zone: &s.time_zone,
-        },
-    )
-    .await?
-    .ok_or_else(|| AppError::BadRequest(format!("{} is already subscribed.", s.email)))?;
+    store::insert_subscriber(&mut *tx, &s.as_new())
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("{} is already subscribed.", s.email)))?;
     let after = serde_json::json!({
         "email": s.email, "name": s.name, "filter": s.filter_query,
         "weeks_ahead": s.weeks_ahead, "weekday": s.send_weekday, "hour": s.send_hour,
