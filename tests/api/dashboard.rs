@@ -19,6 +19,23 @@ pub async fn app_with_series() -> TestApp {
     app
 }
 
+/// An app with every bundled demo resolution imported.
+pub async fn app_with_demo() -> TestApp {
+    let app = TestApp::spawn().await;
+    let output = app
+        .cli()
+        .arg("import")
+        .arg(fixture("src/demo"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    app
+}
+
 async fn page(app: &TestApp, path: &str) -> String {
     let response = app.get(path).await;
     assert_eq!(response.status(), 200, "{path}");
@@ -155,18 +172,7 @@ async fn search_text_with_sql_metacharacters_is_only_text() {
 
 #[tokio::test]
 async fn the_list_paginates_and_its_links_keep_the_filter() {
-    let app = TestApp::spawn().await;
-    let output = app
-        .cli()
-        .arg("import")
-        .arg(fixture("src/demo"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    let app = app_with_demo().await;
     let total: i64 =
         sqlx::query_scalar("SELECT count(*) FROM obligations WHERE clause_id IS NOT NULL")
             .fetch_one(&app.db.pool)

@@ -3,25 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::extract::fixture;
+use crate::dashboard::app_with_demo;
 use crate::harness::TestApp;
-
-/// An app with every bundled demo resolution imported.
-async fn app_with_demo() -> TestApp {
-    let app = TestApp::spawn().await;
-    let output = app
-        .cli()
-        .arg("import")
-        .arg(fixture("src/demo"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    app
-}
 
 async fn text(app: &TestApp, path: &str) -> (reqwest::header::HeaderMap, String) {
     let response = app.get(path).await;
