@@ -161,28 +161,20 @@ struct ActorsPage {
     actors: Arc<Vec<ActorRow>>,
 }
 
+/// Every actor with their count of outstanding obligations: a scan of all of them, so kept
+/// while the database is unchanged.
 async fn list_actors(
     State(state): State<AppState>,
     snapshot: Snapshot,
 ) -> Result<ActorsPage, AppError> {
-    Ok(ActorsPage {
-        actors: cached_actors(&state, &snapshot).await?,
-    })
-}
-
-/// Every actor with their count of outstanding obligations (a scan of all of them, so kept
-/// while the database is unchanged).
-pub async fn cached_actors(
-    state: &AppState,
-    snapshot: &Snapshot,
-) -> Result<Arc<Vec<ActorRow>>, AppError> {
     let pool = &state.pool;
-    state
+    let actors = state
         .cache
-        .get_or_load(snapshot, "actors".into(), || async {
+        .get_or_load(&snapshot, "actors".into(), || async {
             Ok(store::list_actors(pool).await?)
         })
-        .await
+        .await?;
+    Ok(ActorsPage { actors })
 }
 
 #[derive(Template, WebTemplate)]
