@@ -968,7 +968,7 @@ async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<(
                 .await
                 .context("cannot migrate the database")?;
             pool.close().await;
-            cluster.detach();
+            cluster.detach()?;
             // Shell syntax, so that `eval "$(mandates db start)"` sets it.
             println!("export DATABASE_URL='{url}'");
             Ok(())

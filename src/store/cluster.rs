@@ -1,13 +1,27 @@
 //! A private PostgreSQL cluster that `mandates` starts itself when no `DATABASE_URL` is given:
 //! found among the installed server binaries, initialised once, listening on a Unix socket
-//! inside its own data directory only, and stopped cleanly on shutdown.
+//! inside its own data directory only, shared by every `mandates` process that uses it, and
+//! stopped cleanly when the last of them is done.
+//!
+//! Sharing rests on two `flock`s, which the kernel drops when a process dies (even by
+//! `kill -9`), so a crash never leaves a count behind:
+//! - the *gate*, an exclusive lock on the data directory itself, held while a process
+//!   initialises, starts or stops the server, so that these steps never interleave;
+//! - the *users*, a shared lock on `mandates.lock` inside it, held by every process for as long
+//!   as it uses the server. Leaving, a process stops the server only if it can then take that
+//!   lock exclusively (nobody else uses it) and `mandates` started the server for itself
+//!   (`mandates.auto-stop` exists; `mandates db start` and servers started by hand have none).
 
 use std::ffi::OsStr;
-use std::fs;
+use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use nix::errno::Errno;
+use nix::fcntl::{Flock, FlockArg};
+use sha2::{Digest, Sha256};
 
 /// The programs a cluster needs; all must be in one directory.
 const SERVER_PROGRAMS: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
@@ -17,6 +31,17 @@ const MAX_SOCKET_DIR_LEN: usize = 107 - ".s.PGSQL.5432".len() - 1;
 
 /// The superuser `initdb` creates; the cluster trusts local socket connections only.
 pub const SUPERUSER: &str = "postgres";
+
+/// Where a root user's cluster goes when the `postgres` user cannot reach the data directory
+/// asked for (a checkout under `/root` or in a `mktemp -d` folder, both mode 0700). Under
+/// `/var/lib` because that is where a system keeps state that must survive a reboot (`/tmp` may
+/// be wiped); root-owned and 0755, so only each cluster's own 0700 directory is the server's.
+pub const SHARED_ROOT: &str = "/var/lib/mandates";
+
+/// Held shared by every process using the server (see the module documentation).
+const USERS_LOCK_FILE: &str = "mandates.lock";
+/// Present while the server runs because a `mandates` process started it for its own use.
+const AUTO_STOP_FILE: &str = "mandates.auto-stop";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClusterError {
@@ -42,6 +67,31 @@ pub enum ClusterError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "PostgreSQL runs as the `{SUPERUSER}` user, which cannot enter {blocker} (mode {mode:o}) \
+         and so cannot reach the data directory {path}: set MANDATES_DATA_DIR to a directory \
+         that user can reach (e.g. {SHARED_ROOT}/NAME), or let it through with `chmod o+x {blocker}`"
+    )]
+    Unreachable {
+        path: PathBuf,
+        blocker: PathBuf,
+        mode: u32,
+    },
+    #[error(
+        "`initdb` may not write the data directory {path} ({detail}): PostgreSQL runs as the \
+         `{user}` user, which needs to own that directory and enter every folder above it; \
+         set MANDATES_DATA_DIR to a directory that user can reach"
+    )]
+    InitdbDenied {
+        path: PathBuf,
+        user: String,
+        detail: String,
+    },
+    #[error(
+        "the private cluster in {0} is in use by another mandates process (a running `serve`?): \
+         stop that process first; the cluster stops with the last one"
+    )]
+    InUse(PathBuf),
     #[error("`{program}` failed: {detail}")]
     Command { program: String, detail: String },
 }
@@ -51,7 +101,44 @@ pub enum ClusterError {
 pub struct ServerBinaries {
     pub dir: PathBuf,
     /// Set when we are root: the unprivileged user the server must run as.
-    run_as: Option<(nix::unistd::Uid, nix::unistd::Gid)>,
+    run_as: Option<ServerUser>,
+}
+
+/// The unprivileged user PostgreSQL runs as when we are root, with what it may open.
+#[derive(Debug, Clone)]
+struct ServerUser {
+    uid: nix::unistd::Uid,
+    gid: nix::unistd::Gid,
+    /// Its primary and supplementary groups.
+    groups: Vec<nix::unistd::Gid>,
+}
+
+impl ServerUser {
+    /// True when this user may pass through (search) a directory with this metadata.
+    fn may_enter(&self, metadata: &fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let mode = metadata.mode();
+        if self.uid.as_raw() == metadata.uid() {
+            mode & 0o100 != 0
+        } else if self.groups.iter().any(|g| g.as_raw() == metadata.gid()) {
+            mode & 0o010 != 0
+        } else {
+            mode & 0o001 != 0
+        }
+    }
+
+    /// The first directory on the way to `path` (an absolute path without symlinks) that this
+    /// user may not pass through, with its mode; `None` when the way is open. `path` itself is
+    /// not looked at: the data directory is handed to the user before the server uses it.
+    fn blocker(&self, path: &Path) -> Option<(PathBuf, u32)> {
+        use std::os::unix::fs::MetadataExt;
+        let mut ancestors: Vec<&Path> = path.ancestors().skip(1).collect();
+        ancestors.reverse();
+        ancestors.into_iter().find_map(|dir| {
+            let metadata = fs::metadata(dir).ok()?;
+            (!self.may_enter(&metadata)).then(|| (dir.to_path_buf(), metadata.mode() & 0o7777))
+        })
+    }
 }
 
 impl ServerBinaries {
@@ -75,7 +162,15 @@ impl ServerBinaries {
                 .ok()
                 .flatten()
                 .ok_or(ClusterError::NoUnprivilegedUser)?;
-            Some((user.uid, user.gid))
+            let groups = std::ffi::CString::new(user.name.clone())
+                .ok()
+                .and_then(|name| nix::unistd::getgrouplist(&name, user.gid).ok())
+                .unwrap_or_else(|| vec![user.gid]);
+            Some(ServerUser {
+                uid: user.uid,
+                gid: user.gid,
+                groups,
+            })
         } else {
             None
         };
@@ -84,10 +179,11 @@ impl ServerBinaries {
 
     fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.dir.join(program));
-        if let Some((uid, gid)) = self.run_as {
-            command.uid(uid.as_raw()).gid(gid.as_raw());
-            // The server inherits our environment; a root HOME it cannot read only confuses it.
-            command.env("HOME", "/tmp");
+        if let Some(user) = &self.run_as {
+            command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+            // The server inherits our environment and working directory; a root HOME or a
+            // checkout under /root it cannot read only makes it complain.
+            command.env("HOME", "/tmp").current_dir("/");
         }
         command.env_remove("PGDATA").env("LC_ALL", "C.UTF-8");
         command
@@ -95,13 +191,12 @@ impl ServerBinaries {
 
     /// Hands a directory we created to the user the server runs as.
     fn give(&self, path: &Path) -> Result<(), ClusterError> {
-        if let Some((uid, gid)) = self.run_as {
-            std::os::unix::fs::chown(path, Some(uid.as_raw()), Some(gid.as_raw())).map_err(
-                |source| ClusterError::DataDir {
+        if let Some(user) = &self.run_as {
+            std::os::unix::fs::chown(path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
+                .map_err(|source| ClusterError::DataDir {
                     path: path.to_path_buf(),
                     source,
-                },
-            )?;
+                })?;
         }
         Ok(())
     }
@@ -135,72 +230,45 @@ fn newest_versioned_dir(root: &Path) -> Option<PathBuf> {
         .map(|(_, bin)| bin)
 }
 
-/// A running private cluster. Dropping it stops the server if this process started it.
+/// A running private cluster, used by this process. Dropping it leaves the cluster; the server
+/// stops then only if nobody else uses it and `mandates` started it for itself.
 #[derive(Debug)]
 pub struct PrivateCluster {
     binaries: ServerBinaries,
     data_dir: PathBuf,
-    /// False when the server was already running (another `mandates` started it): we leave it be.
-    owned: bool,
-    stopped: bool,
+    /// The shared lock that counts this process among the server's users; `None` once left.
+    user: Option<Flock<File>>,
 }
 
 impl PrivateCluster {
     /// Initialises `data_dir` if it holds no cluster yet, then starts the server unless it
     /// already runs. Blocking: call it from `spawn_blocking` inside async code.
     pub fn start(binaries: ServerBinaries, data_dir: &Path) -> Result<Self, ClusterError> {
-        let data_err = |source| ClusterError::DataDir {
-            path: data_dir.to_path_buf(),
-            source,
-        };
-        fs::create_dir_all(data_dir).map_err(data_err)?;
-        let data_dir = data_dir.canonicalize().map_err(data_err)?;
+        let data_dir = prepare_data_dir(&binaries, data_dir)?;
         if data_dir.as_os_str().len() > MAX_SOCKET_DIR_LEN {
             return Err(ClusterError::PathTooLong(data_dir));
         }
+        let gate = lock_gate(&data_dir)?;
         if !data_dir.join("PG_VERSION").exists() {
             initdb(&binaries, &data_dir)?;
         }
-        let mut cluster = Self {
+        let user = lock_users(&data_dir, FlockArg::LockShared)?;
+        if server_status(&binaries, &data_dir).unwrap_or(false) {
+            tracing::info!(data_dir = %data_dir.display(), "private PostgreSQL already running; using it");
+        } else {
+            start_server(&binaries, &data_dir)?;
+            tracing::info!(data_dir = %data_dir.display(), "private PostgreSQL started");
+        }
+        // The value is made only now, with the gate released: dropping it takes the gate.
+        drop(gate);
+        Ok(Self {
             binaries,
             data_dir,
-            owned: true,
-            stopped: false,
-        };
-        if cluster.is_running() {
-            tracing::info!(data_dir = %cluster.data_dir.display(), "private PostgreSQL already running; using it");
-            cluster.owned = false;
-            return Ok(cluster);
-        }
-        cluster.remove_stale_pid_file();
-        let log = cluster.data_dir.join("server.log");
-        let options = format!(
-            "-c listen_addresses='' -c unix_socket_directories='{}' -c unix_socket_permissions=0700",
-            cluster.data_dir.display()
-        );
-        run(cluster
-            .binaries
-            .command("pg_ctl")
-            .arg("start")
-            .arg("--wait")
-            .arg("--timeout=60")
-            .arg("-D")
-            .arg(&cluster.data_dir)
-            .arg("-l")
-            .arg(&log)
-            .arg("-o")
-            .arg(options))
-        .map_err(|e| match e {
-            ClusterError::Command { program, detail } => ClusterError::Command {
-                program,
-                detail: format!("{detail} (see {})", log.display()),
-            },
-            other => other,
-        })?;
-        tracing::info!(data_dir = %cluster.data_dir.display(), "private PostgreSQL started");
-        Ok(cluster)
+            user: Some(user),
+        })
     }
 
+    /// Where the server keeps its data (canonical: the directory behind a link made for root).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
@@ -214,68 +282,76 @@ impl PrivateCluster {
         )
     }
 
-    fn is_running(&self) -> bool {
-        self.binaries
-            .command("pg_ctl")
-            .arg("status")
-            .arg("-D")
-            .arg(&self.data_dir)
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
+    /// Leaves the server running for good (for `mandates db start`): no `mandates` process
+    /// stops it on leaving any more, only `mandates db stop` does.
+    pub fn detach(mut self) -> Result<(), ClusterError> {
+        let gate = lock_gate(&self.data_dir)?;
+        remove_auto_stop(&self.data_dir)?;
+        self.user = None;
+        drop(gate);
+        Ok(())
     }
 
-    /// After a crash `postmaster.pid` stays behind. PostgreSQL itself ignores it when its PID
-    /// is gone, but refuses when the PID was reused by an unrelated process: remove it then.
-    fn remove_stale_pid_file(&self) {
-        let pid_file = self.data_dir.join("postmaster.pid");
-        let Ok(contents) = fs::read_to_string(&pid_file) else {
-            return;
-        };
-        let pid = contents
-            .lines()
-            .next()
-            .and_then(|l| l.trim().parse::<u32>().ok());
-        let alive_postgres = pid.is_some_and(|pid| {
-            fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|comm| comm.trim().starts_with("postgres"))
-        });
-        if !alive_postgres {
-            tracing::warn!(path = %pid_file.display(), "removing stale postmaster.pid left by a crash");
-            let _ = fs::remove_file(&pid_file);
-        }
-    }
-
-    /// Leaves the server running after this value is gone (for `mandates db start`).
-    pub fn detach(mut self) {
-        self.owned = false;
-    }
-
-    /// Stops the server (fast shutdown: open sessions are ended, data is flushed).
+    /// Stops using the server, and stops the server (fast shutdown: open sessions are ended,
+    /// data is flushed) when nobody else uses it and `mandates` started it for itself.
     pub fn stop(&mut self) -> Result<(), ClusterError> {
-        if self.stopped || !self.owned {
+        let Some(user) = self.user.take() else {
             return Ok(());
+        };
+        let gate = lock_gate(&self.data_dir)?;
+        // Turning our shared lock into an exclusive one succeeds only when no other process
+        // holds it. (Linux drops the shared lock first; we are leaving anyway.)
+        match user.relock(FlockArg::LockExclusiveNonblock) {
+            Ok(()) => {
+                if self.data_dir.join(AUTO_STOP_FILE).exists()
+                    && server_status(&self.binaries, &self.data_dir).unwrap_or(false)
+                {
+                    stop_server(&self.binaries, &self.data_dir)?;
+                }
+                remove_auto_stop(&self.data_dir)?;
+            }
+            Err(Errno::EWOULDBLOCK) => {
+                tracing::info!(data_dir = %self.data_dir.display(), "private PostgreSQL still in use by another mandates process; leaving it running");
+            }
+            Err(errno) => {
+                return Err(ClusterError::DataDir {
+                    path: self.data_dir.join(USERS_LOCK_FILE),
+                    source: errno.into(),
+                });
+            }
         }
-        self.stopped = true;
-        stop_server(&self.binaries, &self.data_dir)
+        drop(user);
+        drop(gate);
+        Ok(())
     }
 
-    /// Stops the server running on `data_dir`, whoever started it. False when none was running.
+    /// Stops the server running on `data_dir`, whoever started it, unless a `mandates` process
+    /// still uses it. False when none was running.
     pub fn stop_running(binaries: &ServerBinaries, data_dir: &Path) -> Result<bool, ClusterError> {
-        let status = binaries
-            .command("pg_ctl")
-            .arg("status")
-            .arg("-D")
-            .arg(data_dir)
-            .output()
-            .map_err(|e| ClusterError::Command {
-                program: "pg_ctl".into(),
-                detail: e.to_string(),
-            })?;
-        if !status.status.success() {
+        let Ok(data_dir) = data_dir.canonicalize() else {
+            return Ok(false);
+        };
+        // No lock file in a directory that holds no cluster: initdb wants it empty.
+        if !data_dir.join("PG_VERSION").exists() {
             return Ok(false);
         }
-        stop_server(binaries, data_dir)?;
+        let gate = lock_gate(&data_dir)?;
+        let nobody_else = match lock_users(&data_dir, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => lock,
+            Err(ClusterError::DataDir { source, .. })
+                if source.raw_os_error() == Some(Errno::EWOULDBLOCK as i32) =>
+            {
+                return Err(ClusterError::InUse(data_dir));
+            }
+            Err(e) => return Err(e),
+        };
+        if !server_status(binaries, &data_dir)? {
+            return Ok(false);
+        }
+        stop_server(binaries, &data_dir)?;
+        remove_auto_stop(&data_dir)?;
+        drop(nobody_else);
+        drop(gate);
         Ok(true)
     }
 }
@@ -286,6 +362,215 @@ impl Drop for PrivateCluster {
             tracing::error!("{e}");
         }
     }
+}
+
+/// Starts the server of an initialised `data_dir` and marks it as one `mandates` started for
+/// itself. The caller holds the gate.
+fn start_server(binaries: &ServerBinaries, data_dir: &Path) -> Result<(), ClusterError> {
+    remove_stale_pid_file(data_dir);
+    let log = data_dir.join("server.log");
+    let options = format!(
+        "-c listen_addresses='' -c unix_socket_directories='{}' -c unix_socket_permissions=0700",
+        data_dir.display()
+    );
+    run(binaries
+        .command("pg_ctl")
+        .arg("start")
+        .arg("--wait")
+        .arg("--timeout=60")
+        .arg("-D")
+        .arg(data_dir)
+        .arg("-l")
+        .arg(&log)
+        .arg("-o")
+        .arg(options))
+    .map_err(|e| match e {
+        ClusterError::Command { program, detail } => ClusterError::Command {
+            program,
+            detail: format!("{detail} (see {})", log.display()),
+        },
+        other => other,
+    })?;
+    let auto_stop = data_dir.join(AUTO_STOP_FILE);
+    fs::write(
+        &auto_stop,
+        format!(
+            "started by mandates (pid {}); stopped when the last mandates process using it exits\n",
+            std::process::id()
+        ),
+    )
+    .map_err(|source| ClusterError::DataDir {
+        path: auto_stop,
+        source,
+    })
+}
+
+/// After a crash `postmaster.pid` stays behind. PostgreSQL itself ignores it when its PID
+/// is gone, but refuses when the PID was reused by an unrelated process: remove it then.
+fn remove_stale_pid_file(data_dir: &Path) {
+    let pid_file = data_dir.join("postmaster.pid");
+    let Ok(contents) = fs::read_to_string(&pid_file) else {
+        return;
+    };
+    let pid = contents
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<u32>().ok());
+    let alive_postgres = pid.is_some_and(|pid| {
+        fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|comm| comm.trim().starts_with("postgres"))
+    });
+    if !alive_postgres {
+        tracing::warn!(path = %pid_file.display(), "removing stale postmaster.pid left by a crash");
+        let _ = fs::remove_file(&pid_file);
+    }
+}
+
+/// True when a server runs on `data_dir`.
+fn server_status(binaries: &ServerBinaries, data_dir: &Path) -> Result<bool, ClusterError> {
+    let status = binaries
+        .command("pg_ctl")
+        .arg("status")
+        .arg("-D")
+        .arg(data_dir)
+        .output()
+        .map_err(|e| ClusterError::Command {
+            program: "pg_ctl".into(),
+            detail: e.to_string(),
+        })?;
+    Ok(status.status.success())
+}
+
+/// Takes the gate: an exclusive lock on the data directory itself (not a file in it, because
+/// `initdb` wants the directory empty), waiting for whoever holds it.
+fn lock_gate(data_dir: &Path) -> Result<Flock<File>, ClusterError> {
+    let data_err = |source| ClusterError::DataDir {
+        path: data_dir.to_path_buf(),
+        source,
+    };
+    let dir = File::open(data_dir).map_err(data_err)?;
+    Flock::lock(dir, FlockArg::LockExclusive).map_err(|(_, errno)| data_err(errno.into()))
+}
+
+/// Locks the users' file of an initialised data directory.
+fn lock_users(data_dir: &Path, how: FlockArg) -> Result<Flock<File>, ClusterError> {
+    let path = data_dir.join(USERS_LOCK_FILE);
+    let data_err = |source| ClusterError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(data_err)?;
+    Flock::lock(file, how).map_err(|(_, errno)| data_err(errno.into()))
+}
+
+fn remove_auto_stop(data_dir: &Path) -> Result<(), ClusterError> {
+    let path = data_dir.join(AUTO_STOP_FILE);
+    match fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(ClusterError::DataDir { path, source: e })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Makes the data directory asked for exist and returns the directory the server will really
+/// use (absolute, without symlinks).
+///
+/// As root, the server runs as the `postgres` user, which must pass through every folder above
+/// its data. A checkout under `/root`, or in a `mktemp -d` folder, is behind a 0700 folder it
+/// may not enter. Opening that folder (`chmod o+x`) would change the user's security without
+/// asking; instead the cluster goes to its own 0700 directory under [`SHARED_ROOT`], named
+/// after the path asked for, and the path asked for becomes a symlink to it: the next run, and
+/// `mandates db stop`, find it there, and `ls -l` shows where the data lives.
+fn prepare_data_dir(binaries: &ServerBinaries, requested: &Path) -> Result<PathBuf, ClusterError> {
+    let data_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ClusterError::DataDir { path, source }
+    };
+    let Some(user) = &binaries.run_as else {
+        fs::create_dir_all(requested).map_err(data_err(requested))?;
+        return requested.canonicalize().map_err(data_err(requested));
+    };
+    if let Ok(target) = fs::read_link(requested)
+        && !requested.exists()
+    {
+        // A link whose directory is gone (its data wiped): make the directory again.
+        let target = requested.parent().unwrap_or(Path::new(".")).join(target);
+        fs::create_dir_all(&target).map_err(data_err(&target))?;
+    }
+    if requested.exists() {
+        let canonical = requested.canonicalize().map_err(data_err(requested))?;
+        let Some((blocker, mode)) = user.blocker(&canonical) else {
+            return Ok(canonical);
+        };
+        // An empty directory left by a run that could not use it is no loss; anything else
+        // may be someone's data.
+        let empty = fs::read_dir(&canonical).is_ok_and(|mut entries| entries.next().is_none());
+        let is_link = fs::symlink_metadata(requested).is_ok_and(|m| m.file_type().is_symlink());
+        if !empty || is_link {
+            return Err(ClusterError::Unreachable {
+                path: canonical,
+                blocker,
+                mode,
+            });
+        }
+        fs::remove_dir(requested).map_err(data_err(requested))?;
+    }
+    let parent = match requested.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(parent).map_err(data_err(parent))?;
+    let name = requested.file_name().ok_or_else(|| ClusterError::DataDir {
+        path: requested.to_path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the data directory must end in a folder name",
+        ),
+    })?;
+    let wanted = parent.canonicalize().map_err(data_err(parent))?.join(name);
+    let Some((blocker, mode)) = user.blocker(&wanted) else {
+        fs::create_dir(&wanted).map_err(data_err(&wanted))?;
+        return Ok(wanted);
+    };
+    let shared = shared_data_dir(&wanted);
+    let root = Path::new(SHARED_ROOT);
+    if !root.exists() {
+        fs::create_dir_all(root).map_err(data_err(root))?;
+        fs::set_permissions(root, fs::Permissions::from_mode(0o755)).map_err(data_err(root))?;
+    }
+    if user.blocker(&shared).is_some() {
+        // Even the shared place is closed to the server: say what was asked for.
+        return Err(ClusterError::Unreachable {
+            path: wanted,
+            blocker,
+            mode,
+        });
+    }
+    fs::create_dir_all(&shared).map_err(data_err(&shared))?;
+    std::os::unix::fs::symlink(&shared, &wanted).map_err(data_err(&wanted))?;
+    tracing::info!(
+        "the postgres user cannot enter {} (mode {mode:o}); keeping the cluster in {} and linking {} to it",
+        blocker.display(),
+        shared.display(),
+        wanted.display()
+    );
+    Ok(shared)
+}
+
+/// The directory under [`SHARED_ROOT`] for the data directory asked for at `wanted`: named by a
+/// hash of that path, so that each checkout gets its own and always the same one.
+fn shared_data_dir(wanted: &Path) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let digest = Sha256::digest(wanted.as_os_str().as_bytes());
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Path::new(SHARED_ROOT).join(name)
 }
 
 /// Percent-encodes what would end or confuse a URL query value; paths are mostly plain.
@@ -324,7 +609,7 @@ fn initdb(binaries: &ServerBinaries, data_dir: &Path) -> Result<(), ClusterError
     fs::set_permissions(data_dir, fs::Permissions::from_mode(0o700)).map_err(data_err)?;
     binaries.give(data_dir)?;
     tracing::info!(data_dir = %data_dir.display(), "initialising private PostgreSQL cluster");
-    run(binaries
+    let result = run(binaries
         .command("initdb")
         .arg("-D")
         .arg(data_dir)
@@ -333,8 +618,27 @@ fn initdb(binaries: &ServerBinaries, data_dir: &Path) -> Result<(), ClusterError
         .arg("--auth=trust")
         .arg("--encoding=UTF8")
         .arg("--locale=C.UTF-8")
-        .arg("--no-instructions"))?;
-    Ok(())
+        .arg("--no-instructions"));
+    match result {
+        Ok(_) => Ok(()),
+        // The usual cause, a folder the server's user may not enter or write, deserves its
+        // own message: initdb's own words name neither that user nor the fix.
+        Err(ClusterError::Command { detail, .. }) if detail.contains("Permission denied") => {
+            let user = match &binaries.run_as {
+                Some(_) => SUPERUSER.to_string(),
+                None => nix::unistd::User::from_uid(nix::unistd::geteuid())
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| "current".to_string(), |u| u.name),
+            };
+            Err(ClusterError::InitdbDenied {
+                path: data_dir.to_path_buf(),
+                user,
+                detail,
+            })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn run(command: &mut Command) -> Result<Output, ClusterError> {
@@ -352,20 +656,36 @@ fn run(command: &mut Command) -> Result<Output, ClusterError> {
     if output.status.success() {
         Ok(output)
     } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let detail = stderr
-            .lines()
-            .chain(stdout.lines())
-            .map(str::trim)
-            .rfind(|l| !l.is_empty())
-            .unwrap_or("no output")
-            .to_string();
+        let detail = failure_detail(
+            &String::from_utf8_lossy(&output.stderr),
+            &String::from_utf8_lossy(&output.stdout),
+        );
         Err(ClusterError::Command {
             program,
             detail: format!("{} ({detail})", output.status),
         })
     }
+}
+
+/// The line that says why a PostgreSQL program failed: its first `error:`/`FATAL:` line on
+/// stderr, else the last line of stderr, else of stdout. (initdb reports progress on stdout
+/// after the error, so "the last line" alone said "Data page checksums are disabled.")
+fn failure_detail(stderr: &str, stdout: &str) -> String {
+    let non_empty = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let errors = non_empty(stderr);
+    errors
+        .iter()
+        .find(|l| l.contains("error:") || l.contains("FATAL:"))
+        .or_else(|| errors.last())
+        .cloned()
+        .or_else(|| non_empty(stdout).pop())
+        .unwrap_or_else(|| "no output".to_string())
 }
 
 #[cfg(test)]
@@ -386,6 +706,54 @@ mod tests {
     fn socket_paths_are_encoded_in_the_url() {
         assert_eq!(encode_query_value("/tmp/my data/pg"), "/tmp/my%20data/pg");
         assert_eq!(encode_query_value("/a&b#c"), "/a%26b%23c");
+    }
+
+    #[test]
+    fn a_failure_is_told_by_its_error_line_not_the_last_progress_line() {
+        let stdout = "Data page checksums are disabled.\n\ncreating directory ... ok\n";
+        let stderr = "initdb: error: could not access directory \"/root/m/data/postgres\": Permission denied\ninitdb: hint: fix it\n";
+        assert_eq!(
+            failure_detail(stderr, stdout),
+            "initdb: error: could not access directory \"/root/m/data/postgres\": Permission denied"
+        );
+        assert_eq!(failure_detail("", stdout), "creating directory ... ok");
+        assert_eq!(failure_detail("", ""), "no output");
+    }
+
+    #[test]
+    fn each_data_directory_asked_for_gets_its_own_shared_directory() {
+        let a = shared_data_dir(Path::new("/root/a/data/postgres"));
+        let b = shared_data_dir(Path::new("/root/b/data/postgres"));
+        assert_ne!(a, b);
+        assert_eq!(a, shared_data_dir(Path::new("/root/a/data/postgres")));
+        assert!(a.starts_with(SHARED_ROOT));
+        assert!(a.as_os_str().len() <= MAX_SOCKET_DIR_LEN);
+    }
+
+    #[test]
+    fn a_folder_closed_to_others_blocks_a_user_who_does_not_own_it() {
+        let root = std::env::temp_dir().join(format!("mandates-closed-{}", std::process::id()));
+        let inner = root.join("inner");
+        fs::create_dir_all(&inner).unwrap();
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o700)).unwrap();
+        let stranger = ServerUser {
+            uid: nix::unistd::Uid::from_raw(54_321),
+            gid: nix::unistd::Gid::from_raw(54_321),
+            groups: vec![nix::unistd::Gid::from_raw(54_321)],
+        };
+        let me = ServerUser {
+            uid: nix::unistd::geteuid(),
+            gid: nix::unistd::getegid(),
+            groups: vec![nix::unistd::getegid()],
+        };
+        assert_eq!(
+            stranger.blocker(&inner.join("pg")),
+            Some((root.clone(), 0o700))
+        );
+        assert_eq!(me.blocker(&inner.join("pg")), None);
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o711)).unwrap();
+        assert_eq!(stranger.blocker(&inner.join("pg")), None);
+        fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

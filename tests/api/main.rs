@@ -6,6 +6,7 @@ mod smtp;
 
 mod accounts;
 mod browser;
+mod cluster;
 mod dashboard;
 mod digest;
 mod exports;
