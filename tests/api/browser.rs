@@ -46,6 +46,18 @@ impl Drop for ChromeDriver {
     }
 }
 
+/// Waits until the browser shows `url` (a navigation it started has arrived).
+async fn wait_for_url(
+    browser: &fantoccini::Client,
+    url: &reqwest::Url,
+) -> Result<(), fantoccini::error::CmdError> {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_url(url)
+        .await
+}
+
 #[tokio::test]
 async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_overview() {
     let app = app_with_series().await;
@@ -87,20 +99,26 @@ async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_ov
         form.set_by_name("password", crate::harness::TEST_PASSWORD)
             .await?;
         form.submit().await?;
+        // `submit` returns once the form is sent, not once the next page has loaded. The form
+        // was shown at the overview's own address, so the URL cannot tell the pages apart:
+        // wait for what only the signed-in overview has.
+        let soon = browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("section[aria-labelledby=soon-heading]"))
+            .await?;
         let landed = browser.current_url().await?;
         assert_eq!(landed.as_str(), overview, "{}", browser.source().await?);
-        let soon = browser
-            .find(Locator::Css("section[aria-labelledby=soon-heading]"))
-            .await?;
         assert!(soon.text().await?.contains("A/RES/75/58"));
         // Follow the report request of A/RES/75/58, paragraph 5.
         let row = soon
             .find(Locator::XPath(".//tr[td[4][normalize-space()='5']]"))
             .await?;
-        row.find(Locator::LinkText("requests"))
-            .await?
-            .click()
-            .await?;
+        let link = row.find(Locator::LinkText("requests")).await?;
+        let href = link.attr("href").await?.expect("the link has an address");
+        let obligation_url = landed.join(&href).expect("a relative link");
+        link.click().await?;
+        wait_for_url(&browser, &obligation_url).await?;
         let heading = browser.find(Locator::Css("h1")).await?.text().await?;
         assert!(heading.contains("A/RES/75/58, paragraph 5"), "{heading}");
         assert_eq!(
@@ -116,10 +134,15 @@ async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_ov
         let form = browser.form(Locator::Css("form.status-form")).await?;
         form.set_by_name("fulfilled_by", "A/76/170").await?;
         form.submit().await?;
-        assert_eq!(
-            browser.find(Locator::Id("status")).await?.text().await?,
-            "fulfilled"
-        );
+        // The form returns to the same address, so the URL cannot tell the pages apart; the
+        // saved status can, and only the page loaded after the save shows it.
+        browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::XPath(
+                "//strong[@id='status'][normalize-space()='fulfilled']",
+            ))
+            .await?;
         let history = browser
             .find(Locator::Css("section[aria-labelledby=history]"))
             .await?
