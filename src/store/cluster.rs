@@ -520,7 +520,12 @@ fn prepare_data_dir(binaries: &ServerBinaries, requested: &Path) -> Result<PathB
                 mode,
             });
         }
-        fs::remove_dir(requested).map_err(data_err(requested))?;
+        match fs::remove_dir(requested) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(data_err(requested)(e));
+            }
+            _ => {}
+        }
     }
     let parent = match requested.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -536,7 +541,7 @@ fn prepare_data_dir(binaries: &ServerBinaries, requested: &Path) -> Result<PathB
     })?;
     let wanted = parent.canonicalize().map_err(data_err(parent))?.join(name);
     let Some((blocker, mode)) = user.blocker(&wanted) else {
-        fs::create_dir(&wanted).map_err(data_err(&wanted))?;
+        fs::create_dir_all(&wanted).map_err(data_err(&wanted))?;
         return Ok(wanted);
     };
     let shared = shared_data_dir(&wanted);
@@ -554,7 +559,13 @@ fn prepare_data_dir(binaries: &ServerBinaries, requested: &Path) -> Result<PathB
         });
     }
     fs::create_dir_all(&shared).map_err(data_err(&shared))?;
-    std::os::unix::fs::symlink(&shared, &wanted).map_err(data_err(&wanted))?;
+    match std::os::unix::fs::symlink(&shared, &wanted) {
+        // Another `mandates` starting at the same moment made the same link.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::AlreadyExists
+                && fs::read_link(&wanted).is_ok_and(|t| t == shared) => {}
+        other => other.map_err(data_err(&wanted))?,
+    }
     tracing::info!(
         "the postgres user cannot enter {} (mode {mode:o}); keeping the cluster in {} and linking {} to it",
         blocker.display(),

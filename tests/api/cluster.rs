@@ -275,3 +275,33 @@ async fn a_cluster_started_with_db_start_outlives_the_servers_that_use_it() {
     db("stop");
     assert!(!postmaster_running(&data_dir));
 }
+
+#[tokio::test]
+async fn two_servers_started_at_once_on_a_new_data_dir_share_one_cluster() {
+    let dir = shared_temp_dir("mandates-shared-");
+    let data_dir = dir.path().join("pg");
+    // Both find no cluster; one initialises and starts it while the other waits at the gate.
+    let starting: Vec<_> = (0..2)
+        .map(|_| {
+            let data_dir = data_dir.clone();
+            std::thread::spawn(move || serve(&data_dir))
+        })
+        .collect();
+    let mut servers: Vec<ServerProcess> = starting.into_iter().map(|t| t.join().unwrap()).collect();
+    for server in &servers {
+        assert_eq!(healthz(&server.address).await, 200);
+    }
+    let last = servers.pop().unwrap();
+    let (status, first_log) = servers.pop().unwrap().terminate();
+    assert!(status.success(), "{first_log}");
+    assert_eq!(healthz(&last.address).await, 200, "after the other exits");
+    let (status, last_log) = last.terminate();
+    assert!(status.success(), "{last_log}");
+    let logs = format!("{first_log}\n{last_log}");
+    assert_eq!(
+        logs.matches("initialising private PostgreSQL").count(),
+        1,
+        "{logs}"
+    );
+    assert!(!postmaster_running(&data_dir), "{logs}");
+}
