@@ -78,9 +78,10 @@ pub enum ClusterError {
         mode: u32,
     },
     #[error(
-        "`initdb` may not write the data directory {path} ({detail}): PostgreSQL runs as the \
-         `{user}` user, which needs to own that directory and enter every folder above it; \
-         set MANDATES_DATA_DIR to a directory that user can reach"
+        "`initdb` cannot use the data directory {path}: PostgreSQL runs as the `{user}` user, \
+         which must own it and be able to enter every folder above it (`namei -l {path}` shows \
+         their modes; an ACL may also shut it out); set MANDATES_DATA_DIR to a directory that \
+         user can reach, or give it access [initdb said: {detail}]"
     )]
     InitdbDenied {
         path: PathBuf,

@@ -305,3 +305,68 @@ async fn two_servers_started_at_once_on_a_new_data_dir_share_one_cluster() {
     );
     assert!(!postmaster_running(&data_dir), "{logs}");
 }
+
+/// Shuts the `postgres` user out of `dir` with a POSIX ACL (its mode bits still say 0755), as
+/// an administrator's ACL may: the mode alone cannot show it, only initdb meets it.
+fn deny_postgres_with_an_acl(dir: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let uid = nix::unistd::User::from_name("postgres")
+        .unwrap()
+        .expect("a postgres user")
+        .uid
+        .as_raw();
+    // The kernel's xattr form of an access ACL: a version, then (tag, permissions, id) entries.
+    let mut acl = 2u32.to_le_bytes().to_vec();
+    let no_id = u32::MAX;
+    for (tag, perm, id) in [
+        (0x01u16, 7u16, no_id), // owner rwx
+        (0x02, 0, uid),         // user postgres: nothing
+        (0x04, 5, no_id),       // group r-x
+        (0x10, 5, no_id),       // mask r-x
+        (0x20, 5, no_id),       // others r-x
+    ] {
+        acl.extend(tag.to_le_bytes());
+        acl.extend(perm.to_le_bytes());
+        acl.extend(id.to_le_bytes());
+    }
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).unwrap();
+    let name = c"system.posix_acl_access";
+    // SAFETY: both strings are NUL-terminated and the buffer outlives the call.
+    let set = unsafe {
+        libc::setxattr(
+            path.as_ptr(),
+            name.as_ptr(),
+            acl.as_ptr().cast(),
+            acl.len(),
+            0,
+        )
+    };
+    assert_eq!(set, 0, "set an ACL: {}", std::io::Error::last_os_error());
+}
+
+#[test]
+fn initdb_shut_out_of_its_directory_is_reported_with_the_cause_and_the_fix() {
+    if !is_root() {
+        eprintln!("skipped: only root runs PostgreSQL as another user");
+        return;
+    }
+    let dir = shared_temp_dir("mandates-acl-");
+    deny_postgres_with_an_acl(dir.path());
+    let output = mandates_command()
+        .env("MANDATES_DATA_DIR", dir.path().join("pg"))
+        .env("MANDATES_LOG", "off")
+        .args(["db", "start"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    for words in ["Permission denied", "`postgres` user", "MANDATES_DATA_DIR"] {
+        assert!(lines[0].contains(words), "{words:?} in {stderr}");
+    }
+    assert!(
+        !stderr.contains("checksums"),
+        "not initdb's last line: {stderr}"
+    );
+}
