@@ -37,9 +37,16 @@ extern "C" fn stop_cluster_at_exit() {
 
 /// A directory that the unprivileged PostgreSQL user (when we are root) may enter.
 pub fn shared_temp_dir(prefix: &str) -> tempfile::TempDir {
+    // As root, under /tmp (mode 1777) rather than TMPDIR, which may be a 0700 folder of root's
+    // own (pam_tmpdir): the cluster would then move to /var/lib/mandates and outlive the test.
+    let parent = if nix::unistd::geteuid().is_root() {
+        PathBuf::from("/tmp")
+    } else {
+        std::env::temp_dir()
+    };
     let dir = tempfile::Builder::new()
         .prefix(prefix)
-        .tempdir()
+        .tempdir_in(parent)
         .expect("create a temporary directory");
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
