@@ -370,3 +370,36 @@ fn initdb_shut_out_of_its_directory_is_reported_with_the_cause_and_the_fix() {
         "not initdb's last line: {stderr}"
     );
 }
+
+#[tokio::test]
+async fn users_killed_with_sigkill_are_not_counted_and_leave_no_cluster_behind() {
+    let dir = shared_temp_dir("mandates-shared-");
+    let data_dir = dir.path().join("pg");
+    let starter = serve(&data_dir);
+    let other = serve(&data_dir);
+    assert_eq!(healthz(&other.address).await, 200);
+    // The starter dies without a word; the kernel drops its lock, the server runs on.
+    starter.kill();
+    assert_eq!(healthz(&other.address).await, 200, "after the kill");
+    let (status, log) = other.terminate();
+    assert!(status.success(), "{log}");
+    assert!(
+        !postmaster_running(&data_dir),
+        "the last user left stops the cluster: {log}"
+    );
+
+    // Killed when alone, it leaves the server running; the next user to leave stops it.
+    serve(&data_dir).kill();
+    assert!(postmaster_running(&data_dir));
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/demo/A-RES-75-58.txt");
+    let output = mandates_command()
+        .env("MANDATES_DATA_DIR", &data_dir)
+        .arg("import")
+        .arg(&demo)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("already running; using it"), "{stderr}");
+    assert!(!postmaster_running(&data_dir), "{stderr}");
+}

@@ -346,6 +346,12 @@ impl ServerProcess {
         }
     }
 
+    /// Kills it with SIGKILL (no shutdown of any kind) and waits for it to be gone.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill mandates");
+        self.child.wait().unwrap();
+    }
+
     /// Sends SIGTERM, waits for the exit, and returns its status with everything it logged.
     pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
         // SAFETY: signalling our own child by its PID.
