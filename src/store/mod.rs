@@ -45,7 +45,7 @@ pub struct DatabaseConfig {
 }
 
 /// An open, migrated database, and the private cluster behind it when we started one.
-/// Dropping it stops that cluster.
+/// Dropping it leaves that cluster, which stops when no other `mandates` process uses it.
 pub struct Database {
     pub pool: PgPool,
     cluster: Option<PrivateCluster>,
@@ -84,7 +84,7 @@ impl Database {
         self.cluster.as_ref()
     }
 
-    /// Closes the pool, then stops the private cluster if we started it.
+    /// Closes the pool, then leaves the private cluster (stopping it if nobody else uses it).
     pub async fn close(mut self) -> Result<(), StoreError> {
         self.pool.close().await;
         if let Some(mut cluster) = self.cluster.take() {
