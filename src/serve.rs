@@ -15,8 +15,9 @@ use crate::web::{self, AppConfig, AppState};
 pub const DIGEST_TICK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Serves the dashboard on `bind` until a shutdown signal, then closes the database (and stops
-/// the private cluster if no other `mandates` process uses it). When the worker can send mail, the digest
-/// scheduler runs beside the server and finishes the digest in hand before shutting down.
+/// the private cluster if no other `mandates` process uses it). When the worker can send mail,
+/// the digest scheduler runs beside the server and finishes the digest in hand before shutting
+/// down.
 pub async fn serve(
     db: Database,
     bind: SocketAddr,

@@ -70,7 +70,8 @@ pub enum ClusterError {
     #[error(
         "PostgreSQL runs as the `{SUPERUSER}` user, which cannot enter {blocker} (mode {mode:o}) \
          and so cannot reach the data directory {path}: set MANDATES_DATA_DIR to a directory \
-         that user can reach (e.g. {SHARED_ROOT}/NAME), or let it through with `chmod o+x {blocker}`"
+         that user can reach (e.g. {SHARED_ROOT}/NAME), \
+         or let it through with `chmod o+x {blocker}`"
     )]
     Unreachable {
         path: PathBuf,
@@ -312,7 +313,10 @@ impl PrivateCluster {
                 remove_auto_stop(&self.data_dir)?;
             }
             Err(Errno::EWOULDBLOCK) => {
-                tracing::info!(data_dir = %self.data_dir.display(), "private PostgreSQL still in use by another mandates process; leaving it running");
+                tracing::info!(
+                    data_dir = %self.data_dir.display(),
+                    "private PostgreSQL still in use by another mandates process; leaving it running"
+                );
             }
             Err(errno) => {
                 return Err(ClusterError::DataDir {
