@@ -555,6 +555,22 @@ fn prepare_data_dir(binaries: &ServerBinaries, requested: &Path) -> Result<PathB
         fs::create_dir_all(root).map_err(data_err(root))?;
         fs::set_permissions(root, fs::Permissions::from_mode(0o755)).map_err(data_err(root))?;
     }
+    // We are root and are about to hand a directory in it to another user: anyone else able to
+    // write there could plant a link and have us give away a file of their choosing.
+    let root_meta = fs::symlink_metadata(root).map_err(data_err(root))?;
+    {
+        use std::os::unix::fs::MetadataExt;
+        if !root_meta.is_dir() || root_meta.uid() != 0 || root_meta.mode() & 0o022 != 0 {
+            return Err(ClusterError::DataDir {
+                path: root.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "it must be a directory owned by root that nobody else may write to \
+                     (chown root: and chmod 755 it)",
+                ),
+            });
+        }
+    }
     if user.blocker(&shared).is_some() {
         // Even the shared place is closed to the server: say what was asked for.
         return Err(ClusterError::Unreachable {
