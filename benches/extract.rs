@@ -79,5 +79,152 @@ fn bench_pdf(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_text, bench_pdf);
+/// The opening every adversarial text shares: a header the parser accepts, one preamble line.
+const HEADER: &str = "Resolution adopted by the General Assembly on 7 December 2020\n\n\
+    75/58. Adversarial input\n\nThe General Assembly,\n\nRecalling its resolution 74/43,\n\n";
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A text of about `bytes` bytes: the header, `open`, then `piece(i)` for i = 0, 1, ...
+fn grow(bytes: usize, open: &str, piece: impl Fn(usize) -> String, close: &str) -> String {
+    let mut text = String::with_capacity(bytes + 256);
+    text.push_str(HEADER);
+    text.push_str(open);
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(&piece(i));
+        i += 1;
+    }
+    text.push_str(close);
+    text
+}
+
+/// Inputs shaped to make a reader slow where it scans back, compares each find with every
+/// other, or nests: extraction time must grow linearly with each of them.
+fn adversarial_texts(bytes: usize) -> Vec<(&'static str, String)> {
+    let date = |i: usize| format!("{} {} {}", 1 + i % 28, MONTH_NAMES[i % 12], 2021 + i % 40);
+    let ordinal = |i: usize| ["sixtieth", "seventy-sixth", "eightieth"][i % 3];
+    vec![
+        (
+            "one_paragraph_of_dates",
+            grow(
+                bytes,
+                "1. Requests the Secretary-General to report",
+                |i| format!(" by {}, and", date(i)),
+                " thereafter;\n",
+            ),
+        ),
+        (
+            "dates_without_punctuation",
+            grow(
+                bytes,
+                "1. Requests the Secretary-General to report",
+                |i| {
+                    format!(
+                        " by {} and in {} and at its {} session and held",
+                        date(i),
+                        2021 + i % 50,
+                        ordinal(i)
+                    )
+                },
+                ";\n",
+            ),
+        ),
+        (
+            "days_without_a_year",
+            grow(
+                bytes,
+                "1. Requests the Secretary-General to report",
+                |i| format!(" from {} to {} April and", 1 + i % 27, 2 + i % 27),
+                ";\n",
+            ),
+        ),
+        (
+            "clauses_with_pronouns",
+            grow(
+                bytes,
+                "1. Requests them to report",
+                |_| ", requests them to report, invites them to".to_string(),
+                ";\n",
+            ),
+        ),
+        (
+            "many_paragraphs",
+            grow(
+                bytes,
+                "",
+                |i| {
+                    format!(
+                        "{}. Requests the Secretary-General to submit a report by {} to the General Assembly at its seventy-sixth session;\n\n",
+                        i + 1,
+                        date(i)
+                    )
+                },
+                "",
+            ),
+        ),
+        (
+            "deeply_nested_sub_paragraphs",
+            grow(
+                bytes,
+                "1. Decides that:\n",
+                |i| {
+                    format!(
+                        "{}({}) requests the Secretary-General to report by {}, within six months, annually;\n",
+                        "  ".repeat(i % 30),
+                        char::from(b'a' + (i % 26) as u8),
+                        date(i)
+                    )
+                },
+                "",
+            ),
+        ),
+        (
+            "sessions_of_many_bodies",
+            grow(
+                bytes,
+                "1. Decides to include in the provisional agenda",
+                |i| {
+                    format!(
+                        " of its {} session, the item, and of the Commission on the Status of Women at its sixty-third session",
+                        ordinal(i)
+                    )
+                },
+                ";\n",
+            ),
+        ),
+    ]
+}
+
+fn bench_adversarial(c: &mut Criterion) {
+    let bytes = std::env::var("MANDATES_ADVERSARIAL_BYTES")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(1 << 20);
+    let calendar = SessionCalendar::builtin();
+    let mut group = c.benchmark_group("adversarial");
+    group.sample_size(10);
+    for (name, text) in adversarial_texts(bytes) {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| std::hint::black_box(read_resolution(std::hint::black_box(&text), &calendar)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_text, bench_pdf, bench_adversarial);
 criterion_main!(benches);

@@ -184,14 +184,42 @@ const PERSON_TITLES: &[&str] = &[
     "Ombudsperson",
 ];
 
-fn resolve_pronoun(before: &str) -> Vec<Actor> {
-    PERSON_TITLES
-        .iter()
-        .filter_map(|t| before.rfind(t).map(|p| (p, *t)))
-        .max_by_key(|(p, _)| *p)
-        .and_then(|(_, t)| actor::actor(t))
-        .into_iter()
-        .collect()
+/// The person a pronoun stands for: the title named last before the clause. Each stretch of
+/// the paragraph is searched once, however many clauses of it ask.
+#[derive(Default)]
+struct LastTitle {
+    /// How far the paragraph has been searched.
+    searched: usize,
+    /// Where the last title found starts, and which it is.
+    last: Option<(usize, &'static str)>,
+}
+
+impl LastTitle {
+    fn actors_before(&mut self, text: &str, at: usize) -> Vec<Actor> {
+        if at > self.searched {
+            // A title may straddle the end of the previous search: start again a title back.
+            let longest = PERSON_TITLES.iter().map(|t| t.len()).max().unwrap_or(0);
+            let mut from = self.searched.saturating_sub(longest);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let stretch = &text[from..at];
+            let found = PERSON_TITLES
+                .iter()
+                .filter_map(|t| stretch.rfind(t).map(|p| (from + p, *t)))
+                .max_by_key(|(p, _)| *p);
+            if let Some(found) = found
+                && self.last.is_none_or(|(p, _)| found.0 >= p)
+            {
+                self.last = Some(found);
+            }
+            self.searched = at;
+        }
+        self.last
+            .and_then(|(_, t)| actor::actor(t))
+            .into_iter()
+            .collect()
+    }
 }
 
 /// Where a clause starts: its connector words, then its verb phrase.
@@ -415,6 +443,7 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
     let mut clauses: Vec<Clause> = Vec::with_capacity(starts.len());
     // The clause whose actors a later pronoun stands for ("... and encourages them to").
     let mut last_actors_at: Option<usize> = None;
+    let mut last_title = LastTitle::default();
     for n in 0..starts.len() {
         let start = &starts[n];
         let begin = tokens[start.verb_at].start;
@@ -472,7 +501,7 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
                     Some(form) => match actor::actors_from_object(object, form) {
                         Ok(a) => a,
                         Err(()) => match last_actors_at {
-                            None => resolve_pronoun(&norm[..begin]),
+                            None => last_title.actors_before(&norm, begin),
                             Some(at) => clauses[at].actors.clone(),
                         },
                     },
@@ -485,9 +514,11 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
         let deadlines = if action == Action::Position {
             Vec::new()
         } else {
-            found
+            // `found` is in reading order: the clause's deadlines are one run of it.
+            let first = found.partition_point(|f: &Found| f.span.start < begin);
+            found[first..]
                 .iter()
-                .filter(|f: &&Found| f.span.start >= begin && f.span.start < end)
+                .take_while(|f| f.span.start < end)
                 .map(|f| f.deadline.clone())
                 .collect()
         };
@@ -773,6 +804,24 @@ mod tests {
             "Urges Member States to ratify the Convention, and encourages them to implement it;";
         let s = summary(&classify(text, &ga75()));
         assert_eq!(s[1].2, vec!["Member States".to_string()]);
+    }
+
+    #[test]
+    fn him_or_her_stands_for_the_title_named_last_before_it() {
+        let text = "Takes note of the report of the Secretary-General, and requests him to submit a report;";
+        let s = summary(&classify(text, &ga75()));
+        assert_eq!(s[1].2, vec!["Secretary-General".to_string()]);
+        // Searched piece by piece: a title cut by the end of one search is found by the next.
+        let text = "Welcomes the visit of the Special Rapporteur to the region";
+        let cut = text.find("Rapporteur").unwrap();
+        let mut last = LastTitle::default();
+        assert!(last.actors_before(text, cut).is_empty());
+        let names: Vec<String> = last
+            .actors_before(text, text.len())
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, vec!["Special Rapporteur".to_string()]);
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn session_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 /// Finds every deadline in `text` with its byte range, in reading order.
 pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> Vec<Found> {
-    let mut out: Vec<Found> = Vec::new();
+    let mut out = FoundSet::default();
     let (mut has_month, mut has_periodic, mut has_within) = (false, false, false);
     for m in TRIGGERS.find_iter(text) {
         match m.pattern().as_usize() {
@@ -165,8 +165,29 @@ pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> 
     if has_periodic {
         find_periodic(text, ctx, &mut out);
     }
-    out.sort_by_key(|f| f.span.start);
-    out
+    let mut found = out.found;
+    found.sort_by_key(|f| f.span.start);
+    found
+}
+
+/// The deadlines found so far, their spans indexed so that the overlap check of a new one
+/// costs a lookup, not a pass over all the others: one paragraph may hold thousands of dates.
+#[derive(Default)]
+struct FoundSet {
+    found: Vec<Found>,
+    /// Start to end of every span taken. Taken spans never overlap, so their ends rise with
+    /// their starts.
+    taken: std::collections::BTreeMap<usize, usize>,
+}
+
+impl FoundSet {
+    fn overlaps(&self, span: &Range<usize>) -> bool {
+        // Of the spans starting before this one ends, the last reaches furthest.
+        self.taken
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start)
+    }
 }
 
 /// Where the four-digit year that DATE, MONTH and YEAR all end in may stand. Each flag is
@@ -250,9 +271,15 @@ fn month_lead(before: &str) -> bool {
 /// ("which will run until 2021", "held on the sidelines of the seventy-seventh session"):
 /// they date something other than the clause's action.
 fn in_aside(text: &str, start: usize, session: bool) -> bool {
-    let seg_start = text[..start]
+    // A segment's cue words stand near its date; looking back no further than this keeps a
+    // paragraph without punctuation from costing a pass over all its text per date.
+    let mut floor = start.saturating_sub(MAX_ASIDE_REACH);
+    while !text.is_char_boundary(floor) {
+        floor += 1;
+    }
+    let seg_start = text[floor..start]
         .rfind([',', ';', ':', '('])
-        .map_or(0, |i| i + 1);
+        .map_or(floor, |i| floor + i + 1);
     let seg = &text[seg_start..start];
     // Most segments hold none of the cue words: a look at their words decides that without
     // the lower-cased copy.
@@ -285,6 +312,9 @@ fn in_aside(text: &str, start: usize, session: bool) -> bool {
     })
 }
 
+/// How far before a date [`in_aside`] looks for the start of its segment, in bytes.
+const MAX_ASIDE_REACH: usize = 1024;
+
 /// Words that put a date in a past event, padded with the spaces that make them words.
 const ASIDE_WORDS: [&str; 9] = [
     " held ",
@@ -313,19 +343,14 @@ const ASIDE_CUES: [&str; 10] = [
     "which",
 ];
 
-fn overlaps(out: &[Found], span: &Range<usize>) -> bool {
-    out.iter()
-        .any(|f| f.span.start < span.end && span.start < f.span.end)
-}
-
 fn push(
-    out: &mut Vec<Found>,
+    out: &mut FoundSet,
     span: Range<usize>,
     text: &str,
     kind: DeadlineKind,
     due: Option<(NaiveDate, bool)>,
 ) {
-    if overlaps(out, &span)
+    if out.overlaps(&span)
         || !matches!(
             kind,
             DeadlineKind::Periodic { .. } | DeadlineKind::Within { .. }
@@ -337,7 +362,8 @@ fn push(
     {
         return;
     }
-    out.push(Found {
+    out.taken.insert(span.start, span.end);
+    out.found.push(Found {
         deadline: Deadline {
             kind,
             text: text[span.clone()].to_string(),
@@ -350,7 +376,7 @@ fn push(
 
 // ---- sessions -------------------------------------------------------------------------
 
-fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut Vec<Found>) {
+fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut FoundSet) {
     for m in session_words(text) {
         let before = &text[..m.start];
         let words = last_words(before, 6);
@@ -454,7 +480,7 @@ fn year_session(
     year: i32,
     ctx: &Context,
     calendar: &SessionCalendar,
-    out: &mut Vec<Found>,
+    out: &mut FoundSet,
 ) {
     if ctx.adopted_on.is_some_and(|d| year < d.year()) {
         return;
@@ -844,8 +870,9 @@ fn date_trigger(before: &str) -> bool {
         || b.is_empty()
 }
 
-fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>, has_year: bool) {
+fn find_dates(text: &str, ctx: &Context, out: &mut FoundSet, has_year: bool) {
     // Spans first: "from 30 April to 1 June 2018", "on 8 and 9 December 2022", "from 6 to 24 April".
+    let mut years: Option<Vec<(usize, i32)>> = None;
     for c in DATE_SPAN.captures_iter(text) {
         let m = c.get(0).unwrap();
         let before = &text[..m.start()];
@@ -860,7 +887,10 @@ fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>, has_year: bool) {
             .get(3)
             .or(c.get(6))
             .and_then(|y| y.as_str().parse::<i32>().ok())
-            .or_else(|| infer_year(&text[..m.start()], ctx, month, day));
+            .or_else(|| {
+                let years = years.get_or_insert_with(|| year_marks(text, ctx));
+                infer_year(m.start(), years, ctx, month, day)
+            });
         let Some(year) = year else { continue };
         let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
             continue;
@@ -890,7 +920,7 @@ fn find_dates(text: &str, ctx: &Context, out: &mut Vec<Found>, has_year: bool) {
     }
     for c in DATE.captures_iter(text) {
         let m = c.get(0).unwrap();
-        if overlaps(out, &(m.start()..m.end())) {
+        if out.overlaps(&(m.start()..m.end())) {
             continue;
         }
         let before = &text[..m.start()];
@@ -939,31 +969,53 @@ fn trigger_start(before: &str, start: usize) -> usize {
 }
 
 /// A day without a year ("from 6 to 24 April") takes the nearest year named before it in the
-/// paragraph, else the first such day on or after adoption.
-fn infer_year(before: &str, ctx: &Context, month: u32, day: u32) -> Option<i32> {
-    let bytes = before.as_bytes();
-    let mut i = bytes.len();
-    while i >= 4 {
-        let w = &bytes[i - 4..i];
-        if w.iter().all(u8::is_ascii_digit)
-            && (i < 5 || !bytes[i - 5].is_ascii_digit())
-            && (i == bytes.len() || !bytes[i].is_ascii_digit())
-            && (w[0] == b'1' || w[0] == b'2')
-        {
-            let y: i32 = before[i - 4..i].parse().ok()?;
-            // A resolution symbol or a past year is not the year meant.
-            if !before[..i - 4].ends_with('/') && ctx.adopted_on.is_none_or(|a| y >= a.year()) {
-                return Some(y);
-            }
-        }
-        i -= 1;
+/// paragraph (`years`, from [`year_marks`]), else the first such day on or after adoption.
+fn infer_year(
+    before_len: usize,
+    years: &[(usize, i32)],
+    ctx: &Context,
+    month: u32,
+    day: u32,
+) -> Option<i32> {
+    let nearest = years.partition_point(|&(end, _)| end <= before_len);
+    if let Some(&(_, year)) = nearest.checked_sub(1).and_then(|i| years.get(i)) {
+        return Some(year);
     }
     let a = ctx.adopted_on?;
     let same = NaiveDate::from_ymd_opt(a.year(), month, day)?;
     Some(if same >= a { a.year() } else { a.year() + 1 })
 }
 
-fn find_months(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+/// The years [`infer_year`] may take, with the offset where each ends, in reading order: runs
+/// of exactly four digits starting with 1 or 2, not after a "/" (a resolution symbol), and
+/// not before the year of adoption. Found in one pass so that many days without a year cost
+/// a lookup each, not a scan back over the paragraph.
+fn year_marks(text: &str, ctx: &Context) -> Vec<(usize, i32)> {
+    let bytes = text.as_bytes();
+    let mut marks = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start == 4
+            && matches!(bytes[start], b'1' | b'2')
+            && !text[..start].ends_with('/')
+            && let Ok(year) = text[start..i].parse::<i32>()
+            && ctx.adopted_on.is_none_or(|a| year >= a.year())
+        {
+            marks.push((i, year));
+        }
+    }
+    marks
+}
+
+fn find_months(text: &str, ctx: &Context, out: &mut FoundSet) {
     for c in MONTH.captures_iter(text) {
         let m = c.get(0).unwrap();
         let Ok(year) = c[2].parse::<i32>() else {
@@ -988,7 +1040,7 @@ fn find_months(text: &str, ctx: &Context, out: &mut Vec<Found>) {
     }
 }
 
-fn find_years(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+fn find_years(text: &str, ctx: &Context, out: &mut FoundSet) {
     for c in YEAR.captures_iter(text) {
         let m = c.get(0).unwrap();
         // "2024-2025", "2020/21": a budget or programme period, not a point in time.
@@ -1067,7 +1119,7 @@ fn add_period(from: NaiveDate, amount: u32, unit: Unit) -> Option<NaiveDate> {
     }
 }
 
-fn find_within(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+fn find_within(text: &str, ctx: &Context, out: &mut FoundSet) {
     for c in WITHIN.captures_iter(text) {
         let m = c.get(0).unwrap();
         let Some(amount) = parse_count(&c[1]) else {
@@ -1094,7 +1146,7 @@ fn find_within(text: &str, ctx: &Context, out: &mut Vec<Found>) {
     }
 }
 
-fn find_periodic(text: &str, ctx: &Context, out: &mut Vec<Found>) {
+fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
     let due = |amount: u32, unit: Unit| {
         ctx.adopted_on
             .and_then(|a| add_period(a, amount, unit))
@@ -1372,6 +1424,41 @@ mod tests {
                 date: date(2018, 4, 30)
             }]
         );
+    }
+
+    #[test]
+    fn each_span_without_year_takes_the_nearest_year_named_before_it() {
+        let ctx = ga(80, 2025, 12, 1);
+        let text = "to meet during 2026, namely from 6 to 24 April, then in 2030 from 1 to 2 May, \
+                    by 2028/29, from 3 to 4 June";
+        let dates: Vec<_> = find_deadlines(text, &ctx, &SessionCalendar::builtin())
+            .into_iter()
+            .filter_map(|f| f.deadline.due_on)
+            .collect();
+        assert!(dates.contains(&date(2026, 4, 6)), "{dates:?}");
+        assert!(dates.contains(&date(2030, 5, 1)), "{dates:?}");
+        // "2028/29" is a period, and "/29" no year: June takes 2028, named last before it.
+        assert!(dates.contains(&date(2028, 6, 3)), "{dates:?}");
+    }
+
+    #[test]
+    fn thousands_of_dates_in_one_paragraph_are_each_found_once() {
+        let months = ["January", "April", "July", "October"];
+        let text: String = (0..4000)
+            .map(|i| format!("by {} {} {}, ", 1 + i % 28, months[i % 4], 2021 + i % 40))
+            .collect();
+        let found = find_deadlines(&text, &ga(75, 2020, 12, 7), &SessionCalendar::builtin());
+        assert_eq!(found.len(), 4000);
+        assert!(found.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        assert_eq!(found[3999].deadline.due_on, Some(date(2060, 10, 24)));
+    }
+
+    #[test]
+    fn a_long_unpunctuated_segment_still_reads_its_aside() {
+        let ctx = ga(75, 2020, 12, 7);
+        let filler = "and the work ".repeat(20);
+        let text = format!("the conference held {filler} on 3 March 2021");
+        assert!(kinds(&text, &ctx).is_empty());
     }
 
     #[test]
