@@ -75,7 +75,7 @@ fn main() {
             send_empty: true,
             secret: digest::SigningSecret::new("bench"),
         };
-        let mailer = Mailer::from_url(&smtp.url, concurrency as u32).unwrap();
+        let mailer = Mailer::from_url(&smtp.url).unwrap();
         let mut worker = DigestWorker::new(pool.clone(), Some(mailer), config);
         worker.concurrency = concurrency;
         let started = Instant::now();
