@@ -307,13 +307,10 @@ pub struct SmtpSession {
 }
 
 impl SmtpSession {
-    /// True when the connection can take another message.
-    pub async fn is_usable(&mut self) -> bool {
-        self.idle
-            && !self.conn.has_broken()
-            && tokio::time::timeout(SMTP_TIMEOUT, self.conn.test_connected())
-                .await
-                .unwrap_or(false)
+    /// True when the connection is between messages and not known to be broken (the server
+    /// may still have closed it while idle: the next command tells).
+    pub fn is_idle(&self) -> bool {
+        self.idle && !self.conn.has_broken()
     }
 
     /// MAIL FROM and RCPT TO for `message`: after this the server knows who the message is

@@ -348,31 +348,11 @@ impl DigestWorker {
         let body = message.formatted();
 
         // Before DATA: whatever fails here delivered nothing, so the job may simply be retried.
-        let reusable = match session.take() {
-            Some(mut open) => {
-                if open.is_usable().await {
-                    Some(open)
-                } else {
-                    open.close().await;
-                    None
-                }
-            }
-            None => None,
+        let mut open = match announce(mailer, session.take(), &message, &body).await {
+            Ok(open) => open,
+            Err(e) if e.is_recipient_refused() => return self.refuse(&job, e.to_string()).await,
+            Err(e) => return self.fail(&job, &e.to_string(), e.is_permanent()).await,
         };
-        let mut open = match reusable {
-            Some(open) => open,
-            None => match mailer.connect().await {
-                Ok(open) => open,
-                Err(e) => return self.fail(&job, &e.to_string(), e.is_permanent()).await,
-            },
-        };
-        if let Err(e) = open.announce(&message, &body).await {
-            open.close().await;
-            if e.is_recipient_refused() {
-                return self.refuse(&job, e.to_string()).await;
-            }
-            return self.fail(&job, &e.to_string(), e.is_permanent()).await;
-        }
         let marked = match store::mark_digest_data_started(
             &self.pool,
             job.id,
@@ -583,6 +563,38 @@ fn compose_message(
             "the digest to {email:?} could not be built ({what}); check the subscriber's name and address"
         )))
     })
+}
+
+/// MAIL FROM and RCPT TO for `message` over `session` when it can take another message, else
+/// over a new connection. A kept connection that fails without a reply (the server closed it
+/// while idle) is replaced once. Nothing is delivered yet whatever happens here.
+async fn announce(
+    mailer: &Mailer,
+    session: Option<SmtpSession>,
+    message: &lettre::Message,
+    body: &[u8],
+) -> Result<SmtpSession, MailError> {
+    if let Some(mut kept) = session {
+        if kept.is_idle() {
+            match kept.announce(message, body).await {
+                Ok(()) => return Ok(kept),
+                Err(e) if e.is_reply() => {
+                    kept.close().await;
+                    return Err(e);
+                }
+                Err(_) => {}
+            }
+        }
+        kept.close().await;
+    }
+    let mut open = mailer.connect().await?;
+    match open.announce(message, body).await {
+        Ok(()) => Ok(open),
+        Err(e) => {
+            open.close().await;
+            Err(e)
+        }
+    }
 }
 
 /// Why a digest could not be prepared.
