@@ -931,6 +931,13 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
                     s.email,
                     if s.name.is_empty() {
                         String::new()
+                    } else if s
+                        .name
+                        .chars()
+                        .any(mandates::digest::subscription::is_control)
+                    {
+                        // One line per subscriber, whatever an old row holds.
+                        format!(" ({})", s.name.escape_debug())
                     } else {
                         format!(" ({})", s.name)
                     },
@@ -949,6 +956,10 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
                         ""
                     }
                 );
+                // Rows stored before names and addresses were checked at the door.
+                if let Err(e) = mandates::digest::mail::recipient_mailbox(&s.name, &s.email) {
+                    println!("       warning: {e}");
+                }
             }
             Ok(())
         }

@@ -39,6 +39,8 @@ struct SubscriberView {
     row: SubscriberRow,
     schedule: String,
     next: String,
+    /// Why no digest can be sent to this row (stored before names and addresses were checked).
+    problem: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -120,10 +122,14 @@ async fn digest_page(
                 }
                 _ => "—".into(),
             };
+            let problem = digest::mail::recipient_mailbox(&row.name, &row.email)
+                .err()
+                .map(|e| e.to_string());
             SubscriberView {
                 row,
                 schedule,
                 next,
+                problem,
             }
         })
         .collect();

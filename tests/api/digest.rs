@@ -902,6 +902,21 @@ async fn subscribers_stored_before_the_checks_fail_their_digest_with_the_reason_
     .execute(&app.db.pool)
     .await
     .unwrap();
+    // Both are pointed out where subscribers are listed.
+    let (stdout, _) = succeed(digest_cli(&app, &smtp).args(["subscriber", "list"]));
+    assert!(
+        stdout.contains(
+            "warning: cannot send to \"ana@example.org\": the name contains a line break"
+        ) && stdout.contains("warning: cannot send to \"b@[127.0.0.1]\"")
+            && stdout.matches("warning:").count() == 2
+            && stdout.contains("ana@example.org (Ana\\nRuiz)"),
+        "{stdout}"
+    );
+    let page = app.get("/digest").await.text().await.unwrap();
+    assert!(
+        page.contains("<p class=\"error\">cannot send to &#34;ana@example.org&#34;: the name contains a line break"),
+        "{page}"
+    );
 
     let output = digest_cli(&app, &smtp)
         .args([
