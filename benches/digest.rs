@@ -34,8 +34,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    // Each digest costs two commits (its claim and its completion); the time is mostly
-    // waiting for them to reach the disk, so more senders share each flush (group commit).
+    // Each digest costs three commits (its claim, its DATA mark, its completion); the time is
+    // mostly waiting for them to reach the disk, so more senders share each flush (group
+    // commit).
     let concurrency: usize = std::env::var("MANDATES_BENCH_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok())
