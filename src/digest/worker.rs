@@ -456,11 +456,16 @@ impl DigestWorker {
             )
             .await?;
         let message_id = digest_message_id(job.id, job.week_start, &self.config.from);
-        let built = compose_message(&self.config, &input, &job.name, &job.email, &message_id)?;
-        match built {
-            (digest, _) if digest.is_empty() && !self.config.send_empty => Ok(None),
-            (digest, message) => Ok(Some((digest, message, message_id))),
-        }
+        let (digest, message) = compose_message(
+            &self.config,
+            &input,
+            &job.name,
+            &job.email,
+            &message_id,
+            self.config.send_empty,
+        )?;
+        // None when there is nothing to report and empty digests are not sent.
+        Ok(message.map(|message| (digest, message, message_id)))
     }
 
     /// What a subscriber's digest says on `as_of`.
@@ -519,13 +524,18 @@ impl DigestWorker {
             .await?;
         let week = super::schedule::week_start(as_of);
         let message_id = digest_message_id(0, week, &self.config.from);
-        compose_message(
+        let (digest, message) = compose_message(
             &self.config,
             &input,
             &subscriber.name,
             &subscriber.email,
             &message_id,
-        )
+            true,
+        )?;
+        // Asked to build even when empty, so a message is always there.
+        let message =
+            message.ok_or_else(|| PrepareError::Invalid("the digest was not built".into()))?;
+        Ok((digest, message))
     }
 }
 
@@ -539,9 +549,13 @@ fn compose_message(
     name: &str,
     email: &str,
     message_id: &str,
-) -> Result<(super::Digest, lettre::Message), PrepareError> {
+    build_if_empty: bool,
+) -> Result<(super::Digest, Option<lettre::Message>), PrepareError> {
     let build = || -> Result<_, PrepareError> {
         let digest = compose_digest(input).map_err(|e| PrepareError::Invalid(e.to_string()))?;
+        if digest.is_empty() && !build_if_empty {
+            return Ok((digest, None));
+        }
         let to = recipient_mailbox(name, email)?;
         let message = build_message(
             &digest,
@@ -550,7 +564,7 @@ fn compose_message(
             message_id,
             &input.unsubscribe_url,
         )?;
-        Ok((digest, message))
+        Ok((digest, Some(message)))
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)).unwrap_or_else(|panic| {
         let what = panic
