@@ -34,8 +34,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    // Each digest costs two commits (its claim and its completion); the time is mostly
-    // waiting for them to reach the disk, so more senders share each flush (group commit).
+    // Each digest costs three commits (its claim, its DATA mark, its completion); the time is
+    // mostly waiting for them to reach the disk, so more senders share each flush (group
+    // commit).
     let concurrency: usize = std::env::var("MANDATES_BENCH_CONCURRENCY")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -75,7 +76,7 @@ fn main() {
             send_empty: true,
             secret: digest::SigningSecret::new("bench"),
         };
-        let mailer = Mailer::from_url(&smtp.url, concurrency as u32).unwrap();
+        let mailer = Mailer::from_url(&smtp.url).unwrap();
         let mut worker = DigestWorker::new(pool.clone(), Some(mailer), config);
         worker.concurrency = concurrency;
         let started = Instant::now();

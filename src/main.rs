@@ -257,7 +257,7 @@ impl DigestArgs {
             .as_deref()
             .map(str::trim)
             .filter(|u| !u.is_empty())
-            .map(|url| Mailer::from_url(url, self.concurrency))
+            .map(Mailer::from_url)
             .transpose()?;
         let secret = digest::signing_secret(pool, self.secret.as_deref())
             .await
@@ -825,14 +825,28 @@ async fn run_digest(
             let summary = worker.run_once(clock, None).await?;
             for (email, week) in &summary.uncertain {
                 eprintln!(
-                    "warning: the digest of the week of {week} to {email} may or may not have been delivered (a sender stopped while sending); it is marked uncertain and not resent"
+                    "warning: the digest of the week of {week} to {email} may or may not have been delivered (a sender stopped, or lost the SMTP server, after handing it over); it is marked uncertain and not resent"
                 );
             }
+            for (email, reason) in &summary.refused {
+                eprintln!("warning: no digest for {email}: {reason}");
+            }
             println!("{summary}");
+            // The exit status is about this run: it fails when a digest of this run failed for
+            // good for a reason of the setup (the SMTP server refusing the sender or the
+            // message, a filter that no longer parses). A subscriber's own bad address or name
+            // is their data to correct, warned about above, and would otherwise fail every
+            // weekly run until someone removes them; unless it is every digest of the run,
+            // which points at the server's relay settings rather than at the subscribers.
+            let setup_failures = summary.failed - summary.refused.len() as u64;
             anyhow::ensure!(
-                summary.failed == 0,
-                "{} digest(s) failed for good; see `mandates digest status`",
-                summary.failed
+                setup_failures == 0,
+                "{setup_failures} digest(s) failed for good; see `mandates digest status`"
+            );
+            anyhow::ensure!(
+                summary.sent > 0 || summary.refused.len() < 2,
+                "all {} digests of this run were refused by address; check that the SMTP server relays for MANDATES_MAIL_FROM, and see `mandates digest status`",
+                summary.refused.len()
             );
             Ok(())
         }
@@ -917,6 +931,13 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
                     s.email,
                     if s.name.is_empty() {
                         String::new()
+                    } else if s
+                        .name
+                        .chars()
+                        .any(mandates::digest::subscription::is_control)
+                    {
+                        // One line per subscriber, whatever an old row holds.
+                        format!(" ({})", s.name.escape_debug())
                     } else {
                         format!(" ({})", s.name)
                     },
@@ -935,6 +956,10 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
                         ""
                     }
                 );
+                // Rows stored before names and addresses were checked at the door.
+                if let Err(e) = mandates::digest::mail::recipient_mailbox(&s.name, &s.email) {
+                    println!("       warning: {e}");
+                }
             }
             Ok(())
         }

@@ -61,17 +61,113 @@ pub fn normalize_filter(filter: &str) -> Result<String, String> {
     serde_urlencoded::to_string(&parsed).map_err(|e| format!("filter: {e}"))
 }
 
+/// A subscriber's address, checked so that it can be sent to: `local@domain.tld`, with a
+/// dot-atom local part (letters, digits, `.` and ``!#$%&'*+-/=?^_`{|}~``) and a domain name of
+/// at least two labels whose last one is not a number.
+///
+/// Refused although RFC 5321 has them: address literals (`a@[127.0.0.1]`) and bare IP
+/// addresses (`a@127.0.0.1`), which mail servers refuse or deliver nowhere; quoted local parts
+/// (`"a b"@example.org`); single-label domains (`a@localhost`); and non-ASCII addresses,
+/// which need SMTPUTF8 that many servers lack (an internationalised domain is written in its
+/// ASCII form, `xn--...`). Each of these was accepted once and then failed at every send.
+pub fn parse_address(value: &str) -> Result<lettre::Address, String> {
+    let email = value.trim();
+    let not_an_address = |why: &str| {
+        format!(
+            "{email:?} is not an email address we can send to: {why}; write it like name@example.org"
+        )
+    };
+    if email.is_empty() {
+        return Err("the email address is empty: write it like name@example.org".into());
+    }
+    if email.chars().any(is_control) {
+        return Err(format!(
+            "the email address {email:?} contains a line break or another control character; write it on one line, like name@example.org"
+        ));
+    }
+    if email.chars().any(char::is_whitespace) {
+        return Err(not_an_address("it contains a space"));
+    }
+    if !email.is_ascii() {
+        return Err(not_an_address(
+            "it contains non-ASCII characters (write an internationalised domain in its xn-- form)",
+        ));
+    }
+    if email.len() > 254 {
+        return Err(not_an_address("it is longer than 254 characters"));
+    }
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return Err(not_an_address("it has no @"));
+    };
+    if domain.starts_with('[') {
+        return Err(not_an_address(
+            "address literals such as [127.0.0.1] are not accepted, only a domain name",
+        ));
+    }
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    if local.is_empty()
+        || local.len() > 64
+        || local
+            .split('.')
+            .any(|atom| atom.is_empty() || !atom.chars().all(atext))
+    {
+        return Err(not_an_address(
+            "the part before @ may hold letters, digits, single dots inside and !#$%&'*+-/=?^_`{|}~ (no quotes, at most 64)",
+        ));
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        (1..=63).contains(&l.len())
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if labels.len() < 2 || !labels.iter().all(label_ok) {
+        return Err(not_an_address(
+            "the part after @ must be a domain name with a dot, such as example.org",
+        ));
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(not_an_address(
+            "an IP address is not accepted after @, only a domain name",
+        ));
+    }
+    // lettre has the last word: whatever it refuses could never be sent.
+    email
+        .parse::<lettre::Address>()
+        .map_err(|e| not_an_address(&e.to_string()))
+}
+
+/// A subscriber's name, checked: one line of at most 200 characters. A line break in a name
+/// would end up in the `To:` header, which cannot hold one.
+pub fn parse_name(value: &str) -> Result<String, String> {
+    let name = value.trim();
+    if name.chars().any(is_control) {
+        return Err(
+            "the name contains a line break or another control character; write it on one line"
+                .into(),
+        );
+    }
+    if name.chars().count() > 200 {
+        return Err("the name is longer than 200 characters".into());
+    }
+    Ok(name.to_string())
+}
+
+/// Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: none of
+/// them belongs in a name or an address, and a line break in a header would end the header.
+pub fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 impl SubscriptionRequest<'_> {
     /// The checked subscription, or a one-line message saying which field is wrong and how.
     pub fn validate(&self) -> Result<Subscription, String> {
-        let email = self.email.trim();
-        let address: lettre::Address = email.parse().map_err(|_| {
-            format!("{email:?} is not an email address: write it like name@example.org")
-        })?;
-        let name = self.name.trim();
-        if name.chars().count() > 200 {
-            return Err("the name is longer than 200 characters".into());
-        }
+        let address = parse_address(self.email)?;
+        let name = parse_name(self.name)?;
         let number = |v: &str, field: &str, default: i64, range: std::ops::RangeInclusive<i64>| {
             let v = v.trim();
             let n = if v.is_empty() {
@@ -105,7 +201,7 @@ impl SubscriptionRequest<'_> {
         let tz = parse_time_zone(zone)?;
         Ok(Subscription {
             email: address.to_string(),
-            name: name.to_string(),
+            name,
             filter_query: normalize_filter(self.filter)?,
             weeks_ahead: weeks_ahead as i32,
             send_weekday: weekday,
@@ -139,6 +235,60 @@ mod tests {
             (8, 1, 8, "UTC")
         );
         assert_eq!(s.filter_query, "");
+    }
+
+    #[test]
+    fn addresses_are_refused_unless_a_mail_server_can_take_them() {
+        for good in [
+            "ana@example.org",
+            "ana.ruiz+un@mail.example.co.uk",
+            "o'neil@xn--bcher-kva.example",
+            "a_b-c@ex-ample.org",
+        ] {
+            assert_eq!(parse_address(good).unwrap().to_string(), good);
+        }
+        for (bad, why) in [
+            ("a@[127.0.0.1]", "address literals"),
+            ("a@[IPv6:::1]", "address literals"),
+            ("a@127.0.0.1", "IP address"),
+            ("a@localhost", "with a dot"),
+            ("a@example..org", "with a dot"),
+            ("a@-example.org", "with a dot"),
+            ("\"a b\"@example.org", "a space"),
+            ("\"ab\"@example.org", "no quotes"),
+            (".a@example.org", "single dots"),
+            ("a..b@example.org", "single dots"),
+            ("a@b@example.org", "single dots"),
+            ("ana@exämple.org", "non-ASCII"),
+            (
+                "ana@example.org\r\nBcc: eve@example.org",
+                "control character",
+            ),
+            ("ana\u{0}@example.org", "control character"),
+            ("", "empty"),
+            ("ana", "no @"),
+        ] {
+            let err = parse_address(bad).unwrap_err();
+            assert!(err.contains(why), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_name_is_one_line_without_control_characters() {
+        assert_eq!(parse_name("  Ana Ruiz ").unwrap(), "Ana Ruiz");
+        for bad in [
+            "Ana\nRuiz",
+            "Ana\rRuiz",
+            "Ana\tRuiz",
+            "Ana\u{7f}",
+            "Ana\u{2028}Ruiz",
+        ] {
+            assert!(
+                parse_name(bad).unwrap_err().contains("control character"),
+                "{bad:?}"
+            );
+        }
+        assert!(parse_name(&"a".repeat(201)).is_err());
     }
 
     #[test]

@@ -15,18 +15,29 @@
 //!    exponential backoff and the error recorded, or to `failed` when the error is permanent or
 //!    the attempts are spent.
 //!
+//! Step 2 is split in two at DATA. SMTP delivers nothing before the end of the message data,
+//! so MAIL FROM and RCPT TO are sent first; then the job is marked `data_started_at` (one
+//! auto-committed `UPDATE`, which also checks that the job is still this sender's); only then
+//! are DATA and the message sent.
+//!
 //! A process that dies leaves its `pending` jobs untouched (they are claimed one at a time, so
-//! nothing is reserved and lost) and at most `concurrency` jobs in `sending`. Those are the
-//! only uncertain ones: the process died somewhere between step 1 and the commit of step 3,
-//! and if it was after the SMTP server accepted the message, it was delivered. SMTP gives no
-//! way to ask, so such a job is never resent blindly: when its lease has run out it is marked
-//! `uncertain`, reported by `mandates digest status` and on the dashboard's digest page, and
-//! left for a person to decide. The window is kept small: composing and reading the database
-//! happen before the SMTP transaction and the recording commit follows the 250 at once, so
-//! only a death during one SMTP exchange plus one commit (milliseconds) can cause it. A
-//! graceful shutdown (SIGTERM, Ctrl-C) finishes the job in hand and never opens the window.
-//! The Message-ID is stable per job (`<digest.JOB.WEEK@domain>`), so should a person resend,
-//! receiving systems can recognise the duplicate.
+//! nothing is reserved and lost) and at most `concurrency` jobs in `sending`. When their lease
+//! has run out, the next run settles them: one without the DATA mark delivered nothing and is
+//! retried at once; one with it is the only kind that may have been delivered. SMTP gives no
+//! way to ask, so such a job is never resent blindly: it is marked `uncertain`, reported by
+//! `mandates digest status` and on the dashboard's digest page, and left for a person to
+//! decide. The same holds for a live sender whose connection breaks or times out after DATA
+//! without the server's answer. The window is small: composing and reading the database happen
+//! before the SMTP transaction, and the recording commit follows the 250 at once, so only a
+//! death between the DATA mark and that commit (one SMTP exchange plus one commit,
+//! milliseconds) can cause it. A graceful shutdown (SIGTERM, Ctrl-C) finishes the job in hand
+//! and never opens the window. The Message-ID is stable per job (`<digest.JOB.WEEK@domain>`),
+//! so should a person resend, receiving systems can recognise the duplicate.
+//!
+//! Nothing a subscriber row holds can panic a sender: names and addresses are checked when
+//! they are added and again when a message is built (rows may predate the check), and building
+//! a message runs under `catch_unwind`, so that what slips through fails its job with the
+//! reason instead of killing the sender with jobs in hand.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,7 +50,9 @@ use tracing::instrument;
 
 use super::DigestConfig;
 use super::compose::{DigestInput, DigestItem, compose_digest, shorten};
-use super::mail::{MailError, Mailer, build_message, digest_message_id, parse_mailbox};
+use super::mail::{
+    MailError, Mailer, SmtpSession, build_message, digest_message_id, recipient_mailbox,
+};
 use super::schedule::{Clock, due_digest, parse_time_zone};
 use crate::store::{self, ClaimedJob, ObligationFilter, ObligationRow, ObligationSort};
 use crate::web::obligations::ListQuery;
@@ -66,7 +79,13 @@ pub struct RunSummary {
     pub skipped: u64,
     pub retrying: u64,
     pub failed: u64,
-    /// Jobs found abandoned in `sending` and marked uncertain (email, week).
+    /// Of the failed, those refused because of the subscriber's own address or name (email,
+    /// reason): the subscriber's data to correct, not a fault of this run.
+    pub refused: Vec<(String, String)>,
+    /// Jobs a stopped sender left before DATA, runnable again (and sent by this run, if due).
+    pub resumed: u64,
+    /// Jobs marked uncertain by this run (email, week): abandoned after DATA by a stopped
+    /// sender, or handed over by this run without an answer.
     pub uncertain: Vec<(String, NaiveDate)>,
 }
 
@@ -77,6 +96,9 @@ impl std::fmt::Display for RunSummary {
             "{} scheduled, {} sent, {} with nothing to report, {} to retry, {} failed",
             self.scheduled, self.sent, self.skipped, self.retrying, self.failed
         )?;
+        if self.resumed > 0 {
+            write!(f, ", {} resumed after a stopped sender", self.resumed)?;
+        }
         if !self.uncertain.is_empty() {
             write!(
                 f,
@@ -94,6 +116,12 @@ enum Outcome {
     Skipped,
     Retrying,
     Failed,
+    /// Failed for good because of the subscriber's address or name (the reason).
+    Refused(String),
+    /// Handed over without an answer: perhaps delivered.
+    Uncertain,
+    /// The job stopped being this sender's before DATA (its lease ran out); nothing was sent.
+    Lost,
 }
 
 /// The digests' data, read once per distinct (filter, day, horizon) in a run.
@@ -171,22 +199,39 @@ impl DigestWorker {
         clock: Clock,
         stop: Option<watch::Receiver<bool>>,
     ) -> anyhow::Result<RunSummary> {
-        let uncertain = store::mark_abandoned_digest_jobs_uncertain(&self.pool).await?;
-        for job in &uncertain {
+        let recovered = {
+            let mut tx = self.pool.begin().await?;
+            let recovered = store::recover_abandoned_digest_jobs(&mut tx, MAX_ATTEMPTS).await?;
+            tx.commit().await?;
+            recovered
+        };
+        if recovered.retried + recovered.failed > 0 {
+            tracing::warn!(
+                retried = recovered.retried,
+                failed = recovered.failed,
+                "a sender stopped before handing these digests over: nothing was delivered, so they are retried"
+            );
+        }
+        for job in &recovered.uncertain {
             tracing::warn!(
                 job = job.id,
                 email = %job.email,
                 week = %job.week_start,
-                "a sender stopped while sending this digest: marked uncertain, not resent"
+                "a sender stopped while handing this digest over: marked uncertain, not resent"
             );
         }
         let scheduled = self.schedule_due_digests(clock).await?;
         let mut summary = self.send_pending(stop).await?;
         summary.scheduled = scheduled;
-        summary.uncertain = uncertain
-            .into_iter()
-            .map(|j| (j.email, j.week_start))
-            .collect();
+        summary.resumed = recovered.retried;
+        summary.failed += recovered.failed;
+        summary.uncertain.splice(
+            0..0,
+            recovered
+                .uncertain
+                .into_iter()
+                .map(|j| (j.email, j.week_start)),
+        );
         Ok(summary)
     }
 
@@ -209,30 +254,46 @@ impl DigestWorker {
             let stop = stop.clone();
             tasks.spawn(async move {
                 let mut summary = RunSummary::default();
-                loop {
-                    if stop.as_ref().is_some_and(|s| *s.borrow()) {
-                        break;
+                // This task's connection, kept open from one digest to the next.
+                let mut session = None;
+                let result = async {
+                    loop {
+                        if stop.as_ref().is_some_and(|s| *s.borrow()) {
+                            break;
+                        }
+                        let Some(job) = store::claim_next_digest_job(
+                            &worker.pool,
+                            &worker.worker_id,
+                            LEASE_SECONDS,
+                        )
+                        .await?
+                        else {
+                            break;
+                        };
+                        let (email, week) = (job.email.clone(), job.week_start);
+                        match worker.process(&mailer, &mut session, &cache, job).await? {
+                            Outcome::Sent => summary.sent += 1,
+                            Outcome::Skipped => summary.skipped += 1,
+                            Outcome::Retrying => summary.retrying += 1,
+                            Outcome::Failed => summary.failed += 1,
+                            Outcome::Refused(reason) => {
+                                summary.failed += 1;
+                                summary.refused.push((email, reason));
+                            }
+                            Outcome::Uncertain => summary.uncertain.push((email, week)),
+                            Outcome::Lost => {}
+                        }
+                        if !worker.pause_after_each.is_zero() {
+                            tokio::time::sleep(worker.pause_after_each).await;
+                        }
                     }
-                    let Some(job) = store::claim_next_digest_job(
-                        &worker.pool,
-                        &worker.worker_id,
-                        LEASE_SECONDS,
-                    )
-                    .await?
-                    else {
-                        break;
-                    };
-                    match worker.process(&mailer, &cache, job).await? {
-                        Outcome::Sent => summary.sent += 1,
-                        Outcome::Skipped => summary.skipped += 1,
-                        Outcome::Retrying => summary.retrying += 1,
-                        Outcome::Failed => summary.failed += 1,
-                    }
-                    if !worker.pause_after_each.is_zero() {
-                        tokio::time::sleep(worker.pause_after_each).await;
-                    }
+                    Ok::<_, anyhow::Error>(())
                 }
-                Ok::<_, anyhow::Error>(summary)
+                .await;
+                if let Some(session) = session.take() {
+                    SmtpSession::close(session).await;
+                }
+                result.map(|()| summary)
             });
         }
         // Every task is awaited, even after one fails: dropping the set would abort the others
@@ -246,6 +307,8 @@ impl DigestWorker {
                     total.skipped += s.skipped;
                     total.retrying += s.retrying;
                     total.failed += s.failed;
+                    total.refused.extend(s.refused);
+                    total.uncertain.extend(s.uncertain);
                 }
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -258,11 +321,12 @@ impl DigestWorker {
         }
     }
 
-    /// Composes, sends and records one claimed job.
+    /// Composes, sends and records one claimed job, over `session` (opened or reopened here).
     #[instrument(skip_all, fields(job = job.id, email = %job.email))]
     async fn process(
         &self,
         mailer: &Mailer,
+        session: &mut Option<SmtpSession>,
         cache: &ItemsCache,
         job: ClaimedJob,
     ) -> anyhow::Result<Outcome> {
@@ -273,6 +337,7 @@ impl DigestWorker {
                 return self.fail(&job, &format!("database: {e}"), false).await;
             }
             Err(PrepareError::Invalid(reason)) => return self.fail(&job, &reason, true).await,
+            Err(PrepareError::Recipient(reason)) => return self.refuse(&job, reason).await,
         };
         let Some((digest, message, message_id)) = prepared else {
             let mut tx = self.pool.begin().await?;
@@ -280,37 +345,76 @@ impl DigestWorker {
             tx.commit().await?;
             return Ok(Outcome::Skipped);
         };
-        match mailer.send(message).await {
-            Ok(()) => {
-                let mut tx = self.pool.begin().await?;
-                let held =
-                    store::complete_digest_job(&mut tx, job.id, &self.worker_id, "sent").await?;
-                if !held {
-                    tracing::error!(
-                        "the digest was sent but its job is no longer this sender's; not recorded"
-                    );
-                    return Ok(Outcome::Sent);
-                }
-                store::insert_sent_digest(
-                    &mut tx,
-                    &store::SentDigest {
-                        job_id: job.id,
-                        message_id: &message_id,
-                        subject: &digest.subject,
-                        overdue: digest.overdue as i32,
-                        due: digest.due as i32,
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                tracing::info!(week = %job.week_start, "digest sent");
-                Ok(Outcome::Sent)
-            }
+        let body = message.formatted();
+
+        // Before DATA: whatever fails here delivered nothing, so the job may simply be retried.
+        let mut open = match announce(mailer, session.take(), &message, &body).await {
+            Ok(open) => open,
+            Err(e) if e.is_recipient_refused() => return self.refuse(&job, e.to_string()).await,
+            Err(e) => return self.fail(&job, &e.to_string(), e.is_permanent()).await,
+        };
+        let marked = match store::mark_digest_data_started(
+            &self.pool,
+            job.id,
+            &self.worker_id,
+            LEASE_SECONDS,
+        )
+        .await
+        {
+            Ok(marked) => marked,
             Err(e) => {
-                let permanent = e.is_permanent();
-                self.fail(&job, &e.to_string(), permanent).await
+                open.close().await;
+                return Err(e.into());
             }
+        };
+        if !marked {
+            tracing::error!("the job is no longer this sender's (its lease ran out); not sent");
+            open.close().await;
+            return Ok(Outcome::Lost);
         }
+
+        // DATA: from here on the server may have the message.
+        if let Err(e) = open.hand_over(&body).await {
+            open.close().await;
+            if e.is_reply() {
+                // The server answered and refused the message: nothing was delivered.
+                return self.fail(&job, &e.to_string(), e.is_permanent()).await;
+            }
+            store::record_digest_uncertain(&self.pool, job.id, &self.worker_id, &e.to_string())
+                .await?;
+            tracing::error!("no answer after the message was handed over, marked uncertain: {e}");
+            return Ok(Outcome::Uncertain);
+        }
+        *session = Some(open);
+        let mut tx = self.pool.begin().await?;
+        let held = store::complete_digest_job(&mut tx, job.id, &self.worker_id, "sent").await?;
+        if !held {
+            tracing::error!(
+                "the digest was sent but its job is no longer this sender's; not recorded"
+            );
+            return Ok(Outcome::Sent);
+        }
+        store::insert_sent_digest(
+            &mut tx,
+            &store::SentDigest {
+                job_id: job.id,
+                message_id: &message_id,
+                subject: &digest.subject,
+                overdue: digest.overdue as i32,
+                due: digest.due as i32,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(week = %job.week_start, "digest sent");
+        Ok(Outcome::Sent)
+    }
+
+    /// Fails a job for good because of the subscriber's address or name.
+    async fn refuse(&self, job: &ClaimedJob, reason: String) -> anyhow::Result<Outcome> {
+        store::record_digest_failure(&self.pool, job.id, &self.worker_id, &reason, None).await?;
+        tracing::error!("digest refused for good: {reason}");
+        Ok(Outcome::Refused(reason))
     }
 
     async fn fail(
@@ -351,21 +455,17 @@ impl DigestWorker {
                 job.weeks_ahead,
             )
             .await?;
-        let digest = compose_digest(&input).map_err(|e| PrepareError::Invalid(e.to_string()))?;
-        if digest.is_empty() && !self.config.send_empty {
-            return Ok(None);
-        }
-        let to = recipient(&job.name, &job.email)?;
         let message_id = digest_message_id(job.id, job.week_start, &self.config.from);
-        let message = build_message(
-            &digest,
-            &self.config.from,
-            &to,
+        let (digest, message) = compose_message(
+            &self.config,
+            &input,
+            &job.name,
+            &job.email,
             &message_id,
-            &input.unsubscribe_url,
-        )
-        .map_err(|e| PrepareError::Invalid(e.to_string()))?;
-        Ok(Some((digest, message, message_id)))
+            self.config.send_empty,
+        )?;
+        // None when there is nothing to report and empty digests are not sent.
+        Ok(message.map(|message| (digest, message, message_id)))
     }
 
     /// What a subscriber's digest says on `as_of`.
@@ -422,18 +522,92 @@ impl DigestWorker {
                 subscriber.weeks_ahead,
             )
             .await?;
-        let digest = compose_digest(&input).map_err(|e| PrepareError::Invalid(e.to_string()))?;
-        let to = recipient(&subscriber.name, &subscriber.email)?;
         let week = super::schedule::week_start(as_of);
+        let message_id = digest_message_id(0, week, &self.config.from);
+        let (digest, message) = compose_message(
+            &self.config,
+            &input,
+            &subscriber.name,
+            &subscriber.email,
+            &message_id,
+            true,
+        )?;
+        // Asked to build even when empty, so a message is always there.
+        let message =
+            message.ok_or_else(|| PrepareError::Invalid("the digest was not built".into()))?;
+        Ok((digest, message))
+    }
+}
+
+/// The digest and its email. Composing and building are pure, but they run third-party
+/// formatting code (templates, lettre's headers) over what a subscriber row holds; a panic
+/// there is caught and becomes this digest's error, so that it cannot take down a sender with
+/// other jobs in hand (or an admin's preview).
+fn compose_message(
+    config: &DigestConfig,
+    input: &DigestInput,
+    name: &str,
+    email: &str,
+    message_id: &str,
+    build_if_empty: bool,
+) -> Result<(super::Digest, Option<lettre::Message>), PrepareError> {
+    let build = || -> Result<_, PrepareError> {
+        let digest = compose_digest(input).map_err(|e| PrepareError::Invalid(e.to_string()))?;
+        if digest.is_empty() && !build_if_empty {
+            return Ok((digest, None));
+        }
+        let to = recipient_mailbox(name, email)?;
         let message = build_message(
             &digest,
-            &self.config.from,
+            &config.from,
             &to,
-            &digest_message_id(0, week, &self.config.from),
+            message_id,
             &input.unsubscribe_url,
-        )
-        .map_err(|e| PrepareError::Invalid(e.to_string()))?;
-        Ok((digest, message))
+        )?;
+        Ok((digest, Some(message)))
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(email, "building the digest panicked: {what}");
+        Err(PrepareError::Invalid(format!(
+            "the digest to {email:?} could not be built ({what}); check the subscriber's name and address"
+        )))
+    })
+}
+
+/// MAIL FROM and RCPT TO for `message` over `session` when it can take another message, else
+/// over a new connection. A kept connection that fails without a reply (the server closed it
+/// while idle) is replaced once. Nothing is delivered yet whatever happens here.
+async fn announce(
+    mailer: &Mailer,
+    session: Option<SmtpSession>,
+    message: &lettre::Message,
+    body: &[u8],
+) -> Result<SmtpSession, MailError> {
+    if let Some(mut kept) = session {
+        if kept.is_idle() {
+            match kept.announce(message, body).await {
+                Ok(()) => return Ok(kept),
+                Err(e) if e.is_reply() => {
+                    kept.close().await;
+                    return Err(e);
+                }
+                Err(_) => {}
+            }
+        }
+        kept.close().await;
+    }
+    let mut open = mailer.connect().await?;
+    match open.announce(message, body).await {
+        Ok(()) => Ok(open),
+        Err(e) => {
+            open.close().await;
+            Err(e)
+        }
     }
 }
 
@@ -442,22 +616,20 @@ impl DigestWorker {
 pub enum PrepareError {
     #[error("{0}")]
     Invalid(String),
+    /// The subscriber's address or name cannot be sent to.
+    #[error("{0}")]
+    Recipient(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
 impl From<MailError> for PrepareError {
     fn from(e: MailError) -> Self {
-        PrepareError::Invalid(e.to_string())
+        match e {
+            MailError::Recipient { .. } => PrepareError::Recipient(e.to_string()),
+            e => PrepareError::Invalid(e.to_string()),
+        }
     }
-}
-
-fn recipient(name: &str, email: &str) -> Result<lettre::message::Mailbox, MailError> {
-    let address = parse_mailbox(email)?.email;
-    Ok(lettre::message::Mailbox::new(
-        Some(name.trim().to_string()).filter(|n| !n.is_empty()),
-        address,
-    ))
 }
 
 /// The store filter of a subscriber: their dashboard filter, limited to outstanding

@@ -178,8 +178,8 @@ pub async fn insert_digest_jobs(
     Ok(done.rows_affected())
 }
 
-/// A job abandoned in `sending` by a process that died: its message may or may not have
-/// reached the SMTP server.
+/// A job abandoned in `sending` by a process that died after handing its message over: it
+/// may or may not have reached the SMTP server.
 #[derive(Debug, Clone)]
 pub struct UncertainJob {
     pub id: i64,
@@ -187,25 +187,113 @@ pub struct UncertainJob {
     pub week_start: NaiveDate,
 }
 
-/// Marks `uncertain` the jobs left in `sending` whose lease has run out, so that they are
-/// neither resent blindly nor forgotten.
-pub async fn mark_abandoned_digest_jobs_uncertain(
-    db: impl PgExecutor<'_>,
-) -> Result<Vec<UncertainJob>, sqlx::Error> {
-    sqlx::query_as!(
+/// What became of the jobs left in `sending` whose lease has run out.
+#[derive(Debug, Clone, Default)]
+pub struct RecoveredJobs {
+    /// Abandoned before DATA: nothing was delivered, so they are runnable again.
+    pub retried: u64,
+    /// Abandoned before DATA too often: `failed`.
+    pub failed: u64,
+    /// Abandoned after DATA: `uncertain`, neither resent blindly nor forgotten.
+    pub uncertain: Vec<UncertainJob>,
+}
+
+/// Settles the jobs left in `sending` whose lease has run out. One whose sender never reached
+/// DATA (`data_started_at` unset) delivered nothing: it goes back to `pending` at once (or to
+/// `failed` once `max_attempts` are spent, so that a job that kills its sender cannot loop).
+/// One that reached DATA may have been delivered: it becomes `uncertain`.
+#[tracing::instrument(skip_all)]
+pub async fn recover_abandoned_digest_jobs(
+    db: &mut PgConnection,
+    max_attempts: i32,
+) -> Result<RecoveredJobs, sqlx::Error> {
+    let retried = sqlx::query!(
+        r#"
+        UPDATE digest_jobs
+        SET status = CASE WHEN attempts >= $1 THEN 'failed' ELSE 'pending' END,
+            finished_at = CASE WHEN attempts >= $1 THEN now() END,
+            next_attempt_at = now(),
+            last_error = 'the sender ' || coalesce(claimed_by, '?')
+                         || ' stopped before handing the message over; nothing was delivered',
+            claimed_by = NULL, claimed_until = NULL
+        WHERE status = 'sending' AND claimed_until < now() AND data_started_at IS NULL
+        RETURNING status
+        "#,
+        max_attempts,
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let failed = retried.iter().filter(|r| r.status == "failed").count() as u64;
+    let uncertain = sqlx::query_as!(
         UncertainJob,
         r#"
         UPDATE digest_jobs j
         SET status = 'uncertain', finished_at = now(),
             last_error = 'the sender ' || coalesce(j.claimed_by, '?')
-                         || ' stopped while sending; the message may have been delivered'
+                         || ' stopped while handing the message over; it may have been delivered'
         FROM subscribers s
         WHERE s.id = j.subscriber_id AND j.status = 'sending' AND j.claimed_until < now()
+          AND j.data_started_at IS NOT NULL
         RETURNING j.id, s.email, j.week_start
         "#
     )
-    .fetch_all(db)
-    .await
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(RecoveredJobs {
+        retried: retried.len() as u64 - failed,
+        failed,
+        uncertain,
+    })
+}
+
+/// Records that this worker is about to send DATA for a job it holds, and extends its lease.
+/// Committed before DATA, so that a crash from then on leaves the job `uncertain` and a crash
+/// before leaves it retried. False when the job is no longer this worker's (its lease ran out
+/// and another sender took it): then this worker must not send.
+pub async fn mark_digest_data_started(
+    db: impl PgExecutor<'_>,
+    job_id: i64,
+    worker: &str,
+    lease_seconds: i32,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"
+        UPDATE digest_jobs
+        SET data_started_at = now(), claimed_until = now() + make_interval(secs => $3)
+        WHERE id = $1 AND claimed_by = $2 AND status = 'sending'
+        "#,
+        job_id,
+        worker,
+        f64::from(lease_seconds),
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks `uncertain` a job this worker holds whose message it handed over without learning
+/// whether the server took it (the connection broke or timed out after DATA).
+pub async fn record_digest_uncertain(
+    db: impl PgExecutor<'_>,
+    job_id: i64,
+    worker: &str,
+    error: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"
+        UPDATE digest_jobs
+        SET status = 'uncertain', finished_at = now(), claimed_until = NULL,
+            last_error = 'no answer after the message was handed over, so it may have been delivered: '
+                         || $3
+        WHERE id = $1 AND claimed_by = $2 AND status = 'sending'
+        "#,
+        job_id,
+        worker,
+        error,
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// A job claimed for sending, with what composing it needs.
@@ -233,7 +321,7 @@ pub async fn claim_next_digest_job(
         ClaimedJob,
         r#"
         UPDATE digest_jobs j
-        SET status = 'sending', claimed_by = $1,
+        SET status = 'sending', claimed_by = $1, data_started_at = NULL,
             claimed_until = now() + make_interval(secs => $2), attempts = j.attempts + 1
         FROM subscribers s
         WHERE j.id = (
@@ -328,7 +416,7 @@ pub async fn record_digest_failure(
         SET status = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
             next_attempt_at = coalesce($4, next_attempt_at),
             finished_at = CASE WHEN $4::timestamptz IS NULL THEN now() END,
-            last_error = $3, claimed_by = NULL, claimed_until = NULL
+            last_error = $3, claimed_by = NULL, claimed_until = NULL, data_started_at = NULL
         WHERE id = $1 AND claimed_by = $2 AND status = 'sending'
         "#,
         job_id,

@@ -5,14 +5,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Redirect};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::auth::{Admin, CsrfForm, audit};
 use super::today::AsOf;
 use super::{AppError, AppState};
-use crate::digest::schedule::{next_slot, parse_time_zone, weekday_name};
+use crate::digest::schedule::{next_slot, parse_time_zone, parse_weekday, weekday_name};
 use crate::digest::subscription::SubscriptionRequest;
 use crate::digest::{self, DigestConfig, DigestWorker, SigningSecret};
 use crate::store::{self, DigestJobRow, SubscriberRow};
@@ -38,6 +39,8 @@ struct SubscriberView {
     row: SubscriberRow,
     schedule: String,
     next: String,
+    /// Why no digest can be sent to this row (stored before names and addresses were checked).
+    problem: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -47,8 +50,35 @@ struct DigestPage {
     subscribers: Vec<SubscriberView>,
     counts: Vec<(String, i64)>,
     jobs: Vec<DigestJobRow>,
-    filter: String,
+    /// Why the last subscription was refused; the form then shows what was typed.
+    error: Option<String>,
+    form: FormValues,
     weekdays: Vec<(i16, &'static str)>,
+}
+
+/// What the subscription form shows: the defaults, or what was typed when it was refused.
+struct FormValues {
+    email: String,
+    name: String,
+    filter: String,
+    weeks_ahead: String,
+    weekday: i16,
+    hour: String,
+    time_zone: String,
+}
+
+impl FormValues {
+    fn new(filter: String) -> Self {
+        Self {
+            email: String::new(),
+            name: String::new(),
+            filter,
+            weeks_ahead: "8".into(),
+            weekday: 1,
+            hour: "8".into(),
+            time_zone: "UTC".into(),
+        }
+    }
 }
 
 /// `?filter=` prefills the form (a link from a filtered list).
@@ -62,6 +92,15 @@ async fn show_digest(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Query(query): Query<DigestQuery>,
+) -> Result<DigestPage, AppError> {
+    digest_page(&state, admin.csrf, FormValues::new(query.filter), None).await
+}
+
+async fn digest_page(
+    state: &AppState,
+    csrf: String,
+    form: FormValues,
+    error: Option<String>,
 ) -> Result<DigestPage, AppError> {
     let now = chrono::Utc::now();
     let subscribers = store::list_subscribers(&state.pool)
@@ -83,19 +122,24 @@ async fn show_digest(
                 }
                 _ => "—".into(),
             };
+            let problem = digest::mail::recipient_mailbox(&row.name, &row.email)
+                .err()
+                .map(|e| e.to_string());
             SubscriberView {
                 row,
                 schedule,
                 next,
+                problem,
             }
         })
         .collect();
     Ok(DigestPage {
-        csrf: admin.csrf,
+        csrf,
         subscribers,
         counts: store::count_digest_jobs(&state.pool).await?,
         jobs: store::list_recent_digest_jobs(&state.pool, 50).await?,
-        filter: query.filter,
+        error,
+        form,
         weekdays: (1..=7).map(|d| (d, weekday_name(d))).collect(),
     })
 }
@@ -122,8 +166,8 @@ async fn add_subscriber(
     State(state): State<AppState>,
     Admin(admin): Admin,
     CsrfForm(form): CsrfForm<SubscriberForm>,
-) -> Result<Redirect, AppError> {
-    let s = SubscriptionRequest {
+) -> Result<Response, AppError> {
+    let checked = SubscriptionRequest {
         email: &form.email,
         name: &form.name,
         filter: &form.filter,
@@ -132,12 +176,22 @@ async fn add_subscriber(
         hour: &form.hour,
         time_zone: &form.time_zone,
     }
-    .validate()
-    .map_err(|e| AppError::BadRequest(capitalize(&e)))?;
+    .validate();
+    let s = match checked {
+        Ok(s) => s,
+        Err(e) => {
+            return refuse_subscriber(&state, admin.csrf.clone(), &form, capitalize(&e)).await;
+        }
+    };
     let mut tx = state.pool.begin().await?;
-    store::insert_subscriber(&mut *tx, &s.as_new())
+    if store::insert_subscriber(&mut *tx, &s.as_new())
         .await?
-        .ok_or_else(|| AppError::BadRequest(format!("{} is already subscribed.", s.email)))?;
+        .is_none()
+    {
+        drop(tx);
+        let message = format!("{} is already subscribed.", s.email);
+        return refuse_subscriber(&state, admin.csrf.clone(), &form, message).await;
+    }
     let after = serde_json::json!({
         "email": s.email, "name": s.name, "filter": s.filter_query,
         "weeks_ahead": s.weeks_ahead, "weekday": s.send_weekday, "hour": s.send_hour,
@@ -155,7 +209,28 @@ async fn add_subscriber(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to("/digest"))
+    Ok(Redirect::to("/digest").into_response())
+}
+
+/// The digest page again, with why the subscription was refused and what was typed, to
+/// correct and resend.
+async fn refuse_subscriber(
+    state: &AppState,
+    csrf: String,
+    form: &SubscriberForm,
+    message: String,
+) -> Result<Response, AppError> {
+    let values = FormValues {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        filter: form.filter.clone(),
+        weeks_ahead: form.weeks_ahead.clone(),
+        weekday: parse_weekday(&form.weekday).unwrap_or(1),
+        hour: form.hour.clone(),
+        time_zone: form.time_zone.clone(),
+    };
+    let page = digest_page(state, csrf, values, Some(message)).await?;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
 async fn remove_subscriber(
@@ -222,7 +297,8 @@ async fn preview_digest(
         .await
         .map_err(|e| match e {
             digest::worker::PrepareError::Database(e) => AppError::Database(e),
-            digest::worker::PrepareError::Invalid(m) => AppError::BadRequest(m),
+            digest::worker::PrepareError::Invalid(m)
+            | digest::worker::PrepareError::Recipient(m) => AppError::BadRequest(m),
         })?;
     Ok(Html(digest.html))
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::dashboard::app_with_series;
 use crate::harness::{ServerProcess, TestApp};
-use crate::smtp::{Received, SmtpServer};
+use crate::smtp::{Received, SmtpServer, Stall};
 
 const BASE_URL: &str = "https://mandates.example.org";
 
@@ -424,15 +424,19 @@ async fn a_sender_killed_half_way_serves_everyone_exactly_once_after_a_restart()
 }
 
 #[tokio::test]
-async fn a_digest_abandoned_while_sending_is_marked_uncertain_and_not_resent() {
+async fn a_digest_abandoned_after_data_is_uncertain_and_one_abandoned_before_is_resent() {
     let app = TestApp::spawn().await;
     let smtp = SmtpServer::start();
-    add_subscribers(&app, 2).await;
-    // As if a sender had died between claiming user1's digest and recording it.
+    add_subscribers(&app, 3).await;
+    // As if a sender had died with two digests in hand, its lease since run out: user1's after
+    // it had reached DATA (marked), user2's before (still at MAIL FROM or RCPT TO).
     sqlx::query(
-        "INSERT INTO digest_jobs (subscriber_id, week_start, as_of, status, attempts, claimed_by, claimed_until)
-         SELECT id, '2021-08-02', '2021-08-02', 'sending', 1, 'dead:1', now() - interval '1 minute'
-         FROM subscribers WHERE email = 'user1@example.org'",
+        "INSERT INTO digest_jobs (subscriber_id, week_start, as_of, status, attempts, claimed_by,
+                                  claimed_until, data_started_at)
+         SELECT id, '2021-08-02', '2021-08-02', 'sending', 1, 'dead:1',
+                now() - interval '1 minute',
+                CASE WHEN email = 'user1@example.org' THEN now() - interval '6 minutes' END
+         FROM subscribers WHERE email IN ('user1@example.org', 'user2@example.org')",
     )
     .execute(&app.db.pool)
     .await
@@ -443,16 +447,22 @@ async fn a_digest_abandoned_while_sending_is_marked_uncertain_and_not_resent() {
             .args(["digest", "send", "--as-of", "2021-08-02"]),
     );
     assert!(
-        stdout.contains("1 sent") && stdout.contains("1 uncertain"),
+        stdout.contains("2 sent")
+            && stdout.contains("1 resumed after a stopped sender")
+            && stdout.contains("1 uncertain"),
         "{stdout}"
     );
     assert!(
         stderr.contains("user1@example.org may or may not have been delivered"),
         "{stderr}"
     );
-    let messages = smtp.messages();
-    assert_eq!(messages.len(), 1);
-    assert_eq!(messages[0].to, ["user2@example.org"]);
+    let mut to: Vec<String> = smtp
+        .messages()
+        .into_iter()
+        .map(|m| m.to[0].clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["user2@example.org", "user3@example.org"]);
     let (stdout, _) = succeed(digest_cli(&app, &smtp).args(["digest", "status"]));
     assert!(stdout.contains("uncertain: 1"), "{stdout}");
     let page = app.get("/digest").await.text().await.unwrap();
@@ -676,4 +686,364 @@ async fn subscribers_are_managed_in_the_dashboard() {
     let audit = app.get("/admin/audit").await.text().await.unwrap();
     assert!(audit.contains("subscriber.add") && audit.contains("subscriber.remove"));
     assert!(audit.contains("subscriber ana@example.org"));
+}
+
+/// Starts `digest send` for 2 August 2021 with `concurrency` senders, every digest sent.
+fn spawn_sender(app: &TestApp, smtp: &SmtpServer, concurrency: u32) -> std::process::Child {
+    digest_cli(app, smtp)
+        .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+        .env("MANDATES_DIGEST_CONCURRENCY", concurrency.to_string())
+        .args(["digest", "send", "--as-of", "2021-08-02"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn kill(mut child: std::process::Child) {
+    // SAFETY: signalling our own child by its PID.
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    assert!(!child.wait().unwrap().success(), "killed, not finished");
+}
+
+/// The leases of the jobs a killed sender held, run out (as five minutes later): the test
+/// does not wait for them.
+async fn expire_leases(app: &TestApp) {
+    sqlx::query(
+        "UPDATE digest_jobs SET claimed_until = now() - interval '1 second'
+         WHERE status = 'sending'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_sender_killed_while_the_server_stalls_at_rcpt_leaves_nothing_uncertain() {
+    let app = TestApp::spawn().await;
+    let smtp = SmtpServer::start();
+    // As in the report: 200 digests, the server slow at RCPT TO when the sender is killed.
+    add_subscribers(&app, 200).await;
+    // After 50 digests the server stops answering RCPT TO: each of the 4 senders' tasks waits
+    // there with a digest in hand whose data it has not sent.
+    smtp.stall_at(Stall::Rcpt, 50);
+    let sender = spawn_sender(&app, &smtp, 4);
+    smtp.wait_for_stalled(4);
+    kill(sender);
+    smtp.release();
+    let delivered = smtp.count();
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT count(*) FROM digest_jobs WHERE status = 'sending' AND data_started_at IS NULL"
+        )
+        .await,
+        4
+    );
+    expire_leases(&app).await;
+
+    let (stdout, stderr) = succeed(
+        digest_cli(&app, &smtp)
+            .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+            .args(["digest", "send", "--as-of", "2021-08-02"]),
+    );
+    assert!(
+        stdout.contains(&format!("{} sent", 200 - delivered))
+            && stdout.contains("4 resumed after a stopped sender")
+            && !stdout.contains("uncertain"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("uncertain"), "{stderr}");
+    let counts = per_recipient(&smtp.messages());
+    assert_eq!(counts.len(), 200);
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    assert_eq!(scalar(&app, "SELECT count(*) FROM sent_digests").await, 200);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT count(*) FROM digest_jobs WHERE status <> 'sent'"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_sender_killed_after_handing_the_data_over_leaves_that_digest_uncertain_not_resent() {
+    let app = TestApp::spawn().await;
+    let smtp = SmtpServer::start();
+    add_subscribers(&app, 6).await;
+    // The third message arrives whole, and the server holds back its 250.
+    smtp.stall_at(Stall::DataEnd, 2);
+    let sender = spawn_sender(&app, &smtp, 1);
+    smtp.wait_for_stalled(1);
+    kill(sender);
+    smtp.release();
+    assert_eq!(smtp.count(), 3);
+    expire_leases(&app).await;
+
+    let (stdout, stderr) = succeed(
+        digest_cli(&app, &smtp)
+            .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+            .args(["digest", "send", "--as-of", "2021-08-02"]),
+    );
+    assert!(
+        stdout.contains("3 sent") && stdout.contains("1 uncertain"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("may or may not have been delivered"),
+        "{stderr}"
+    );
+    // Delivered once, by the killed sender, and not again.
+    let counts = per_recipient(&smtp.messages());
+    assert_eq!(counts.len(), 6);
+    assert!(counts.values().all(|&n| n == 1), "{counts:?}");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT count(*) FROM digest_jobs WHERE status = 'uncertain'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_line_break_in_a_name_and_an_address_literal_are_refused_at_the_door() {
+    let app = TestApp::spawn().await;
+    let smtp = SmtpServer::start();
+    for (args, message) in [
+        (
+            vec!["ana@example.org", "--name", "Ana\nRuiz"],
+            "the name contains a line break or another control character",
+        ),
+        (
+            vec!["ana@example.org", "--name", "Ana\u{1b}[31m"],
+            "the name contains a line break or another control character",
+        ),
+        (
+            vec!["ana@example.org\r\nBcc: eve@example.org"],
+            "contains a line break or another control character",
+        ),
+        (
+            vec!["a@[127.0.0.1]"],
+            "address literals such as [127.0.0.1] are not accepted",
+        ),
+        (vec!["a@127.0.0.1"], "an IP address is not accepted"),
+        (vec!["a@localhost"], "must be a domain name with a dot"),
+        (vec!["\"a b\"@example.org"], "it contains a space"),
+    ] {
+        let output = digest_cli(&app, &smtp)
+            .args(["subscriber", "add"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let (_, stderr) = texts(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{stderr}");
+        assert!(errors[0].contains(message), "{args:?}: {stderr}");
+    }
+
+    // The form comes back with the reason and what was typed.
+    for (email, name, message) in [
+        (
+            "ana@example.org",
+            "Ana\r\nRuiz",
+            "The name contains a line break or another control character; write it on one line.",
+        ),
+        (
+            "a@[127.0.0.1]",
+            "Ana",
+            "address literals such as [127.0.0.1] are not accepted",
+        ),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/digest/subscribers", app.address))
+            .form(&[
+                ("email", email),
+                ("name", name),
+                ("hour", "9"),
+                ("weekday", "3"),
+                ("time_zone", "Europe/Zurich"),
+                ("csrf", app.csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("<p class=\"error\" role=\"alert\">") && html.contains(message),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h2 id=\"add-heading\">Add a subscriber</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("value=\"Europe/Zurich\""), "{html}");
+        assert!(html.contains("<option value=\"3\" selected>"), "{html}");
+        assert!(html.contains("value=\"9\""), "{html}");
+    }
+    assert_eq!(scalar(&app, "SELECT count(*) FROM subscribers").await, 0);
+}
+
+#[tokio::test]
+async fn subscribers_stored_before_the_checks_fail_their_digest_with_the_reason_never_a_panic() {
+    let app = app_with_series().await;
+    let smtp = SmtpServer::start();
+    // Rows as the form and the CLI accepted them before: a line break in a name, an address
+    // literal; and one good subscriber.
+    sqlx::query(
+        "INSERT INTO subscribers (email, name) VALUES
+           ('ana@example.org', E'Ana\\nRuiz'), ('b@[127.0.0.1]', 'Bo'), ('cy@example.org', 'Cy')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    // Both are pointed out where subscribers are listed.
+    let (stdout, _) = succeed(digest_cli(&app, &smtp).args(["subscriber", "list"]));
+    assert!(
+        stdout.contains(
+            "warning: cannot send to \"ana@example.org\": the name contains a line break"
+        ) && stdout.contains("warning: cannot send to \"b@[127.0.0.1]\"")
+            && stdout.matches("warning:").count() == 2
+            && stdout.contains("ana@example.org (Ana\\nRuiz)"),
+        "{stdout}"
+    );
+    let page = app.get("/digest").await.text().await.unwrap();
+    assert!(
+        page.contains("<p class=\"error\">cannot send to &#34;ana@example.org&#34;: the name contains a line break"),
+        "{page}"
+    );
+
+    let output = digest_cli(&app, &smtp)
+        .args([
+            "digest",
+            "preview",
+            "--to",
+            "ana@example.org",
+            "--as-of",
+            "2021-08-01",
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("the name contains a line break or another control character")
+            && stderr.contains("remove the subscriber and add them again"),
+        "{stderr}"
+    );
+    let ana = scalar(
+        &app,
+        "SELECT id FROM subscribers WHERE email = 'ana@example.org'",
+    )
+    .await;
+    let preview = app
+        .get(&format!(
+            "/digest/subscribers/{ana}/preview?as_of=2021-08-01"
+        ))
+        .await;
+    assert_eq!(preview.status(), 400);
+    assert!(
+        preview.text().await.unwrap().contains("line break"),
+        "the admin gets the reason"
+    );
+
+    // Sending: the good digest goes out; the two others fail for good with the reason (not
+    // uncertain), and as the subscribers' own data they do not fail the run.
+    let output = digest_cli(&app, &smtp)
+        .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+        .args(["digest", "send", "--as-of", "2021-08-01"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stdout.contains("1 sent") && stdout.contains("2 failed"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: no digest for ana@example.org")
+            && stderr.contains("warning: no digest for b@[127.0.0.1]")
+            && stderr.contains("address literals"),
+        "{stderr}"
+    );
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].to, ["cy@example.org"]);
+    let failed: Vec<(String, String)> = sqlx::query_as(
+        "SELECT s.email, j.last_error FROM digest_jobs j JOIN subscribers s ON s.id = j.subscriber_id
+         WHERE j.status = 'failed' ORDER BY s.email",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(failed[0].1.contains("line break"), "{failed:?}");
+    assert!(failed[1].1.contains("address literals"), "{failed:?}");
+    // The next week's run fails them again, and still exits 0.
+    let (stdout, _) = succeed(
+        digest_cli(&app, &smtp)
+            .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+            .args(["digest", "send", "--as-of", "2021-08-09"]),
+    );
+    assert!(stdout.contains("2 failed"), "{stdout}");
+}
+
+#[tokio::test]
+async fn an_address_the_server_refuses_fails_its_digest_but_not_every_later_run() {
+    let app = TestApp::spawn().await;
+    let smtp = SmtpServer::start();
+    add_subscribers(&app, 3).await;
+    smtp.refuse_address("user2@example.org");
+    for week in ["2021-08-02", "2021-08-09"] {
+        let output = digest_cli(&app, &smtp)
+            .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+            .args(["digest", "send", "--as-of", week])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&output);
+        assert!(output.status.success(), "{week}: {stdout}\n{stderr}");
+        assert!(
+            stdout.contains("2 sent") && stdout.contains("1 failed"),
+            "{stdout}"
+        );
+        assert!(
+            stderr.contains(
+                "warning: no digest for user2@example.org: the SMTP server refused the address"
+            ),
+            "{stderr}"
+        );
+    }
+    assert_eq!(smtp.count(), 4);
+    let (status, error): (String, String) = sqlx::query_as(
+        "SELECT j.status, j.last_error FROM digest_jobs j JOIN subscribers s ON s.id = j.subscriber_id
+         WHERE s.email = 'user2@example.org' ORDER BY j.week_start LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "failed");
+    assert!(error.contains("550"), "{error}");
+
+    // Every digest of a run refused points at the server, not the subscribers: the run fails.
+    smtp.refuse_address("user1@example.org");
+    smtp.refuse_address("user3@example.org");
+    let output = digest_cli(&app, &smtp)
+        .env("MANDATES_DIGEST_SEND_EMPTY", "true")
+        .args(["digest", "send", "--as-of", "2021-08-16"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("all 3 digests of this run were refused"),
+        "{stderr}"
+    );
 }
