@@ -717,16 +717,27 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
                 .as_u16()
         })
     };
-    let (a, b) = tokio::join!(
-        demote(app.client.clone(), app.csrf.clone(), second_id),
-        demote(second, second_csrf, first_id)
-    );
-    let mut statuses = [a.unwrap(), b.unwrap()];
-    statuses.sort();
-    // One demotion went through; the other came second and found its admin gone (403) or
-    // found the last admin (409).
-    assert!(matches!(statuses, [303, 403] | [303, 409]), "{statuses:?}");
-    assert_eq!(admin_count(&app).await, 1);
+    // Several rounds: without the lock, one round in a few already left no admin.
+    for round in 0..10 {
+        let (a, b) = tokio::join!(
+            demote(app.client.clone(), app.csrf.clone(), second_id),
+            demote(second.clone(), second_csrf.clone(), first_id)
+        );
+        let mut statuses = [a.unwrap(), b.unwrap()];
+        statuses.sort();
+        // One demotion went through; the other came second and found its own admin role
+        // gone (403) or the last admin (409).
+        assert!(
+            matches!(statuses, [303, 403] | [303, 409]),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(admin_count(&app).await, 1, "round {round}");
+        sqlx::query("UPDATE users SET role = 'admin' WHERE id = ANY($1)")
+            .bind([first_id, second_id])
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
 }
 
 #[tokio::test]
