@@ -4,6 +4,7 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{DateTime, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
 
 /// What an account may do; each role may do everything the ones before it may.
@@ -50,9 +51,138 @@ impl std::str::FromStr for Role {
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
-/// Failed sign-ins in a row that lock an account, and for how long.
-pub const MAX_FAILED_SIGN_INS: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
+
+/// Failed sign-ins a client address, or a typed email, may have before each further attempt
+/// must wait (see [`Throttle`]).
+pub const FREE_FAILED_SIGN_INS: i32 = 5;
+/// How long a throttle remembers failures once it has been quiet (no attempt, no wait left).
+pub const THROTTLE_MEMORY: TimeDelta = TimeDelta::hours(1);
+
+/// Exponential back-off: after the [`FREE_FAILED_SIGN_INS`]th failure in a row, the next
+/// attempt waits `first`, then twice as long after each further failure, up to `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: TimeDelta,
+    pub max: TimeDelta,
+}
+
+/// Per client address: an attacker at one address gets five guesses, then fewer and fewer,
+/// down to one an hour.
+pub const CLIENT_BACKOFF: Backoff = Backoff {
+    first: TimeDelta::seconds(15),
+    max: TimeDelta::hours(1),
+};
+/// Per typed email (an account's or not): it only ever delays, never locks, and only clients
+/// that have been failing themselves (see [`claim_sign_in`]), so strangers cannot lock a person
+/// out of their work.
+pub const ACCOUNT_BACKOFF: Backoff = Backoff {
+    first: TimeDelta::seconds(1),
+    max: TimeDelta::minutes(1),
+};
+
+impl Backoff {
+    /// The wait after `failures` failures in a row, if any.
+    pub fn wait_after(self, failures: i32) -> Option<TimeDelta> {
+        let doublings = failures - FREE_FAILED_SIGN_INS;
+        if doublings < 0 {
+            return None;
+        }
+        // 2^20 times the first wait is far beyond any max; the cap keeps the shift in range.
+        let factor = 1i32 << doublings.min(20);
+        Some(
+            self.first
+                .checked_mul(factor)
+                .unwrap_or(self.max)
+                .min(self.max),
+        )
+    }
+}
+
+/// Failed sign-ins counted for one client address or one typed email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Failures in a row, counting attempts still being checked (see [`claim_sign_in`]).
+    pub failures: i32,
+    /// No attempt before this, once the free failures are used.
+    pub blocked_until: Option<DateTime<Utc>>,
+    /// The last attempt.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Throttle {
+    /// As it stands at `now`: failures are forgotten after [`THROTTLE_MEMORY`] of quiet.
+    fn at(self, now: DateTime<Utc>) -> Self {
+        let quiet_since = self
+            .blocked_until
+            .map_or(self.updated_at, |b| b.max(self.updated_at));
+        if now - quiet_since > THROTTLE_MEMORY {
+            Self {
+                failures: 0,
+                blocked_until: None,
+                updated_at: self.updated_at,
+            }
+        } else {
+            self
+        }
+    }
+
+    /// Until when an attempt must wait, if it must.
+    fn blocks(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.blocked_until
+            .filter(|until| self.failures >= FREE_FAILED_SIGN_INS && *until > now)
+    }
+
+    /// With one more failure counted, and the wait it brings.
+    fn with_failure(self, now: DateTime<Utc>, backoff: Backoff) -> Self {
+        let failures = self.failures.saturating_add(1);
+        Self {
+            failures,
+            blocked_until: backoff.wait_after(failures).map(|wait| now + wait),
+            updated_at: now,
+        }
+    }
+
+    /// With one counted failure taken back (the attempt was right after all); the wait goes
+    /// once the failures left are within the free ones.
+    pub fn without_failure(self) -> Self {
+        let failures = (self.failures - 1).max(0);
+        Self {
+            failures,
+            blocked_until: self
+                .blocked_until
+                .filter(|_| failures >= FREE_FAILED_SIGN_INS),
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Whether a sign-in attempt may check its password, decided with the client's and the typed
+/// email's throttles held (locked) together: one atomic step, so that simultaneous attempts
+/// cannot all read "not blocked" before any records its failure.
+///
+/// An allowed attempt is counted as a failure right away (both throttles, with their new
+/// waits); a right password takes its count back ([`Throttle::without_failure`]). A client
+/// that has not been failing is never held back by the email's throttle: the account's owner
+/// gets in while strangers fail against it.
+pub fn claim_sign_in(
+    client: Throttle,
+    email: Throttle,
+    now: DateTime<Utc>,
+) -> Result<(Throttle, Throttle), DateTime<Utc>> {
+    let (client, email) = (client.at(now), email.at(now));
+    if let Some(until) = client.blocks(now) {
+        return Err(until);
+    }
+    if client.failures > 0
+        && let Some(until) = email.blocks(now)
+    {
+        return Err(until);
+    }
+    Ok((
+        client.with_failure(now, CLIENT_BACKOFF),
+        email.with_failure(now, ACCOUNT_BACKOFF),
+    ))
+}
 
 /// Argon2id with the parameters OWASP recommends (19 MiB, 2 passes, 1 lane).
 fn argon2() -> Argon2<'static> {
@@ -151,15 +281,6 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A path to go back to after signing in: a path of this site only, never another site.
-pub fn safe_return_path(next: &str) -> &str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    if ok { next } else { "/" }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,25 +332,74 @@ mod tests {
     }
 
     #[test]
-    fn return_paths_stay_on_this_site() {
-        assert_eq!(
-            safe_return_path("/obligations?body=GA"),
-            "/obligations?body=GA"
-        );
-        for bad in [
-            "https://evil.example/",
-            "//evil.example",
-            "/\\evil",
-            "x",
-            "",
-        ] {
-            assert_eq!(safe_return_path(bad), "/", "{bad}");
+    fn short_passwords_are_refused() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long enough pass").is_ok());
+    }
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
+    }
+
+    fn fresh() -> Throttle {
+        Throttle {
+            failures: 0,
+            blocked_until: None,
+            updated_at: at(0),
         }
     }
 
     #[test]
-    fn short_passwords_are_refused() {
-        assert!(check_new_password("short").is_err());
-        assert!(check_new_password("long enough pass").is_ok());
+    fn a_client_gets_five_guesses_then_waits_longer_after_each_failure() {
+        let (mut client, mut email) = (fresh(), fresh());
+        for _ in 0..FREE_FAILED_SIGN_INS {
+            (client, email) = claim_sign_in(client, email, at(1)).expect("a free guess");
+        }
+        assert_eq!(client.failures, 5);
+        assert_eq!(claim_sign_in(client, email, at(2)), Err(at(16)));
+        (client, email) = claim_sign_in(client, email, at(16)).expect("the wait is over");
+        assert_eq!(client.blocked_until, Some(at(46)));
+        assert_eq!(claim_sign_in(client, email, at(45)), Err(at(46)));
+        // Doubling stops at an hour.
+        assert_eq!(CLIENT_BACKOFF.wait_after(40), Some(TimeDelta::hours(1)));
+        assert_eq!(
+            ACCOUNT_BACKOFF.wait_after(i32::MAX),
+            Some(TimeDelta::minutes(1))
+        );
+        assert_eq!(CLIENT_BACKOFF.wait_after(4), None);
+    }
+
+    #[test]
+    fn an_emails_throttle_holds_back_failing_clients_only() {
+        let mut email = fresh();
+        // Strangers at many addresses fail against one email.
+        for _ in 0..20 {
+            (_, email) = claim_sign_in(fresh(), email, at(1)).unwrap();
+        }
+        assert!(email.blocked_until.is_some_and(|until| until <= at(61)));
+        // Its owner, at an address that has not been failing, is let through.
+        assert!(claim_sign_in(fresh(), email, at(2)).is_ok());
+        // A client that has failed once waits, but a minute at most.
+        let failing = Throttle {
+            failures: 1,
+            ..fresh()
+        };
+        assert_eq!(claim_sign_in(failing, email, at(2)), Err(at(61)));
+        assert!(claim_sign_in(failing, email, at(61)).is_ok());
+    }
+
+    #[test]
+    fn a_right_password_takes_back_its_count_and_quiet_forgets() {
+        let (client, _) = claim_sign_in(fresh(), fresh(), at(1)).unwrap();
+        assert_eq!(client.without_failure().failures, 0);
+        let blocked = Throttle {
+            failures: 9,
+            blocked_until: Some(at(100)),
+            updated_at: at(50),
+        };
+        assert!(claim_sign_in(blocked, fresh(), at(99)).is_err());
+        // An hour after the wait ended, the failures are forgotten.
+        let (client, _) = claim_sign_in(blocked, fresh(), at(100 + 3601)).unwrap();
+        assert_eq!(client.failures, 1);
     }
 }

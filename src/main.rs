@@ -73,6 +73,12 @@ enum Command {
         /// Let anyone read the dashboard without signing in (changes still need an account).
         #[arg(long, env = "MANDATES_PUBLIC_READ")]
         public_read: bool,
+        /// Behind a reverse proxy: the header it puts the client's address in (X-Forwarded-For,
+        /// whose last address is taken, or X-Real-IP). Failed sign-ins are counted per client
+        /// address; without this, every client would seem to be the proxy. Set it only behind
+        /// a proxy that sets the header: a client could write it otherwise.
+        #[arg(long, env = "MANDATES_CLIENT_IP_HEADER")]
+        client_ip_header: Option<axum::http::HeaderName>,
         #[command(flatten)]
         digest: DigestArgs,
     },
@@ -144,6 +150,8 @@ enum UserCommand {
     List,
     /// Give an account a new password (printed) and sign it out everywhere.
     Password { email: String },
+    /// Give an account another role: viewer, editor or admin (the last admin stays one).
+    Role { email: String, role: String },
     /// Stop an account from signing in (its sessions end); --enable lets it in again.
     Disable {
         email: String,
@@ -390,6 +398,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             no_result_cache,
             public_read,
+            client_ip_header,
             digest,
         } => {
             let base_url = digest.base_url(&format!("http://{bind}"))?;
@@ -400,6 +409,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 base_url,
                 cache_results: !no_result_cache,
                 public_read,
+                client_ip_header,
                 ..AppConfig::default()
             };
             if demo {
@@ -755,6 +765,40 @@ async fn run_user(command: UserCommand, pool: &sqlx::PgPool) -> anyhow::Result<(
             tx.commit().await?;
             println!("new password for {email}: {password}");
         }
+        UserCommand::Role { email, role } => {
+            let email = accounts::normalize_email(&email).map_err(anyhow::Error::msg)?;
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let mut tx = pool.begin().await?;
+            // Held until commit: two changes cannot both count the same admins (see store).
+            store::lock_admin_changes(&mut tx).await?;
+            let id = store::find_user_id(&mut *tx, &email)
+                .await?
+                .with_context(|| format!("there is no account for {email}"))?;
+            let user = store::find_user(&mut *tx, id)
+                .await?
+                .with_context(|| format!("there is no account for {email}"))?;
+            if user.role == "admin"
+                && user.disabled_at.is_none()
+                && role != Role::Admin
+                && store::count_active_admins(&mut *tx).await? <= 1
+            {
+                anyhow::bail!(
+                    "{email} is the last admin who can sign in: make another admin first (`mandates user role OTHER_EMAIL admin`)"
+                );
+            }
+            let disabled = user.disabled_at.is_some();
+            store::update_user(&mut tx, id, role.as_str(), disabled).await?;
+            audit_cli(
+                &mut *tx,
+                "user.update",
+                &format!("user {email}"),
+                Some(serde_json::json!({ "role": user.role, "disabled": disabled })),
+                Some(serde_json::json!({ "role": role.as_str(), "disabled": disabled })),
+            )
+            .await?;
+            tx.commit().await?;
+            println!("{email} is now {} (was {})", role.as_str(), user.role);
+        }
         UserCommand::Disable { email, enable } => {
             let email = accounts::normalize_email(&email).map_err(anyhow::Error::msg)?;
             let id = store::find_user_id(pool, &email)
@@ -764,6 +808,7 @@ async fn run_user(command: UserCommand, pool: &sqlx::PgPool) -> anyhow::Result<(
                 .await?
                 .with_context(|| format!("there is no account for {email}"))?;
             let mut tx = pool.begin().await?;
+            store::lock_admin_changes(&mut tx).await?;
             store::update_user(&mut tx, id, &user.role, !enable).await?;
             let before = serde_json::json!({ "disabled": user.disabled_at.is_some() });
             let after = serde_json::json!({ "disabled": !enable });

@@ -40,10 +40,21 @@ pub async fn serve(
         None
     };
     let app = web::router(AppState::new(db.pool.clone(), config));
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error");
+    // Made now rather than by the first sign-in with an unknown email, which would otherwise
+    // take twice as long as any other and so tell that the email has no account.
+    tokio::task::spawn_blocking(|| {
+        crate::accounts::dummy_password_hash();
+    })
+    .await?;
+    // The connection's address is the client's (or the proxy's, see
+    // `AppConfig::client_ip_header`): sign-in throttling counts failures per client.
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error");
     tracing::info!("shutting down");
     let _ = stop.send(true);
     if let Some(task) = scheduler {

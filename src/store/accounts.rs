@@ -21,7 +21,6 @@ pub struct SignInRow {
     pub id: i64,
     pub name: String,
     pub password_hash: String,
-    pub locked_until: Option<DateTime<Utc>>,
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
@@ -83,46 +82,78 @@ pub async fn find_user_for_sign_in(
 ) -> Result<Option<SignInRow>, sqlx::Error> {
     sqlx::query_as!(
         SignInRow,
-        "SELECT id, name, password_hash, locked_until, disabled_at FROM users WHERE email = $1",
+        "SELECT id, name, password_hash, disabled_at FROM users WHERE email = $1",
         email
     )
     .fetch_optional(db)
     .await
 }
 
-/// Counts a failed sign-in; the `max`th in a row locks the account for `lock_minutes`.
-/// Returns until when it is locked, if it now is.
-pub async fn record_failed_sign_in(
-    db: impl PgExecutor<'_>,
-    user_id: i64,
-    max: i32,
-    lock_minutes: i64,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"
-        UPDATE users SET
-          locked_until = CASE WHEN failed_sign_ins + 1 >= $2
-                              THEN now() + make_interval(mins => $3::int) ELSE locked_until END,
-          failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END
-        WHERE id = $1
-        RETURNING locked_until
-        "#,
-        user_id,
-        max,
-        lock_minutes as i32
+/// A sign-in throttle as stored (see `accounts::Throttle`).
+#[derive(Debug, Clone)]
+pub struct ThrottleRow {
+    pub key: String,
+    pub failures: i32,
+    pub blocked_until: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The throttles of `keys`, made when new, and locked until the transaction ends: an attempt
+/// decides and records in one step while simultaneous attempts on the same keys wait.
+pub async fn lock_sign_in_throttles(
+    tx: &mut sqlx::PgConnection,
+    keys: &[String],
+) -> Result<Vec<ThrottleRow>, sqlx::Error> {
+    // Sorted, so that two transactions always take the same keys' locks in the same order.
+    let mut keys = keys.to_vec();
+    keys.sort();
+    keys.dedup();
+    sqlx::query!(
+        "INSERT INTO sign_in_throttles (key) SELECT unnest($1::text[]) ON CONFLICT (key) DO NOTHING",
+        &keys
     )
-    .fetch_one(db)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query_as!(
+        ThrottleRow,
+        r#"
+        SELECT key, failures, blocked_until, updated_at FROM sign_in_throttles
+        WHERE key = ANY($1) ORDER BY key FOR UPDATE
+        "#,
+        &keys
+    )
+    .fetch_all(&mut *tx)
     .await
 }
 
-pub async fn record_sign_in(db: impl PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn save_sign_in_throttle(
+    db: impl PgExecutor<'_>,
+    row: &ThrottleRow,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1",
-        user_id
+        "UPDATE sign_in_throttles SET failures = $2, blocked_until = $3, updated_at = $4 WHERE key = $1",
+        row.key,
+        row.failures,
+        row.blocked_until,
+        row.updated_at
     )
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Forgets throttles that have nothing left to hold back since `before`.
+pub async fn delete_quiet_sign_in_throttles(
+    db: impl PgExecutor<'_>,
+    before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        "DELETE FROM sign_in_throttles WHERE updated_at < $1 AND (blocked_until IS NULL OR blocked_until < $1)",
+        before
+    )
+    .execute(db)
+    .await?
+    .rows_affected())
 }
 
 pub async fn create_session(
@@ -243,6 +274,16 @@ pub async fn update_user(
             .execute(&mut *tx)
             .await?;
     }
+    Ok(())
+}
+
+/// Serialises changes of roles and of disabled accounts until the transaction ends, so that
+/// two admins demoting each other at the same moment cannot both count two admins and leave
+/// none. Every such change takes it before reading the accounts it checks.
+pub async fn lock_admin_changes(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!(r#"SELECT 1 AS "locked!" FROM pg_advisory_xact_lock(7346278)"#)
+        .fetch_one(&mut *tx)
+        .await?;
     Ok(())
 }
 

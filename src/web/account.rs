@@ -4,13 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{Admin, CsrfForm, CurrentUser, SignedIn, audit, hash_password, verify_password};
+use super::params::{Path, Query};
 use super::{AppError, AppState};
 use crate::accounts::{self, Role};
 use crate::store::{self, AuditRow, FeedTokenRow, UserRow};
@@ -291,6 +292,18 @@ async fn update_user(
     let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
     let disabled = form.disabled.is_some();
     let mut tx = state.pool.begin().await?;
+    // Held until commit, taken before anything is read: a simultaneous change (another admin
+    // demoting this one) is counted by whichever comes second.
+    store::lock_admin_changes(&mut tx).await?;
+    let still_admin = store::find_user(&mut *tx, admin.id)
+        .await?
+        .is_some_and(|me| me.role == "admin" && me.disabled_at.is_none());
+    if !still_admin {
+        return Err(AppError::Forbidden(
+            "Your account is no longer an admin's (another admin just changed it): ask an admin."
+                .into(),
+        ));
+    }
     let user = store::find_user(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no account {id}.")))?;
@@ -384,12 +397,7 @@ async fn show_audit(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let page = match q.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => 1,
-        Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-            AppError::BadRequest(format!("page must be a number from 1, not {p:?}"))
-        })?,
-    };
+    let page = super::params::parse_page(q.page.as_deref())?;
     let entries =
         store::list_audit(&state.pool, subject, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
     Ok(AuditPage {

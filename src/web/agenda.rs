@@ -8,12 +8,13 @@ use std::sync::Arc;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::cache::Snapshot;
+use super::params::Query;
 use super::{AppError, AppState};
 use crate::resolution::agenda::agenda_inclusion;
 use crate::resolution::summary::ordinal;

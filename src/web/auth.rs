@@ -4,27 +4,34 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use std::net::{IpAddr, SocketAddr};
+
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Utc;
+use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use sha2::Sha256;
 
 use super::cache::Snapshot;
+use super::params::{self, Query};
 use super::{AppError, AppState};
-use crate::accounts::{self, Role};
-use crate::store::{self, AuditEntry};
+use crate::accounts::{self, Role, Throttle};
+use crate::store::{self, AuditEntry, ThrottleRow};
 
 pub const SESSION_COOKIE: &str = "mandates_session";
-/// The sign-in form's own token, before there is a session (login CSRF).
+/// The sign-in form's cookie: a random pre-session id, to which the form's token is bound
+/// (login CSRF). Over HTTPS the `__Host-` prefix also keeps a neighbouring subdomain from
+/// setting it.
 const SIGN_IN_COOKIE: &str = "mandates_sign_in";
+const SIGN_IN_COOKIE_SECURE: &str = "__Host-mandates_sign_in";
 const SESSION_DAYS: i64 = 7;
 
 /// Paths anyone may open.
@@ -119,7 +126,8 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
                 &next_path,
                 None,
                 "Sign in to see the tracker.",
-            );
+            )
+            .await;
         }
     }
     next.run(request).await
@@ -267,16 +275,12 @@ where
             .get::<CurrentUser>()
             .map(|u| u.csrf.clone())
             .unwrap_or_default();
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        let body = params::read_body(request, state).await?;
         let given = serde_urlencoded::from_bytes::<CsrfField>(&body)
             .map(|f| f.csrf)
             .unwrap_or_default();
         check_csrf(&expected, &given)?;
-        serde_urlencoded::from_bytes::<T>(&body)
-            .map(CsrfForm)
-            .map_err(|e| AppError::BadRequest(format!("The form is incomplete: {e}")))
+        params::parse_form(&body).map(CsrfForm)
     }
 }
 
@@ -327,10 +331,49 @@ struct SignInPage<'a> {
     public_read: bool,
 }
 
-/// The sign-in form, with its token in a cookie. A token the browser already has is kept: a
+fn sign_in_cookie_name(state: &AppState) -> &'static str {
+    if state.inner.secure_cookies() {
+        SIGN_IN_COOKIE_SECURE
+    } else {
+        SIGN_IN_COOKIE
+    }
+}
+
+/// The browser's pre-session id, when it has a well-formed one.
+fn pre_session_id(state: &AppState, jar: &CookieJar) -> Option<String> {
+    jar.get(sign_in_cookie_name(state))
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The key the sign-in form's tokens are made with: kept in the database (made on first use),
+/// so every server process of one database shares it and a restart keeps open forms valid.
+async fn sign_in_key(state: &AppState) -> Result<Vec<u8>, AppError> {
+    if let Some(key) = state.sign_in_key.get() {
+        return Ok(key.clone());
+    }
+    let key = store::find_or_create_secret_setting(&state.pool, "sign_in_form_key").await?;
+    Ok(state.sign_in_key.get_or_init(|| key.into_bytes()).clone())
+}
+
+/// The sign-in form's token for a pre-session id: an HMAC under the server's key. A cookie an
+/// attacker manages to set in a victim's browser carries an id whose token only the server
+/// can make, so the attacker cannot pair it with a token of their choosing.
+fn sign_in_token(key: &[u8], pre_session_id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(b"mandates-sign-in-form:");
+    mac.update(pre_session_id.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The sign-in form, its pre-session id in a cookie. An id the browser already has is kept: a
 /// second request (the browser's own favicon request, another tab) must not void the form
 /// on screen.
-fn sign_in_page(
+async fn sign_in_page(
     status: StatusCode,
     state: &AppState,
     jar: &CookieJar,
@@ -338,26 +381,56 @@ fn sign_in_page(
     error: Option<&str>,
     message: &str,
 ) -> Response {
-    let csrf = jar
-        .get(SIGN_IN_COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-        .unwrap_or_else(accounts::new_secret);
+    let key = match sign_in_key(state).await {
+        Ok(key) => key,
+        Err(e) => return e.into_response(),
+    };
+    let id = pre_session_id(state, jar).unwrap_or_else(accounts::new_secret);
+    let next = safe_return_path(next);
     let page = SignInPage {
-        next: accounts::safe_return_path(next),
-        csrf: &csrf,
+        next: &next,
+        csrf: &sign_in_token(&key, &id),
         error,
         message,
         public_read: state.inner.public_read,
     };
     // Path=/ so that every request of the browser carries it (and keeps it).
-    let cookie = Cookie::build((SIGN_IN_COOKIE, csrf.clone()))
+    let cookie = Cookie::build((sign_in_cookie_name(state), id))
         .path("/")
         .http_only(true)
         .secure(state.inner.secure_cookies())
         .same_site(SameSite::Strict)
         .build();
     (status, CookieJar::new().add(cookie), page).into_response()
+}
+
+/// A path to go back to after signing in: a path of this site, parsed, or "/" when it is
+/// anything else.
+pub fn safe_return_path(next: &str) -> String {
+    fn parse(next: &str) -> Option<String> {
+        // Browsers drop tabs and line breaks from a URL and read '\' as '/' ("/\t/host" is
+        // "//host" to them): none is ever in a path of ours (nor spaces or raw non-ASCII,
+        // which ours percent-encode), so any refuses the whole value.
+        if next.len() > 2048 || next.chars().any(|c| !c.is_ascii_graphic() || c == '\\') {
+            return None;
+        }
+        let uri: Uri = next.parse().ok()?;
+        if uri.scheme().is_some() || uri.authority().is_some() {
+            return None;
+        }
+        let path = uri.path();
+        // "//host" is another host, and dot segments ("/.//host", "/%2e%2e//host") resolve
+        // to one; no path of ours has either.
+        let dot_segment = path.split('/').any(|segment| {
+            let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+            segment == "." || segment == ".."
+        });
+        if !path.starts_with('/') || path.contains("//") || dot_segment {
+            return None;
+        }
+        Some(uri.path_and_query()?.as_str().to_string())
+    }
+    parse(next).unwrap_or_else(|| "/".into())
 }
 
 #[derive(Deserialize)]
@@ -378,6 +451,7 @@ async fn show_sign_in(
         None,
         "Sign in to the tracker.",
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -392,76 +466,192 @@ struct SignInForm {
     csrf: String,
 }
 
+/// The address a request comes from, for sign-in throttling: the header a trusted proxy sets
+/// when one is configured (`AppConfig::client_ip_header`), else the connection's.
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state.inner.client_ip_header.as_ref().and_then(|name| {
+            // The proxy appends the address it saw: the last one, not what the client wrote.
+            let value = parts
+                .headers
+                .get_all(name)
+                .iter()
+                .next_back()?
+                .to_str()
+                .ok()?;
+            let last = value.rsplit(',').next()?.trim();
+            last.parse::<IpAddr>()
+                .ok()
+                .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        });
+        let connection = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip());
+        Ok(ClientAddress(forwarded.or(connection)))
+    }
+}
+
+impl ClientAddress {
+    /// The client's throttle: one per IPv4 address, one per IPv6 /64 (what one subscriber
+    /// gets, and so what one attacker can change addresses within).
+    fn throttle_key(&self) -> String {
+        match self.0.map(|ip| ip.to_canonical()) {
+            Some(IpAddr::V4(ip)) => format!("client {ip}"),
+            Some(IpAddr::V6(ip)) => {
+                let s = ip.segments();
+                format!("client {:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            None => "client unknown".into(),
+        }
+    }
+}
+
+fn throttle_of(row: &ThrottleRow) -> Throttle {
+    Throttle {
+        failures: row.failures,
+        blocked_until: row.blocked_until,
+        updated_at: row.updated_at,
+    }
+}
+
+fn row_of(key: &str, throttle: Throttle) -> ThrottleRow {
+    ThrottleRow {
+        key: key.to_string(),
+        failures: throttle.failures,
+        blocked_until: throttle.blocked_until,
+        updated_at: throttle.updated_at,
+    }
+}
+
+/// The client's and the typed email's throttles, locked in `tx`.
+async fn lock_throttles(
+    tx: &mut sqlx::PgConnection,
+    client_key: &str,
+    email_key: &str,
+) -> Result<(Throttle, Throttle), AppError> {
+    let rows = store::lock_sign_in_throttles(tx, &[client_key.into(), email_key.into()]).await?;
+    let of = |key: &str| {
+        rows.iter()
+            .find(|r| r.key == key)
+            .map(throttle_of)
+            .ok_or_else(|| AppError::Database(sqlx::Error::RowNotFound))
+    };
+    Ok((of(client_key)?, of(email_key)?))
+}
+
 async fn sign_in(
     State(state): State<AppState>,
+    client: ClientAddress,
     jar: CookieJar,
-    axum::extract::Form(form): axum::extract::Form<SignInForm>,
+    params::Form(form): params::Form<SignInForm>,
 ) -> Result<Response, AppError> {
-    let expected = jar
-        .get(SIGN_IN_COOKIE)
-        .map(|c| c.value().to_string())
+    let key = sign_in_key(&state).await?;
+    let expected = pre_session_id(&state, &jar)
+        .map(|id| sign_in_token(&key, &id))
         .unwrap_or_default();
     check_csrf(&expected, &form.csrf)?;
-    let refuse = |message: &str| {
-        Ok(sign_in_page(
-            StatusCode::UNAUTHORIZED,
-            &state,
-            &jar,
-            &form.next,
-            Some(message),
-            "Sign in to the tracker.",
-        ))
+    let page = |status: StatusCode, message: String| {
+        let (state, jar, next) = (state.clone(), jar.clone(), form.next.clone());
+        async move {
+            sign_in_page(
+                status,
+                &state,
+                &jar,
+                &next,
+                Some(&message),
+                "Sign in to the tracker.",
+            )
+            .await
+        }
     };
-    let Ok(email) = accounts::normalize_email(&form.email) else {
-        return refuse("Wrong email or password.");
-    };
-    let account = store::find_user_for_sign_in(&state.pool, &email).await?;
+    // Whatever was typed keys the email's throttle, an account's email or not, so that no
+    // answer tells which emails have accounts. Hashed: the table never holds what strangers
+    // type.
+    let email = accounts::normalize_email(&form.email).ok();
+    let typed = email
+        .clone()
+        .unwrap_or_else(|| form.email.trim().to_lowercase());
+    let (client_key, email_key) = (
+        client.throttle_key(),
+        format!("email {}", accounts::secret_hash(&typed)),
+    );
     let now = Utc::now();
-    if let Some(a) = &account
-        && let Some(until) = a.locked_until
-        && until > now
-    {
-        return refuse(&format!(
-            "Too many failed sign-ins: this account is locked until {} UTC. Try again then, or ask an admin to reset the password.",
-            until.format("%H:%M")
-        ));
+    // Checking the throttles and counting this attempt are one step, under their locks.
+    let mut tx = state.pool.begin().await?;
+    let (client_throttle, email_throttle) =
+        lock_throttles(&mut tx, &client_key, &email_key).await?;
+    match accounts::claim_sign_in(client_throttle, email_throttle, now) {
+        Err(until) => {
+            drop(tx);
+            let seconds = (until - now).num_seconds().max(1);
+            tracing::warn!(client = client_key, "sign-in throttled");
+            let mut response = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many failed sign-ins from here or for this email. Wait {seconds} seconds (until {} UTC), then try again; an admin can give you a new password.",
+                    until.format("%H:%M:%S")
+                ),
+            )
+            .await;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            return Ok(response);
+        }
+        Ok((client_throttle, email_throttle)) => {
+            store::save_sign_in_throttle(&mut *tx, &row_of(&client_key, client_throttle)).await?;
+            store::save_sign_in_throttle(&mut *tx, &row_of(&email_key, email_throttle)).await?;
+            tx.commit().await?;
+        }
     }
+    let account = match &email {
+        Some(email) => store::find_user_for_sign_in(&state.pool, email).await?,
+        None => None,
+    };
+    // An unknown email is checked against a dummy hash: the same work, the same answer.
     let stored = account
         .as_ref()
         .map(|a| a.password_hash.clone())
         .unwrap_or_else(|| accounts::dummy_password_hash().to_string());
     let matches = verify_password(&form.password, &stored).await;
-    let Some(account) = account.filter(|a| a.disabled_at.is_none()) else {
-        return refuse("Wrong email or password.");
+    let Some(account) = account.filter(|a| matches && a.disabled_at.is_none()) else {
+        tracing::info!(client = client_key, "failed sign-in");
+        return Ok(page(StatusCode::UNAUTHORIZED, "Wrong email or password.".into()).await);
     };
-    if !matches {
-        let locked = store::record_failed_sign_in(
-            &state.pool,
-            account.id,
-            accounts::MAX_FAILED_SIGN_INS,
-            accounts::LOCK_MINUTES,
-        )
-        .await?;
-        if locked.is_some_and(|until| until > now) {
-            tracing::warn!(email, "account locked after repeated failed sign-ins");
-            return refuse(&format!(
-                "Too many failed sign-ins: this account is locked for {} minutes.",
-                accounts::LOCK_MINUTES
-            ));
-        }
-        return refuse("Wrong email or password.");
-    }
-    store::record_sign_in(&state.pool, account.id).await?;
-    store::delete_expired_sessions(&state.pool).await?;
+    let mut tx = state.pool.begin().await?;
+    let (client_throttle, _) = lock_throttles(&mut tx, &client_key, &email_key).await?;
+    // This attempt was counted as a failure before its password was checked: take it back. The
+    // email's failures go too; its owner is in.
+    store::save_sign_in_throttle(
+        &mut *tx,
+        &row_of(&client_key, client_throttle.without_failure()),
+    )
+    .await?;
+    let cleared = Throttle {
+        failures: 0,
+        blocked_until: None,
+        updated_at: now,
+    };
+    store::save_sign_in_throttle(&mut *tx, &row_of(&email_key, cleared)).await?;
+    store::delete_quiet_sign_in_throttles(&mut *tx, now - accounts::THROTTLE_MEMORY).await?;
+    store::delete_expired_sessions(&mut *tx).await?;
     let token = accounts::new_secret();
     store::create_session(
-        &state.pool,
+        &mut *tx,
         &accounts::secret_hash(&token),
         account.id,
         &accounts::new_secret(),
         now + chrono::Duration::days(SESSION_DAYS),
     )
     .await?;
+    tx.commit().await?;
     tracing::info!(email, "signed in");
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .path("/")
@@ -470,10 +660,17 @@ async fn sign_in(
         .same_site(SameSite::Lax)
         .max_age(time_days(SESSION_DAYS))
         .build();
-    let jar = CookieJar::new()
-        .add(cookie)
-        .remove(Cookie::build(SIGN_IN_COOKIE).path("/"));
-    Ok((jar, Redirect::to(accounts::safe_return_path(&form.next))).into_response())
+    // A removal cookie, written out: `CookieJar::remove` only removes what the jar was read
+    // with, and this one is new, so it used to send nothing and leave the form's cookie.
+    let mut spent = Cookie::build((sign_in_cookie_name(&state), ""))
+        .path("/")
+        .http_only(true)
+        .secure(state.inner.secure_cookies())
+        .same_site(SameSite::Strict)
+        .build();
+    spent.make_removal();
+    let jar = CookieJar::new().add(cookie).add(spent);
+    Ok((jar, Redirect::to(&safe_return_path(&form.next))).into_response())
 }
 
 fn time_days(days: i64) -> cookie::time::Duration {
@@ -550,4 +747,49 @@ pub async fn audit(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        assert_eq!(
+            safe_return_path("/obligations?body=GA&q=a%20b"),
+            "/obligations?body=GA&q=a%20b"
+        );
+        assert_eq!(safe_return_path("/"), "/");
+        // Still encoded, it is a path of this site: browsers do not decode it into a tab.
+        assert_eq!(safe_return_path("/%09/x"), "/%09/x");
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/.//evil.example",
+            "/%2e%2E//evil.example",
+            "/a//b",
+            "/ /evil",
+            "/é",
+            "x",
+            "",
+            "javascript:alert(1)",
+            "http:/evil.example",
+        ] {
+            assert_eq!(safe_return_path(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sign_in_tokens_are_bound_to_the_key_and_the_id() {
+        let (id, other) = (accounts::new_secret(), accounts::new_secret());
+        let token = sign_in_token(b"key", &id);
+        assert_eq!(token.len(), 64);
+        assert_eq!(token, sign_in_token(b"key", &id));
+        assert_ne!(token, id);
+        assert_ne!(token, sign_in_token(b"key", &other));
+        assert_ne!(token, sign_in_token(b"another key", &id));
+    }
 }

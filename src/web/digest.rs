@@ -4,13 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::auth::{Admin, CsrfForm, audit};
+use super::params::{Path, Query};
 use super::today::AsOf;
 use super::{AppError, AppState};
 use crate::digest::schedule::{next_slot, parse_time_zone, parse_weekday, weekday_name};

@@ -5,7 +5,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 
 use super::cache::Snapshot;
 use super::obligations::ListQuery;
+use super::params::Query;
 use super::{AppError, AppState};
 use crate::export::{self, CALENDAR_END, Links, ObligationJson};
 use crate::store::{self, ObligationFilter, ObligationRow, ObligationSort};

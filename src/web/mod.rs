@@ -10,6 +10,7 @@ mod exports;
 mod import;
 pub mod obligations;
 mod overview;
+pub mod params;
 mod resolutions;
 pub mod timeline;
 pub mod today;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub inner: Arc<AppConfig>,
     pub cache: Arc<cache::ResultCache>,
+    /// The key of the sign-in form's token, read from the database once (see `auth`).
+    pub sign_in_key: Arc<std::sync::OnceLock<Vec<u8>>>,
 }
 
 /// Settings the pages need.
@@ -47,6 +50,10 @@ pub struct AppConfig {
     pub public_read: bool,
     /// The unsubscribe links' key (`MANDATES_SECRET`); read from the database when absent.
     pub secret: Option<crate::digest::SigningSecret>,
+    /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`,
+    /// `X-Real-IP`); without it, the address is the connection's. Sign-in throttling counts
+    /// failures per client address.
+    pub client_ip_header: Option<axum::http::HeaderName>,
 }
 
 impl AppConfig {
@@ -64,6 +71,7 @@ impl Default for AppConfig {
             cache_results: true,
             public_read: false,
             secret: None,
+            client_ip_header: None,
         }
     }
 }
@@ -74,6 +82,7 @@ impl AppState {
             pool,
             cache: Arc::new(cache::ResultCache::new(config.cache_results)),
             inner: Arc::new(config),
+            sign_in_key: Arc::default(),
         }
     }
 }

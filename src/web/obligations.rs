@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::auth::{CsrfForm, Editor, MaybeUser, audit};
 use super::cache::Snapshot;
+use super::params::{Path, Query};
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
 use crate::resolution::summary::describe_deadline_row;
@@ -194,7 +195,13 @@ impl ListQuery {
         };
         Ok(ObligationFilter {
             body,
-            session: number(&self.session, "session")?.map(|s| s as i32),
+            session: number(&self.session, "session")?
+                .map(|s| {
+                    i32::try_from(s).map_err(|_| {
+                        AppError::BadRequest(format!("session must be a session number, not {s}"))
+                    })
+                })
+                .transpose()?,
             actor_id: number(&self.actor, "actor")?,
             action,
             status,
@@ -214,12 +221,7 @@ impl ListQuery {
     }
 
     pub fn page(&self) -> Result<i64, AppError> {
-        match blank_to_none(&self.page) {
-            None => Ok(1),
-            Some(p) => p.parse::<i64>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-                AppError::BadRequest(format!("page must be a number from 1, not {p:?}"))
-            }),
-        }
+        super::params::parse_page(self.page.as_deref())
     }
 
     /// This query with another page, as a URL.

@@ -4,13 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::cache::Snapshot;
 use super::obligations::{DEFAULT_WEEKS_AHEAD, ObligationItem};
+use super::params::{Path, Query};
 use super::timeline::{Timeline, build_timeline, month_range};
 use super::today::AsOf;
 use super::{AppError, AppState};

@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::params::{Path, Query};
 use super::{AppError, AppState};
 use crate::resolution::highlight::{Mark, highlight};
 use crate::store::{self, ChainLink, DocumentDetail, LinkRow};

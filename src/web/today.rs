@@ -1,6 +1,6 @@
 //! "Today" for a page: the clock, or `?as_of=YYYY-MM-DD` for planning and for tests.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::AppError;
@@ -18,6 +18,10 @@ impl AsOf {
     }
 }
 
+/// The years a date typed into a page may have.
+const FIRST_YEAR: i32 = 1900;
+const LAST_YEAR: i32 = 9999;
+
 /// An optional ISO date from a query or form field; empty means absent.
 pub fn parse_optional_date(
     value: Option<&str>,
@@ -26,10 +30,13 @@ pub fn parse_optional_date(
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .ok()
+            // Pages add weeks and months to the day: far years would overflow the calendar.
+            .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
             .map(Some)
-            .map_err(|_| {
+            .ok_or_else(|| {
                 AppError::BadRequest(format!(
-                    "{field} must be a date written YYYY-MM-DD, not {v:?}"
+                    "{field} must be a date written YYYY-MM-DD, from {FIRST_YEAR} to {LAST_YEAR}, not {v:?}"
                 ))
             }),
     }
@@ -37,7 +44,6 @@ pub fn parse_optional_date(
 
 /// The month `months` after (or before, when negative) the month of `day`, on its first day.
 pub fn add_months(day: NaiveDate, months: i32) -> NaiveDate {
-    use chrono::Datelike;
     let index = day.year() * 12 + day.month0() as i32 + months;
     NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
         .expect("first of a month exists")

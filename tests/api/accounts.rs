@@ -1,5 +1,6 @@
 //! Accounts, roles and safety through real HTTP: who may see and change what, form tokens,
-//! escaping, hostile filter values, feed tokens, lock-out, the audit log.
+//! escaping, hostile filter values, feed tokens, sign-in throttling, racing admins, the audit
+//! log.
 
 use crate::dashboard::app_with_series;
 use crate::extract::fixture;
@@ -431,68 +432,361 @@ async fn a_revoked_feed_token_stops_working() {
     assert!(response.text().await.unwrap().contains("revoked"));
 }
 
-#[tokio::test]
-async fn repeated_failed_sign_ins_lock_the_account() {
-    let app = TestApp::spawn().await;
-    let (_, _) = app.client_as("editor", "Lou Locked").await;
-    let email = "lou.locked@test.example";
-    let client = new_client();
-    let try_password = |password: &'static str| {
-        let client = client.clone();
-        let address = app.address.clone();
-        async move {
-            let form = text_of(&client, format!("{address}/sign-in")).await;
-            let csrf = csrf_field(&form).unwrap();
-            let response = client
-                .post(format!("{address}/sign-in"))
-                .form(&[("email", email), ("password", password), ("csrf", &csrf)])
-                .send()
-                .await
-                .unwrap();
-            (response.status().as_u16(), response.text().await.unwrap())
-        }
-    };
-    for _ in 0..4 {
-        let (status, page) = try_password("wrong password!").await;
-        assert_eq!(status, 401);
-        assert!(page.contains("Wrong email or password"));
+/// What a sign-in answered: status, the error it showed, its Retry-After.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    error: String,
+    retry_after: Option<u64>,
+}
+
+/// One sign-in attempt by `client` (which has loaded the form, see `sign_in_form`), from the
+/// address `from` when the app trusts X-Forwarded-For.
+async fn attempt(
+    client: &reqwest::Client,
+    address: &str,
+    csrf: &str,
+    from: Option<&str>,
+    email: &str,
+    password: &str,
+) -> Answer {
+    let mut request = client.post(format!("{address}/sign-in")).form(&[
+        ("email", email),
+        ("password", password),
+        ("csrf", csrf),
+        ("next", "/"),
+    ]);
+    if let Some(from) = from {
+        request = request.header("X-Forwarded-For", format!("10.9.9.9, {from}"));
     }
-    let (status, page) = try_password("wrong password!").await;
-    assert_eq!(status, 401);
-    assert!(page.contains("locked"), "{page}");
-    // Now even the right password is refused.
-    let (status, page) = try_password(crate::harness::TEST_PASSWORD).await;
-    assert_eq!(status, 401);
-    assert!(page.contains("locked until"), "{page}");
-    // An unknown account gets the same answer as a wrong password.
-    let form = text_of(&client, format!("{}/sign-in", app.address)).await;
-    let response = client
-        .post(format!("{}/sign-in", app.address))
-        .form(&[
-            ("email", "nobody@test.example"),
-            ("password", "whatever it is"),
-            ("csrf", &csrf_field(&form).unwrap()),
-        ])
-        .send()
+    let response = request.send().await.expect("request reaches the app");
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    let page = response.text().await.unwrap();
+    let error = page
+        .split_once(r#"<p class="error" role="alert">"#)
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map(|(e, _)| e.to_string())
+        .unwrap_or_default();
+    Answer {
+        status,
+        error,
+        retry_after,
+    }
+}
+
+/// A new browser with the sign-in form loaded; returns it and the form's token.
+async fn sign_in_form(address: &str) -> (reqwest::Client, String) {
+    let client = new_client();
+    let form = text_of(&client, format!("{address}/sign-in")).await;
+    let csrf = csrf_field(&form).expect("the sign-in form has a token");
+    (client, csrf)
+}
+
+/// The app trusting X-Forwarded-For, as behind a reverse proxy, so that tests can be many
+/// clients.
+async fn app_behind_proxy() -> TestApp {
+    TestApp::spawn_with(mandates::web::AppConfig {
+        client_ip_header: Some(axum::http::HeaderName::from_static("x-forwarded-for")),
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn simultaneous_guesses_are_counted_before_any_is_checked() {
+    let app = TestApp::spawn().await;
+    app.client_as("editor", "Lou Target").await;
+    let email = "lou.target@test.example";
+    let (client, csrf) = sign_in_form(&app.address).await;
+    // 100 guesses at once from one client, one of them right (in the middle).
+    let guesses = (0..100).map(|i| {
+        let (client, address, csrf) = (client.clone(), app.address.clone(), csrf.clone());
+        let password = if i == 50 {
+            crate::harness::TEST_PASSWORD
+        } else {
+            "a wrong guess, again"
+        };
+        tokio::spawn(async move { attempt(&client, &address, &csrf, None, email, password).await })
+    });
+    let answers: Vec<Answer> = futures::future::join_all(guesses)
         .await
-        .unwrap();
-    assert_eq!(response.status(), 401);
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let count = |status: u16| answers.iter().filter(|a| a.status == status).count();
+    let (wrong, throttled, signed_in) = (count(401), count(429), count(303));
+    assert_eq!(wrong + throttled + signed_in, 100, "{answers:?}");
+    // Five guesses are free; every other one was refused before its password was checked,
+    // although they all arrived before any check had finished.
     assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("Wrong email or password")
+        wrong <= 5,
+        "{wrong} wrong passwords were checked: {answers:?}"
     );
-    // A new password from the command line unlocks it.
+    assert!(wrong + signed_in <= 6, "{answers:?}");
+    assert!(throttled >= 94, "{answers:?}");
+    for a in answers.iter().filter(|a| a.status == 429) {
+        assert!(a.error.contains("Too many failed sign-ins"), "{a:?}");
+        assert!(
+            a.retry_after.is_some_and(|s| (1..=15).contains(&s)),
+            "{a:?}"
+        );
+    }
+    // Once the guesses are spent, the right password from the same client waits too.
+    if signed_in == 0 {
+        let answer = attempt(
+            &client,
+            &app.address,
+            &csrf,
+            None,
+            email,
+            crate::harness::TEST_PASSWORD,
+        )
+        .await;
+        assert_eq!(answer.status, 429, "{answer:?}");
+    }
+}
+
+#[tokio::test]
+async fn strangers_can_neither_tell_which_emails_have_accounts_nor_lock_one_out() {
+    let app = app_behind_proxy().await;
+    app.client_as("admin", "Ada Admin").await;
+    let known = "ada.admin@test.example";
+    // The same guesses against an account's email and against an unknown one, each from an
+    // address of its own: the same answers, in the same order.
+    let mut answers = vec![];
+    for (email, from) in [
+        (known, "203.0.113.66"),
+        ("nobody@test.example", "203.0.113.67"),
+    ] {
+        let (client, csrf) = sign_in_form(&app.address).await;
+        let mut seen = vec![];
+        for _ in 0..8 {
+            let answer = attempt(
+                &client,
+                &app.address,
+                &csrf,
+                Some(from),
+                email,
+                "not it at all",
+            )
+            .await;
+            // Without the figures of the wait, which depend on the clock.
+            let error: String = answer
+                .error
+                .chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect();
+            seen.push((answer.status, error));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0][0], (401, "Wrong email or password.".to_string()));
+    assert_eq!(answers[0][7].0, 429, "{:?}", answers[0]);
+    assert!(!answers[0].iter().any(|(_, e)| e.contains("locked")));
+    // Strangers at twenty more addresses, one guess each.
+    for i in 0..20 {
+        let (client, csrf) = sign_in_form(&app.address).await;
+        let from = format!("198.18.0.{i}");
+        let answer = attempt(
+            &client,
+            &app.address,
+            &csrf,
+            Some(&from),
+            known,
+            "still not it",
+        )
+        .await;
+        assert_eq!(answer.status, 401, "{answer:?}");
+    }
+    // The admin, at an address that has not been failing, signs in at once.
+    let (client, csrf) = sign_in_form(&app.address).await;
+    let answer = attempt(
+        &client,
+        &app.address,
+        &csrf,
+        Some("192.0.2.10"),
+        known,
+        crate::harness::TEST_PASSWORD,
+    )
+    .await;
+    assert_eq!(answer.status, 303, "{answer:?}");
+    // Who mistypes while strangers fail against their email is delayed a minute at most,
+    // never locked out.
+    let (client, csrf) = sign_in_form(&app.address).await;
+    let from = Some("192.0.2.11");
+    for _ in 0..30 {
+        let (client, csrf) = sign_in_form(&app.address).await;
+        attempt(
+            &client,
+            &app.address,
+            &csrf,
+            Some("198.18.1.1"),
+            known,
+            "nope nope",
+        )
+        .await;
+    }
+    let typo = attempt(&client, &app.address, &csrf, from, known, "a typo").await;
+    assert_eq!(typo.status, 401, "{typo:?}");
+    let answer = attempt(
+        &client,
+        &app.address,
+        &csrf,
+        from,
+        known,
+        crate::harness::TEST_PASSWORD,
+    )
+    .await;
+    match answer.status {
+        303 => {}
+        429 => assert!(answer.retry_after.is_some_and(|s| s <= 60), "{answer:?}"),
+        _ => panic!("{answer:?}"),
+    }
+    // Malformed emails are answered like any other.
+    let (client, csrf) = sign_in_form(&app.address).await;
+    let answer = attempt(
+        &client,
+        &app.address,
+        &csrf,
+        Some("192.0.2.12"),
+        "not an email",
+        "x",
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.error.as_str()),
+        (401, "Wrong email or password.")
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_from_the_command_line_signs_in_after_failures() {
+    let app = TestApp::spawn().await;
+    app.client_as("editor", "Lou Locked").await;
+    let email = "lou.locked@test.example";
+    let (client, csrf) = sign_in_form(&app.address).await;
+    for _ in 0..3 {
+        let answer = attempt(&client, &app.address, &csrf, None, email, "wrong password!").await;
+        assert_eq!(answer.status, 401, "{answer:?}");
+    }
     let output = app
         .cli()
         .args(["user", "password", email])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
-    let password = stdout.trim().rsplit(' ').next().unwrap().to_string();
-    sign_in(&new_client(), &app.address, email, &password).await;
+    sign_in(&new_client(), &app.address, email, &password_in(&stdout)).await;
+}
+
+async fn admin_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    mandates::store::find_user_id(&app.db.pool, email)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = TestApp::spawn().await;
+    let (second, second_csrf) = app.client_as("admin", "Second Admin").await;
+    let first_id = user_id(&app, "test.admin@test.example").await;
+    let second_id = user_id(&app, "second.admin@test.example").await;
+    assert_eq!(admin_count(&app).await, 2);
+    let demote = |client: reqwest::Client, csrf: String, id: i64| {
+        let address = app.address.clone();
+        tokio::spawn(async move {
+            client
+                .post(format!("{address}/admin/users/{id}"))
+                .form(&[("role", "viewer"), ("csrf", &csrf)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    };
+    // Several rounds: without the lock, one round in a few already left no admin.
+    for round in 0..10 {
+        let (a, b) = tokio::join!(
+            demote(app.client.clone(), app.csrf.clone(), second_id),
+            demote(second.clone(), second_csrf.clone(), first_id)
+        );
+        let mut statuses = [a.unwrap(), b.unwrap()];
+        statuses.sort();
+        // One demotion went through; the other came second and found its own admin role
+        // gone (403) or the last admin (409).
+        assert!(
+            matches!(statuses, [303, 403] | [303, 409]),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(admin_count(&app).await, 1, "round {round}");
+        sqlx::query("UPDATE users SET role = 'admin' WHERE id = ANY($1)")
+            .bind([first_id, second_id])
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_operator_changes_a_role_from_the_command_line_and_the_last_admin_stays() {
+    let app = TestApp::spawn().await;
+    app.client_as("viewer", "Vera Viewer").await;
+    let out = cli(
+        &app.db.url,
+        &["user", "role", "Vera.Viewer@test.example", "admin"],
+    );
+    assert_eq!(
+        out.trim(),
+        "vera.viewer@test.example is now admin (was viewer)"
+    );
+    assert_eq!(admin_count(&app).await, 2);
+    let (action, before, after): (String, serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT action, before, after FROM audit_log WHERE subject = 'user vera.viewer@test.example' \
+         AND actor_name = 'command line'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(action, "user.update");
+    assert_eq!(before["role"], "viewer");
+    assert_eq!(after["role"], "admin");
+    cli(
+        &app.db.url,
+        &["user", "role", "test.admin@test.example", "editor"],
+    );
+    // Vera is the last admin now: refused, with the way out.
+    let output = app
+        .cli()
+        .args(["user", "role", "vera.viewer@test.example", "viewer"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("last admin") && stderr.contains("mandates user role"),
+        "{stderr}"
+    );
+    assert_eq!(admin_count(&app).await, 1);
+    let output = app
+        .cli()
+        .args(["user", "role", "vera.viewer@test.example", "root"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("use viewer, editor or admin"));
 }
 
 #[tokio::test]

@@ -216,6 +216,8 @@ impl TestApp {
             ..config
         };
         let app = web::router(AppState::new(db.pool.clone(), config));
+        // With the connection's address, as `mandates serve` does (sign-in throttling).
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         let mut app = Self {
             address,

@@ -13,4 +13,5 @@ mod exports;
 mod extract;
 mod foundation;
 mod import;
+mod requests;
 mod scale;
