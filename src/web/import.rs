@@ -115,16 +115,21 @@ async fn preview(
         }
     };
     let calendar = store::load_session_calendar(&state.pool).await?;
-    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar))
+    let reader = state.inner.reader.clone();
+    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar, &reader))
         .await
         .map_err(|_| AppError::BadRequest("The file could not be read.".into()))?;
     match extracted {
-        Err((reason, _)) => Ok(FormPage {
-            csrf: user.csrf,
-            error: Some(format!("{name}: {reason}")),
-            text: pasted,
-        }
-        .into_response()),
+        // The form again, with the reason; 422 so that clients see the upload was refused.
+        Err((reason, _)) => Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            FormPage {
+                csrf: user.csrf,
+                error: Some(format!("{name}: {reason}")),
+                text: pasted,
+            },
+        )
+            .into_response()),
         Ok(source) => {
             let exists = store::find_document_id_by_symbol(&state.pool, &source.symbol)
                 .await?
@@ -173,6 +178,7 @@ async fn save(
     } = import_bytes(
         &state.pool,
         &calendar,
+        &state.inner.reader,
         form.text.into_bytes(),
         PathBuf::from(&name),
     )

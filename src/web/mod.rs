@@ -47,6 +47,8 @@ pub struct AppConfig {
     pub public_read: bool,
     /// The unsubscribe links' key (`MANDATES_SECRET`); read from the database when absent.
     pub secret: Option<crate::digest::SigningSecret>,
+    /// How uploaded PDF and Word files are read (a limited child process).
+    pub reader: crate::reader::DocumentReader,
 }
 
 impl AppConfig {
@@ -64,6 +66,7 @@ impl Default for AppConfig {
             cache_results: true,
             public_read: false,
             secret: None,
+            reader: crate::reader::DocumentReader::default(),
         }
     }
 }

@@ -11,5 +11,6 @@ mod digest;
 mod exports;
 mod extract;
 mod foundation;
+mod hostile;
 mod import;
 mod scale;
