@@ -99,7 +99,15 @@ fn main() {
         store::MIGRATOR.run(&pool).await.unwrap();
         store::seed_sessions(&pool, &calendar).await.unwrap();
         let started = Instant::now();
-        let summary = mandates::import::import_paths(&pool, std::slice::from_ref(&files), &|_, _, _| {})
+        let summary = mandates::import::import_paths(
+            &pool,
+            &mandates::reader::DocumentReader {
+                program: env!("CARGO_BIN_EXE_mandates").into(),
+                ..Default::default()
+            },
+            std::slice::from_ref(&files),
+            &|_, _, _| {},
+        )
             .await
             .unwrap();
         let elapsed = started.elapsed();

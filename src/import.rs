@@ -7,6 +7,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
+use crate::reader::DocumentReader;
 use crate::resolution::{self, MAX_SOURCE_BYTES, SessionCalendar};
 use crate::store::{self, DocumentImport, ImportOutcome};
 
@@ -106,13 +107,16 @@ pub struct ExtractedSource {
     pub source_type: resolution::SourceType,
 }
 
-/// Decodes and reads one source (CPU work, no I/O). The error says why it is not importable.
+/// Decodes and reads one source (PDF and Word in `reader`'s limited child process; blocks).
+/// The error says why it is not importable.
 pub fn extract_source(
     bytes: &[u8],
     calendar: &SessionCalendar,
+    reader: &DocumentReader,
 ) -> Result<ExtractedSource, (String, Vec<String>)> {
-    let (source_type, text) =
-        resolution::source_text(bytes).map_err(|e| (e.to_string(), Vec::new()))?;
+    let (source_type, text) = reader
+        .read_source(bytes)
+        .map_err(|e| (e.to_string(), Vec::new()))?;
     let resolution =
         resolution::read_resolution(&text, calendar).map_err(|e| (e.to_string(), Vec::new()))?;
     let Some(symbol) = resolution.symbol.clone() else {
@@ -136,6 +140,7 @@ pub fn extract_source(
 pub async fn import_bytes(
     pool: &PgPool,
     calendar: &Arc<SessionCalendar>,
+    reader: &DocumentReader,
     bytes: Vec<u8>,
     path: PathBuf,
 ) -> FileResult {
@@ -144,7 +149,8 @@ pub async fn import_bytes(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let calendar = Arc::clone(calendar);
-    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar))
+    let reader = reader.clone();
+    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar, &reader))
         .await
         .unwrap_or_else(|e| Err((format!("the reader failed on this file: {e}"), Vec::new())));
     let source = match extracted {
@@ -181,10 +187,11 @@ pub async fn import_bytes(
 pub async fn import_file(
     pool: &PgPool,
     calendar: &Arc<SessionCalendar>,
+    reader: &DocumentReader,
     path: &Path,
 ) -> FileResult {
     match read_source_file(path) {
-        Ok(bytes) => import_bytes(pool, calendar, bytes, path.to_path_buf()).await,
+        Ok(bytes) => import_bytes(pool, calendar, reader, bytes, path.to_path_buf()).await,
         Err(reason) => FileResult {
             path: path.to_path_buf(),
             symbol: None,
@@ -200,9 +207,11 @@ const IMPORT_CONCURRENCY: usize = 4;
 
 /// Imports every file under `paths`, each in its own transaction; a failure is recorded and
 /// the rest go on. `progress(done, total, path)` is called as files finish. The summary lists
-/// files in path order.
+/// files in path order. PDF and Word files are read by `reader`, each in its own limited
+/// child process, so that a hostile file fails alone.
 pub async fn import_paths(
     pool: &PgPool,
+    reader: &DocumentReader,
     paths: &[PathBuf],
     progress: &(dyn Fn(usize, usize, &Path) + Sync),
 ) -> Result<ImportSummary, sqlx::Error> {
@@ -215,7 +224,7 @@ pub async fn import_paths(
     let mut stream = futures::stream::iter(files.iter().enumerate())
         .map(|(i, path)| {
             let calendar = &calendar;
-            async move { (i, import_file(pool, calendar, path).await) }
+            async move { (i, import_file(pool, calendar, reader, path).await) }
         })
         .buffer_unordered(IMPORT_CONCURRENCY);
     while let Some((i, result)) = stream.next().await {
@@ -232,11 +241,20 @@ pub async fn import_paths(
 /// Imports the bundled demo resolutions (see [`crate::demo`]), in their order.
 pub async fn import_demo(pool: &PgPool) -> Result<ImportSummary, sqlx::Error> {
     let calendar = Arc::new(store::load_session_calendar(pool).await?);
+    // The demo resolutions are plain text, read in this process: no reader child is started.
+    let reader = DocumentReader::default();
     let mut summary = ImportSummary::default();
     for (name, bytes) in crate::demo::DEMO_RESOLUTIONS {
-        summary
-            .files
-            .push(import_bytes(pool, &calendar, bytes.to_vec(), PathBuf::from(name)).await);
+        summary.files.push(
+            import_bytes(
+                pool,
+                &calendar,
+                &reader,
+                bytes.to_vec(),
+                PathBuf::from(name),
+            )
+            .await,
+        );
     }
     Ok(summary)
 }

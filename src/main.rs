@@ -23,8 +23,32 @@ use mandates::web::AppConfig;
 struct Cli {
     #[command(flatten)]
     database: DatabaseArgs,
+    #[command(flatten)]
+    reader: ReaderArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The limits PDF and Word files are read under (each in its own child process).
+#[derive(clap::Args)]
+struct ReaderArgs {
+    /// The most memory reading one PDF or Word file may take, in MiB; beyond it the file is
+    /// refused (a decompression bomb).
+    #[arg(long, env = "MANDATES_READER_MEMORY_MIB", default_value_t = mandates::reader::DEFAULT_MEMORY_MIB, global = true)]
+    reader_memory_mib: u64,
+    /// The most CPU time reading one PDF or Word file may take, in seconds.
+    #[arg(long, env = "MANDATES_READER_SECONDS", default_value_t = mandates::reader::DEFAULT_CPU_SECONDS, global = true)]
+    reader_seconds: u64,
+}
+
+impl ReaderArgs {
+    fn reader(&self) -> mandates::reader::DocumentReader {
+        mandates::reader::DocumentReader {
+            memory_mib: self.reader_memory_mib,
+            cpu_seconds: self.reader_seconds,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -351,6 +375,11 @@ enum DbCommand {
 }
 
 fn main() -> ExitCode {
+    // The reader child (see `mandates::reader`) starts before .env, logging and arguments: it
+    // reads standard input and needs nothing else.
+    if std::env::args_os().nth(1).as_deref() == Some(mandates::reader::CHILD_COMMAND.as_ref()) {
+        return mandates::reader::run_child();
+    }
     // A missing .env is normal; a malformed one is worth saying.
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()
@@ -392,6 +421,7 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.database.config();
+    let reader = cli.reader.reader();
     match cli.command {
         Command::Serve {
             bind,
@@ -410,6 +440,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 cache_results: !no_result_cache,
                 public_read,
                 client_ip_header,
+                reader,
                 ..AppConfig::default()
             };
             if demo {
@@ -444,12 +475,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await?;
             result
         }
-        Command::Extract { json, file } => extract(&file, json),
+        Command::Extract { json, file } => extract(&file, json, &reader),
         Command::Import { paths } => {
             let db = Database::open(&config)
                 .await
                 .context("cannot open the database")?;
-            let summary = import(&db, &paths).await;
+            let summary = import(&db, &reader, &paths).await;
             db.close().await?;
             summary
         }
@@ -504,7 +535,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn extract(file: &Path, json: bool) -> anyhow::Result<()> {
+fn extract(
+    file: &Path,
+    json: bool,
+    reader: &mandates::reader::DocumentReader,
+) -> anyhow::Result<()> {
     let bytes = if file == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -522,7 +557,9 @@ fn extract(file: &Path, json: bool) -> anyhow::Result<()> {
         mandates::import::read_source_file(file)
             .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
     };
-    let (_, text) = resolution::source_text(&bytes).with_context(|| file.display().to_string())?;
+    let (_, text) = reader
+        .read_source(&bytes)
+        .with_context(|| file.display().to_string())?;
     let res = resolution::read_resolution(&text, &resolution::SessionCalendar::builtin())
         .with_context(|| file.display().to_string())?;
     for warning in &res.warnings {
@@ -538,7 +575,11 @@ fn extract(file: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(db: &Database, paths: &[PathBuf]) -> anyhow::Result<()> {
+async fn import(
+    db: &Database,
+    reader: &mandates::reader::DocumentReader,
+    paths: &[PathBuf],
+) -> anyhow::Result<()> {
     let progress = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(0).with_style(
             indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
@@ -547,7 +588,7 @@ async fn import(db: &Database, paths: &[PathBuf]) -> anyhow::Result<()> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let summary = mandates::import::import_paths(&db.pool, paths, &|done, total, path| {
+    let summary = mandates::import::import_paths(&db.pool, reader, paths, &|done, total, path| {
         progress.set_length(total as u64);
         progress.set_position(done as u64);
         progress.set_message(path.display().to_string());

@@ -25,7 +25,7 @@ pub use deadline::find_deadlines;
 pub use document::parse_resolution;
 pub use error::ParseError;
 pub use model::*;
-pub use source::{MAX_SOURCE_BYTES, SourceError, SourceType, source_text};
+pub use source::{MAX_SOURCE_BYTES, SourceError, SourceType, detect_source_type, source_text};
 
 /// Reads a resolution's text: its structure, then the clauses of each operative paragraph with
 /// their actors and deadlines resolved against `calendar`.

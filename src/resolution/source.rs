@@ -48,6 +48,11 @@ pub enum SourceError {
     PdfNoText,
     #[error("the Word file cannot be read: {0}")]
     DocxUnreadable(String),
+    #[error(
+        "the Word file is damaged ({0}): it was probably cut off while copying or downloading; \
+         get it again, or save it again from Word, or import its PDF or text version"
+    )]
+    DocxDamaged(String),
 }
 
 /// The type of a source from its first bytes; the name's extension is only a fallback.
@@ -162,13 +167,18 @@ fn pdf_text(bytes: &[u8]) -> Result<String, SourceError> {
 /// The body text of a Word document, one line per paragraph, with its footnotes appended
 /// after a separator line as PDF text has them.
 fn docx_text(bytes: &[u8]) -> Result<String, SourceError> {
-    let unreadable = |e: &dyn std::fmt::Display| SourceError::DocxUnreadable(e.to_string());
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let document = read_zip_entry(&mut archive, "word/document.xml")?
-        .ok_or_else(|| unreadable(&"it has no word/document.xml (is it a Word file?)"))?;
-    let mut text = word_xml_paragraphs(&document).map_err(|e| unreadable(&e))?;
+    // It starts as a zip archive (see `detect_source_type`): one that does not read as a
+    // whole, or whose parts do not, was cut off or corrupted on its way here.
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| SourceError::DocxDamaged(format!("its zip archive is incomplete: {e}")))?;
+    let document = read_zip_entry(&mut archive, "word/document.xml")?.ok_or_else(|| {
+        SourceError::DocxUnreadable("it has no word/document.xml (is it a Word file?)".into())
+    })?;
+    let damaged = |part: &str, e: String| SourceError::DocxDamaged(format!("{part}: {e}"));
+    let mut text = word_xml_paragraphs(&document).map_err(|e| damaged("word/document.xml", e))?;
     if let Some(footnotes) = read_zip_entry(&mut archive, "word/footnotes.xml")? {
-        let notes = word_xml_paragraphs(&footnotes).map_err(|e| unreadable(&e))?;
+        let notes =
+            word_xml_paragraphs(&footnotes).map_err(|e| damaged("word/footnotes.xml", e))?;
         if !notes.trim().is_empty() {
             text.push_str("\n__________________\n\n");
             text.push_str(&notes);
@@ -184,30 +194,50 @@ fn read_zip_entry(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
 ) -> Result<Option<String>, SourceError> {
+    let damaged = |e: &dyn std::fmt::Display| SourceError::DocxDamaged(format!("{name}: {e}"));
     let mut entry = match archive.by_name(name) {
         Ok(entry) => entry,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(SourceError::DocxUnreadable(e.to_string())),
+        Err(e) => return Err(damaged(&e)),
     };
     // A zip bomb must not exhaust memory: the text of a resolution is small.
     let mut xml = String::new();
     (&mut entry)
         .take(MAX_SOURCE_BYTES * 4)
         .read_to_string(&mut xml)
-        .map_err(|e| SourceError::DocxUnreadable(e.to_string()))?;
+        .map_err(|e| damaged(&e))?;
     Ok(Some(xml))
 }
 
 /// The paragraphs of WordprocessingML: `<w:p>` ends a line, `<w:t>` holds text, `<w:tab/>`
-/// and `<w:br/>` are white space; footnote references become their number.
-fn word_xml_paragraphs(xml: &str) -> Result<String, quick_xml::Error> {
+/// and `<w:br/>` are white space; footnote references become their number. The error says
+/// where the XML breaks off or goes wrong.
+fn word_xml_paragraphs(xml: &str) -> Result<String, String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = String::with_capacity(xml.len() / 4);
     let mut in_text = false;
     let mut footnote_number = 0u32;
+    // Elements open at the end mean the part was cut off, which the XML reader lets pass.
+    let mut open = 0usize;
+    let mut seen_root = false;
     loop {
-        match reader.read_event()? {
+        let event = reader.read_event().map_err(|e| {
+            format!(
+                "its XML breaks off or is corrupt at byte {}: {e}",
+                reader.error_position()
+            )
+        })?;
+        match &event {
+            Event::Start(_) => {
+                open += 1;
+                seen_root = true;
+            }
+            Event::Empty(_) => seen_root = true,
+            Event::End(_) => open = open.saturating_sub(1),
+            _ => {}
+        }
+        match event {
             Event::Start(e) if e.local_name().as_ref() == b"t" => in_text = true,
             Event::End(e) if e.local_name().as_ref() == b"t" => in_text = false,
             Event::End(e) if e.local_name().as_ref() == b"p" => out.push('\n'),
@@ -233,6 +263,12 @@ fn word_xml_paragraphs(xml: &str) -> Result<String, quick_xml::Error> {
                         _ => {}
                     }
                 }
+            }
+            Event::Eof if open > 0 || !seen_root => {
+                return Err(format!(
+                    "its XML ends after {} bytes with {open} element(s) still open",
+                    xml.len()
+                ));
             }
             Event::Eof => break,
             _ => {}
@@ -292,6 +328,42 @@ mod tests {
             matches!(err, SourceError::PdfUnreadable(_) | SourceError::PdfNoText),
             "{err}"
         );
+    }
+
+    /// A Word file whose `word/document.xml` is `xml`, as a zip archive would hold it.
+    fn docx_with_document(xml: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(xml.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    const WORD_XML: &str = r#"<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Decides to remain seized of the matter.</w:t></w:r></w:p></w:body></w:document>"#;
+
+    #[test]
+    fn a_word_file_cut_off_anywhere_is_called_damaged() {
+        assert!(source_text(&docx_with_document(WORD_XML)).is_ok());
+        // The document part cut off (consistent zip) and the archive itself cut off.
+        for cut in [1, 20, 40, 60, 90, WORD_XML.len() - 1] {
+            let err = source_text(&docx_with_document(&WORD_XML[..cut])).unwrap_err();
+            assert!(
+                matches!(err, SourceError::DocxDamaged(_)),
+                "cut at {cut}: {err}"
+            );
+        }
+        let whole = docx_with_document(WORD_XML);
+        for cut in [10, whole.len() / 2, whole.len() - 10] {
+            let err = source_text(&whole[..cut]).unwrap_err();
+            assert!(
+                matches!(err, SourceError::DocxDamaged(_)),
+                "cut at {cut}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -91,14 +91,13 @@ async fn preview(
             .iter()
             .any(|ext| name.to_lowercase().ends_with(ext))
     {
-        return Ok(FormPage {
+        return Ok(refused(FormPage {
             csrf: user.csrf,
             error: Some(format!(
                 "{name}: only text (.txt, .md), PDF (.pdf) and Word (.docx) files are read."
             )),
             text: pasted,
-        }
-        .into_response());
+        }));
     }
     let (name, bytes) = match file {
         Some(f) => f,
@@ -106,25 +105,24 @@ async fn preview(
             ("pasted text".to_string(), pasted.clone().into_bytes())
         }
         None => {
-            return Ok(FormPage {
+            return Ok(refused(FormPage {
                 csrf: user.csrf,
                 error: Some("Choose a file or paste the text of a resolution.".into()),
                 text: pasted,
-            }
-            .into_response());
+            }));
         }
     };
     let calendar = store::load_session_calendar(&state.pool).await?;
-    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar))
+    let reader = state.inner.reader.clone();
+    let extracted = tokio::task::spawn_blocking(move || extract_source(&bytes, &calendar, &reader))
         .await
         .map_err(|_| AppError::BadRequest("The file could not be read.".into()))?;
     match extracted {
-        Err((reason, _)) => Ok(FormPage {
+        Err((reason, _)) => Ok(refused(FormPage {
             csrf: user.csrf,
             error: Some(format!("{name}: {reason}")),
             text: pasted,
-        }
-        .into_response()),
+        })),
         Ok(source) => {
             let exists = store::find_document_id_by_symbol(&state.pool, &source.symbol)
                 .await?
@@ -173,6 +171,7 @@ async fn save(
     } = import_bytes(
         &state.pool,
         &calendar,
+        &state.inner.reader,
         form.text.into_bytes(),
         PathBuf::from(&name),
     )
@@ -204,6 +203,12 @@ async fn save(
     )
     .await?;
     Ok(Redirect::to(&link))
+}
+
+/// The form again with the reason it was refused; 422 so that a client sees the refusal.
+fn refused(form: FormPage) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, form).into_response()
 }
 
 /// A refused upload: too large (413, with the limit), or unreadable.

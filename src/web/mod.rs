@@ -54,6 +54,8 @@ pub struct AppConfig {
     /// `X-Real-IP`); without it, the address is the connection's. Sign-in throttling counts
     /// failures per client address.
     pub client_ip_header: Option<axum::http::HeaderName>,
+    /// How uploaded PDF and Word files are read (a limited child process).
+    pub reader: crate::reader::DocumentReader,
 }
 
 impl AppConfig {
@@ -72,6 +74,7 @@ impl Default for AppConfig {
             public_read: false,
             secret: None,
             client_ip_header: None,
+            reader: crate::reader::DocumentReader::default(),
         }
     }
 }

@@ -878,13 +878,13 @@ async fn uploads_are_limited_in_size_and_type() {
         }
     };
     let (status, page) = upload("tool.exe", b"MZ\x90\x00".to_vec()).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 422);
     assert!(
         page.contains("only text (.txt, .md), PDF (.pdf) and Word (.docx)"),
         "{page}"
     );
     let (status, page) = upload("resolution.pdf", b"not really a PDF".to_vec()).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 422);
     assert!(page.contains("class=\"error\""), "{page}");
     let (status, _) = upload("huge.txt", vec![b'a'; 21 * 1024 * 1024]).await;
     assert_eq!(status, 413);

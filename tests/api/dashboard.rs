@@ -417,7 +417,7 @@ async fn a_pasted_resolution_is_previewed_then_saved() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status(), 422, "a refused upload is a client error");
     assert!(
         response
             .text()

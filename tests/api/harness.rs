@@ -213,6 +213,11 @@ impl TestApp {
         let address = format!("http://{}", listener.local_addr().unwrap());
         let config = AppConfig {
             base_url: address.clone(),
+            // The app runs inside this test binary: the reader child is the real `mandates`.
+            reader: mandates::reader::DocumentReader {
+                program: env!("CARGO_BIN_EXE_mandates").into(),
+                ..config.reader
+            },
             ..config
         };
         let app = web::router(AppState::new(db.pool.clone(), config));

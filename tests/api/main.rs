@@ -12,6 +12,7 @@ mod digest;
 mod exports;
 mod extract;
 mod foundation;
+mod hostile;
 mod import;
 mod requests;
 mod scale;
