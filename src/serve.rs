@@ -24,6 +24,8 @@ pub async fn serve(
     mut config: AppConfig,
     digest: DigestWorker,
 ) -> anyhow::Result<()> {
+    // Before anyone can connect: from then on a signal means "shut down".
+    let shutdown = shutdown_signal()?;
     let listener = TcpListener::bind(bind).await.with_context(|| {
         format!("cannot listen on {bind}: is another server using it? Set --bind / MANDATES_BIND")
     })?;
@@ -52,7 +54,7 @@ pub async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .context("the server stopped with an error");
     tracing::info!("shutting down");
@@ -67,23 +69,20 @@ pub async fn serve(
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when
+/// the future is first polled: axum polls it in a task of its own, possibly after the first
+/// request was answered, and a SIGTERM before that would kill the process outright (the
+/// default action) instead of shutting it down.
+pub fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    })
 }
 
 /// Every [`DIGEST_TICK`], sends the digests that became due, until `stop` turns true.

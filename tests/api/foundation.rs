@@ -78,6 +78,23 @@ async fn serve_with_database_url_uses_that_server_and_starts_no_cluster() {
 }
 
 #[tokio::test]
+async fn a_server_stopped_the_moment_it_listens_shuts_down_cleanly() {
+    // SIGTERM before the signal handler was installed killed the process outright: the
+    // handler was installed by a task that axum runs when it gets to it.
+    let db = fresh_database().await;
+    for _ in 0..5 {
+        let mut command = mandates_command();
+        command
+            .env("DATABASE_URL", &db.url)
+            .args(["serve", "--bind", "127.0.0.1:0"]);
+        let server = ServerProcess::start(command).unwrap();
+        let (status, log) = server.terminate();
+        assert!(status.success(), "{status}: {log}");
+        assert!(log.contains("shutting down"), "{log}");
+    }
+}
+
+#[tokio::test]
 async fn serve_without_database_url_runs_its_own_cluster_and_finds_its_data_again() {
     let dir = shared_temp_dir("mandates-own-");
     let data_dir = dir.path().join("pg");

@@ -301,6 +301,17 @@ fn empty_dir() -> &'static Path {
 }
 
 /// A `mandates serve` child process.
+/// Everything an exited server wrote to stderr: read until the pipe closes. A PostgreSQL the
+/// server started may hold the pipe open after it exits, so a pause of 5 s with nothing new
+/// also ends the log.
+fn drain_log(stderr: &std::sync::mpsc::Receiver<String>) -> String {
+    let mut log = Vec::new();
+    while let Ok(line) = stderr.recv_timeout(std::time::Duration::from_secs(5)) {
+        log.push(line);
+    }
+    log.join("\n")
+}
+
 pub struct ServerProcess {
     child: std::process::Child,
     pub address: String,
@@ -344,10 +355,9 @@ impl ServerProcess {
             }),
             None => {
                 let status = child.wait().unwrap();
-                let log: Vec<String> = err_rx.try_iter().collect();
                 Err(format!(
                     "mandates exited ({status}) before listening:\n{}",
-                    log.join("\n")
+                    drain_log(&err_rx)
                 ))
             }
         }
@@ -364,9 +374,7 @@ impl ServerProcess {
         // SAFETY: signalling our own child by its PID.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         let status = self.child.wait().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        let log: Vec<String> = self.stderr.try_iter().collect();
-        (status, log.join("\n"))
+        (status, drain_log(&self.stderr))
     }
 }
 
