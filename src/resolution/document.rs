@@ -272,6 +272,7 @@ pub fn parse_resolution(text: &str) -> Result<Resolution, ParseError> {
     let blocks = cut_blocks(&body_lines, &mut footnotes);
     assemble(&mut res, blocks, &footnotes, head.meeting.as_deref());
     res.footnotes = footnotes;
+    mend_split_words(&mut res);
     if res.operative.is_empty() {
         return Err(ParseError::NoOperativeParagraphs);
     }
@@ -279,6 +280,17 @@ pub fn parse_resolution(text: &str) -> Result<Resolution, ParseError> {
         res.warnings.push("no adoption date found".to_string());
     }
     Ok(res)
+}
+
+/// Joins words broken by a space in the paragraphs, with the whole text as dictionary.
+fn mend_split_words(res: &mut Resolution) {
+    let mut texts: Vec<&mut String> = Vec::new();
+    texts.extend(res.preamble.iter_mut().map(|p| &mut p.text));
+    for p in &mut res.operative {
+        texts.push(&mut p.text);
+        texts.extend(p.subparagraphs.iter_mut().map(|s| &mut s.text));
+    }
+    clean::mend_split_words(&mut texts);
 }
 
 fn check_is_text(text: &str) -> Result<(), ParseError> {
