@@ -400,9 +400,29 @@ fn push_unchecked(
 // ---- sessions -------------------------------------------------------------------------
 
 fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut FoundSet) {
+    // The last session deadline named so far: "at that session" points back to it.
+    let mut named: Option<(DeadlineKind, Option<(NaiveDate, bool)>)> = None;
     for m in session_words(text) {
         let before = &text[..m.start];
         let words = last_words(before, 6);
+        // "and to review the implementation ... at that session", "at the same session".
+        let back = match words.as_slice() {
+            [(at, w), ..] if w.eq_ignore_ascii_case("that") => Some(*at),
+            [(_, w), (at, the), ..]
+                if w.eq_ignore_ascii_case("same") && the.eq_ignore_ascii_case("the") =>
+            {
+                Some(*at)
+            }
+            _ => None,
+        };
+        if let Some(at) = back {
+            if let Some((kind, due)) = named
+                && !is_record_of(&text[..at])
+            {
+                push(out, at..m.end, text, kind, due);
+            }
+            continue;
+        }
         // words: nearest last. Skip session adjectives between the number and "session".
         let mut i = 0;
         while i < words.len()
@@ -493,13 +513,12 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         if let Some(len) = named_after.and(of_body_len(after)) {
             end += len;
         }
-        push(
-            out,
-            start..end,
-            text,
-            DeadlineKind::Session { body, session: n },
-            due,
-        );
+        let kind = DeadlineKind::Session { body, session: n };
+        let taken = out.found.len();
+        push(out, start..end, text, kind, due);
+        if out.found.len() > taken {
+            named = Some((kind, due));
+        }
     }
 }
 
@@ -1670,6 +1689,83 @@ mod tests {
                 &ga(79, 2024, 12, 19)
             ),
             vec![DeadlineKind::Year { year: 2030 }]
+        );
+    }
+
+    fn clause_deadlines(text: &str, ctx: &Context) -> Vec<(String, Vec<DeadlineKind>)> {
+        crate::resolution::classify_paragraph(text, ctx, &SessionCalendar::builtin())
+            .into_iter()
+            .map(|c| (c.verb, c.deadlines.into_iter().map(|d| d.kind).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn at_that_session_carries_the_session_named_before_it_in_the_paragraph() {
+        let ga80 = DeadlineKind::Session {
+            body: Body::GeneralAssembly,
+            session: 80,
+        };
+        assert_eq!(
+            clause_deadlines(
+                "Requests the Secretary-General to submit a report to the General Assembly at its eightieth session on the implementation of the present resolution, and decides to consider the question at that session;",
+                &ga(78, 2023, 12, 1)
+            ),
+            vec![
+                ("requests".to_string(), vec![ga80]),
+                ("decides".to_string(), vec![ga80])
+            ]
+        );
+        // The same session twice in one clause is one deadline (A/RES/80/39 para 32).
+        assert_eq!(
+            clause_deadlines(
+                "Decides to include in the provisional agenda of its eighty-first session, under the item entitled “General and complete disarmament”, the sub-item entitled “Towards a nuclear-weapon-free world” and to review the implementation of the present resolution at that session.",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![(
+                "decides".to_string(),
+                vec![DeadlineKind::Session {
+                    body: Body::GeneralAssembly,
+                    session: 81
+                }]
+            )]
+        );
+        // With no session named before, "that session" is no deadline.
+        assert_eq!(
+            kinds(
+                "and to consider the matter at that session",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn the_end_of_a_month_is_that_month_and_within_holds_under_recommends() {
+        assert_eq!(
+            clause_deadlines(
+                "Requests the Secretary-General to submit the report by the end of June 2024;",
+                &ga(78, 2023, 12, 1)
+            ),
+            vec![(
+                "requests".to_string(),
+                vec![DeadlineKind::Month {
+                    year: 2024,
+                    month: 6
+                }]
+            )]
+        );
+        assert_eq!(
+            clause_deadlines(
+                "Recommends that the States parties submit their reports within 48 months of the entry into force of the Convention;",
+                &ga(78, 2023, 12, 1)
+            ),
+            vec![(
+                "recommends".to_string(),
+                vec![DeadlineKind::Within {
+                    amount: 48,
+                    unit: Unit::Month
+                }]
+            )]
         );
     }
 
