@@ -533,12 +533,16 @@ fn year_session(
     if ctx.adopted_on.is_some_and(|d| year < d.year()) {
         return;
     }
-    let owner = body_named_before(&text[..span.start], ctx.body);
+    // "the 2019 session of the Economic and Social Council": the name after wins.
+    let after = &text[span.end..];
+    let named_after = body_named_after(after, ctx.body).filter(|b| *b != Body::Other);
+    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx.body));
     if let Some(body @ (Body::EconomicAndSocialCouncil | Body::HighLevelPoliticalForum)) = owner {
         let due = calendar.opening_day(body, year);
+        let end = span.end + named_after.and(of_body_len(after)).unwrap_or(0);
         push(
             out,
-            span,
+            span.start..end,
             text,
             DeadlineKind::Session {
                 body,
@@ -1658,6 +1662,28 @@ mod tests {
             }
         );
         assert_eq!(d.due_on, Some(date(2018, 7, 26)));
+    }
+
+    #[test]
+    fn the_year_session_of_the_council_named_after_it_is_an_ecosoc_session() {
+        // body_names.md: "the 2019 session of the Economic and Social Council".
+        assert_eq!(
+            kinds(
+                "to submit a report to the 2019 session of the Economic and Social Council",
+                &ga(73, 2018, 12, 20)
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2019
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "to submit a report at the 2026 session of the Committee",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![DeadlineKind::Year { year: 2026 }]
+        );
     }
 
     #[test]
