@@ -905,10 +905,20 @@ fn split_word_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Rang
             if y_end - y_start < 2 || b.get(y_end).is_some_and(|&c| c == b'-' || c >= 0x80) {
                 continue;
             }
+            // The breaks that cost a reading: a verb's first letter cut off ("d ecides"), a
+            // capitalised name cut after a few letters ("Secr etariat", "Un ited"). Lower-case
+            // runs longer than one letter are mostly words, and checking them against the
+            // document would cost a look-up for nearly every short word of every text.
+            // A tail that is itself a common short word ("Iraq and") is no fragment; leaving it
+            // out also keeps the most frequent words out of the document count below.
             let word = &text[x.clone()];
-            if STANDALONE_SHORT_WORDS
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(word))
+            let tail = &text[y_start..y_end];
+            let single_lower = x.len() == 1 && b[start].is_ascii_lowercase();
+            let capitalised = x.len() >= 2 && b[start].is_ascii_uppercase();
+            if !(single_lower || capitalised)
+                || STANDALONE_SHORT_WORDS
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(tail))
             {
                 continue;
             }
@@ -926,26 +936,30 @@ fn split_word_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Rang
 /// words those candidates need, so that no word of a clean text is copied or hashed unless
 /// its first letter and length match a needed one.
 pub(crate) fn mend_split_words(texts: &mut [&mut String]) {
+    // One pass finds the candidates; the rest works from this list.
+    let mut candidates: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        candidates.extend(split_word_candidates(t).map(|(x, y)| (i, x, y)));
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let lower_pair = |t: &str, x: &Range<usize>, y: &Range<usize>| {
+        let mut joined = t[x.clone()].as_bytes().to_ascii_lowercase();
+        joined.extend_from_slice(&t[y.clone()].as_bytes().to_ascii_lowercase());
+        (joined, t[y.clone()].as_bytes().to_ascii_lowercase())
+    };
     let mut needed: std::collections::HashMap<Vec<u8>, i64> = std::collections::HashMap::new();
     // Bit `len` of `shape[first letter]`: some needed word has that first letter and length.
     let mut shape = [0u64; 26];
-    let mut any = false;
-    for t in texts.iter() {
-        for (x, y) in split_word_candidates(t) {
-            any = true;
-            let mut joined = t[x].as_bytes().to_vec();
-            joined.extend_from_slice(t[y.clone()].as_bytes());
-            for w in [joined, t[y].as_bytes().to_vec()] {
-                let w = w.to_ascii_lowercase();
-                if w.len() < 64 {
-                    shape[usize::from(w[0] - b'a')] |= 1 << w.len();
-                    needed.entry(w).or_default();
-                }
+    for (i, x, y) in &candidates {
+        let (joined, tail) = lower_pair(texts[*i], x, y);
+        for w in [joined, tail] {
+            if w.len() < 64 {
+                shape[usize::from(w[0] - b'a')] |= 1 << w.len();
+                needed.entry(w).or_default();
             }
         }
-    }
-    if !any {
-        return;
     }
     let mut buf = [0u8; 64];
     for t in texts.iter() {
@@ -964,34 +978,33 @@ pub(crate) fn mend_split_words(texts: &mut [&mut String]) {
                 *n += 1;
             }
         }
-        // A fragment ("ecides") counts only where it stands on its own.
-        for (_, y) in split_word_candidates(t) {
-            if let Some(n) = needed.get_mut(&t[y].as_bytes().to_ascii_lowercase()) {
-                *n -= 1;
-            }
+    }
+    // A fragment ("ecides") counts only where it stands on its own.
+    for (i, _, y) in &candidates {
+        if let Some(n) = needed.get_mut(&texts[*i][y.clone()].as_bytes().to_ascii_lowercase()) {
+            *n -= 1;
         }
     }
-    let stands = |w: &[u8]| needed.get(&w.to_ascii_lowercase()).is_some_and(|&n| n > 0);
-    for t in texts.iter_mut() {
-        let joins: Vec<usize> = split_word_candidates(t)
-            .filter(|(x, y)| {
-                let mut joined = t[x.clone()].as_bytes().to_vec();
-                joined.extend_from_slice(t[y.clone()].as_bytes());
-                stands(&joined) && !stands(t[y.clone()].as_bytes())
-            })
-            .map(|(x, _)| x.end)
-            .collect();
-        if joins.is_empty() {
-            continue;
-        }
+    let stands = |w: &[u8]| needed.get(w).is_some_and(|&n| n > 0);
+    let mut joins: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter(|(i, x, y)| {
+            let (joined, tail) = lower_pair(texts[*i], x, y);
+            stands(&joined) && !stands(&tail)
+        })
+        .map(|(i, x, _)| (*i, x.end))
+        .collect();
+    joins.dedup();
+    for chunk in joins.chunk_by(|a, b| a.0 == b.0) {
+        let t = &mut *texts[chunk[0].0];
         let mut mended = String::with_capacity(t.len());
         let mut from = 0;
-        for space in joins {
+        for &(_, space) in chunk {
             mended.push_str(&t[from..space]);
             from = space + 1;
         }
         mended.push_str(&t[from..]);
-        **t = mended;
+        *t = mended;
     }
 }
 
