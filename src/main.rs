@@ -199,15 +199,15 @@ enum DevCommand {
 enum CalendarCommand {
     /// List the sessions the database knows, with their source.
     List {
-        /// GA, HRC or ECOSOC.
+        /// GA, HRC, ECOSOC or another body's code (CSW, CSocD, HLPF, ...).
         #[arg(long)]
         body: Option<String>,
     },
     /// Set a session's opening (and closing) day; every deadline at that session moves with it.
     Set {
-        /// GA, HRC or ECOSOC.
+        /// GA, HRC, ECOSOC or another body's code (CSW, CSocD, HLPF, ...).
         body: String,
-        /// The session number (the year for ECOSOC).
+        /// The session number (the year for ECOSOC and the HLPF).
         session: i32,
         /// Opening day, YYYY-MM-DD.
         #[arg(long)]
@@ -639,7 +639,6 @@ fn print_import_summary(summary: &mandates::import::ImportSummary, each: bool) {
 }
 
 async fn run_calendar(command: CalendarCommand, db: &Database) -> anyhow::Result<()> {
-    const BODIES: [&str; 3] = ["GA", "HRC", "ECOSOC"];
     match command {
         CalendarCommand::List { body } => {
             for row in store::list_sessions(&db.pool, body.as_deref()).await? {
@@ -668,9 +667,20 @@ async fn run_calendar(command: CalendarCommand, db: &Database) -> anyhow::Result
             source,
             by,
         } => {
+            // Every body that meets in sessions: the Assembly, the Council and those of the
+            // built-in calendar (commissions, the forum, ...).
+            let bodies: Vec<&str> = [
+                resolution::Body::GeneralAssembly,
+                resolution::Body::HumanRightsCouncil,
+            ]
+            .into_iter()
+            .chain(resolution::Body::WITH_OTHER_CALENDARS)
+            .map(|b| b.code())
+            .collect();
             anyhow::ensure!(
-                BODIES.contains(&body.as_str()),
-                "body must be GA, HRC or ECOSOC, not {body:?}"
+                bodies.contains(&body.as_str()),
+                "body must be one of {}, not {body:?}",
+                bodies.join(", ")
             );
             anyhow::ensure!(
                 closes.is_none_or(|c| c >= opens),

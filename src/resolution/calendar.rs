@@ -1,5 +1,6 @@
-//! The session calendar: which calendar day a numbered session of the General Assembly, the
-//! Human Rights Council or the Economic and Social Council opens on, from verified rows
+//! The session calendar: which calendar day a session of the General Assembly, the Human
+//! Rights Council, the Economic and Social Council or another body that meets in sessions (a
+//! functional commission, the high-level political forum, ...) opens on, from verified rows
 //! (built in or supplied by a store) with a documented estimate where no row is known.
 
 use std::collections::BTreeMap;
@@ -13,6 +14,9 @@ pub type Estimated = bool;
 
 const GA_CSV: &str = include_str!("calendar/ga_sessions.csv");
 const HRC_CSV: &str = include_str!("calendar/hrc_sessions.csv");
+/// ECOSOC, its segments, the HLPF, the functional commissions and others, one row per session
+/// with its sources (a copy of `shared/data/body_sessions.csv`).
+const BODIES_CSV: &str = include_str!("calendar/body_sessions.csv");
 
 /// The first General Assembly session that opens under the amended rule 1 (Tuesday between
 /// 5 and 11 September); earlier sessions opened on the Tuesday of the third week of September.
@@ -50,13 +54,15 @@ pub struct SessionCalendar {
 type BodyKey = &'static str;
 
 impl SessionCalendar {
-    /// The calendar compiled from the project's verified tables (GA from session 58, HRC 1-61).
+    /// The calendar compiled from the project's tables (GA from session 58, HRC 1-61, the
+    /// other bodies of `body_sessions.csv`).
     pub fn builtin() -> Self {
         let mut rows =
             parse_csv(Body::GeneralAssembly, GA_CSV).expect("built-in GA calendar parses");
         rows.extend(
             parse_csv(Body::HumanRightsCouncil, HRC_CSV).expect("built-in HRC calendar parses"),
         );
+        rows.extend(parse_bodies_csv(BODIES_CSV).expect("built-in body calendar parses"));
         Self::from_rows(rows)
     }
 
@@ -79,9 +85,10 @@ impl SessionCalendar {
     /// Without a verified row: GA sessions follow rule 1 of the Assembly's rules of procedure
     /// (from the 78th session the Tuesday between 5 and 11 September of 1945 + N, before it
     /// the Tuesday of the third week of September); HRC sessions continue the three-a-year
-    /// cycle after the last known row; an ECOSOC session (numbered by its year) is taken to
-    /// open on 1 January of that year, since its cycle has moved over time. The Security
-    /// Council has no sessions.
+    /// cycle after the last known row; a body that meets once a year (ECOSOC, numbered by the
+    /// year its cycle ends in; the commissions; the HLPF) opens on the same weekday of the same
+    /// week as its nearest known session, shifted by the years between them. The Environment
+    /// Assembly meets irregularly and the Security Council has no sessions: no estimate.
     pub fn opening_day(&self, body: Body, session: i32) -> Option<(NaiveDate, Estimated)> {
         if let Some(row) = self.rows.get(&(body.code(), session))
             && let Some(day) = row.opening
@@ -91,11 +98,26 @@ impl SessionCalendar {
         match body {
             Body::GeneralAssembly => ga_rule(session).map(|d| (d, true)),
             Body::HumanRightsCouncil => self.hrc_estimate(session).map(|d| (d, true)),
-            Body::EconomicAndSocialCouncil => {
-                NaiveDate::from_ymd_opt(session, 1, 1).map(|d| (d, true))
-            }
-            Body::SecurityCouncil | Body::Other => None,
+            Body::SecurityCouncil | Body::Other | Body::EnvironmentAssembly => None,
+            _ => self.yearly_estimate(body, session).map(|d| (d, true)),
         }
+    }
+
+    /// A yearly body's session: the nearest known session before it (else after it), moved by
+    /// the years between the two numbers to the same weekday on or after the same day.
+    fn yearly_estimate(&self, body: Body, session: i32) -> Option<NaiveDate> {
+        let known = self
+            .rows
+            .range((body.code(), i32::MIN)..=(body.code(), i32::MAX))
+            .filter_map(|(&(_, n), r)| r.opening.map(|d| (n, d)));
+        let (n, day) = known
+            .clone()
+            .rfind(|&(n, _)| n < session)
+            .or_else(|| known.clone().find(|&(n, _)| n > session))?;
+        let year = day.year().checked_add(session.checked_sub(n)?)?;
+        let moved = NaiveDate::from_ymd_opt(year, day.month(), day.day())
+            .or_else(|| NaiveDate::from_ymd_opt(year, day.month(), 28))?;
+        weekday_on_or_after(moved.year(), moved.month(), moved.day(), day.weekday())
     }
 
     /// HRC holds three regular sessions a year (late February, mid June, early September):
@@ -204,6 +226,52 @@ pub fn parse_csv(body: Body, text: &str) -> Result<Vec<SessionDates>, CalendarEr
     Ok(out)
 }
 
+/// Reads `body_sessions.csv` rows (`body,body_name,session,start_date,end_date,estimated,
+/// basis,source`, header first): the body is the row's code, and `basis` joins `source` so that
+/// the reason for an estimate travels with the dates.
+pub fn parse_bodies_csv(text: &str) -> Result<Vec<SessionDates>, CalendarError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields = split_csv_line(line);
+        let bad = |message: &str| CalendarError::BadRow {
+            line: i + 1,
+            message: message.to_string(),
+        };
+        if fields.len() < 8 {
+            return Err(bad(
+                "expected body,body_name,session,start_date,end_date,estimated,basis,source",
+            ));
+        }
+        let body = Body::from_code(fields[0].trim()).ok_or_else(|| bad("unknown body code"))?;
+        let session: i32 = fields[2]
+            .trim()
+            .parse()
+            .map_err(|_| bad("session is not a number"))?;
+        let date = |s: &str| -> Result<Option<NaiveDate>, CalendarError> {
+            let s = s.trim();
+            if s.is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| bad("date is not YYYY-MM-DD"))
+            }
+        };
+        out.push(SessionDates {
+            body,
+            session,
+            opening: date(&fields[3])?,
+            closing: date(&fields[4])?,
+            estimated: fields[5].trim().eq_ignore_ascii_case("true"),
+            source: format!("{} ({})", fields[7].trim(), fields[6].trim()),
+        });
+    }
+    Ok(out)
+}
+
 fn split_csv_line(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut cur = String::new();
@@ -300,13 +368,61 @@ mod tests {
     }
 
     #[test]
-    fn ecosoc_session_named_by_its_year_opens_on_an_estimated_first_of_january() {
+    fn ecosoc_session_named_by_its_year_opens_when_its_cycle_opens_the_july_before() {
         let cal = SessionCalendar::builtin();
+        // A/74/3: "2019 session (New York, 26 July 2018-24 July 2019)".
         assert_eq!(
-            cal.opening_day(Body::EconomicAndSocialCouncil, 2026),
-            Some((d(2026, 1, 1), true))
+            cal.opening_day(Body::EconomicAndSocialCouncil, 2019),
+            Some((d(2018, 7, 26), false))
+        );
+        // The 2027 row is itself an estimate; 2028 continues it a year on, on a Thursday.
+        assert_eq!(
+            cal.opening_day(Body::EconomicAndSocialCouncil, 2027),
+            Some((d(2026, 7, 23), true))
+        );
+        assert_eq!(
+            cal.opening_day(Body::EconomicAndSocialCouncil, 2028),
+            Some((d(2027, 7, 29), true))
         );
         assert_eq!(cal.opening_day(Body::SecurityCouncil, 3), None);
+    }
+
+    #[test]
+    fn commission_sessions_come_from_their_rows_then_a_year_per_session() {
+        let cal = SessionCalendar::builtin();
+        // "to the Commission on the Status of Women at its sixty-third session"
+        assert_eq!(
+            cal.opening_day(Body::CommissionOnTheStatusOfWomen, 63),
+            Some((d(2019, 3, 11), false))
+        );
+        // CSW 71 is an estimate in the table; 72 continues it: a Monday in March 2028.
+        let (day, estimated) = cal
+            .opening_day(Body::CommissionOnTheStatusOfWomen, 72)
+            .unwrap();
+        assert!(estimated);
+        assert_eq!(
+            (day.year(), day.month(), day.weekday()),
+            (2028, 3, Weekday::Mon)
+        );
+        assert_eq!(
+            cal.opening_day(Body::HighLevelPoliticalForum, 2019),
+            Some((d(2019, 7, 9), false))
+        );
+        assert_eq!(cal.opening_day(Body::EnvironmentAssembly, 8), None);
+    }
+
+    #[test]
+    fn every_body_row_of_the_shared_table_is_read() {
+        let rows = parse_bodies_csv(BODIES_CSV).unwrap();
+        assert_eq!(
+            rows.len(),
+            BODIES_CSV
+                .lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .count()
+        );
+        assert!(rows.iter().any(|r| r.body == Body::DisarmamentCommission));
     }
 
     #[test]

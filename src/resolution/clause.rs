@@ -516,9 +516,13 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
         } else {
             // `found` is in reading order: the clause's deadlines are one run of it.
             let first = found.partition_point(|f: &Found| f.span.start < begin);
+            // A point in time named twice in one clause ("at its eighty-first session ... at
+            // that session") is one deadline.
+            let mut seen = std::collections::HashSet::new();
             found[first..]
                 .iter()
                 .take_while(|f| f.span.start < end)
+                .filter(|f| seen.insert(f.deadline.kind))
                 .map(|f| f.deadline.clone())
                 .collect()
         };

@@ -3,6 +3,7 @@
 //! taken out of the text and remembered.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -860,8 +861,182 @@ pub(crate) fn ends_paragraph(text: &str) -> bool {
     matches!(t.chars().next_back(), Some(',' | ';' | '.' | ':'))
 }
 
+/// Short words that stand alone in resolutions: never the first half of a word broken by a
+/// space.
+const STANDALONE_SHORT_WORDS: [&str; 62] = [
+    "a", "i", "an", "as", "at", "be", "by", "do", "if", "in", "is", "it", "no", "of", "on", "or",
+    "so", "to", "up", "we", "all", "and", "any", "are", "but", "can", "due", "for", "has", "its",
+    "may", "new", "nor", "not", "now", "one", "our", "own", "per", "the", "two", "was", "who",
+    "also", "both", "each", "from", "have", "into", "more", "most", "must", "only", "over", "such",
+    "than", "that", "them", "this", "upon", "with", "well",
+];
+
+/// The spans of "X Y" in `text` that may be one word broken by a space, as PDF extraction
+/// leaves them ("Also d ecides", "the Secr etariat", "the Un ited Nations"): a run of one to
+/// four letters that is not a word of its own, one space, then a lower-case run.
+fn split_word_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let start = i;
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let x = start..i;
+            // Not glued to a digit, a hyphen or an apostrophe, and a space right after it.
+            let clean_before =
+                start == 0 || !matches!(b[start - 1], b'0'..=b'9' | b'-' | b'\'' | b'.');
+            if !clean_before || x.len() > 4 || b.get(i) != Some(&b' ') {
+                continue;
+            }
+            let y_start = i + 1;
+            if !b.get(y_start).is_some_and(u8::is_ascii_lowercase) {
+                continue;
+            }
+            let mut y_end = y_start;
+            while y_end < b.len() && b[y_end].is_ascii_alphabetic() {
+                y_end += 1;
+            }
+            if y_end - y_start < 2 || b.get(y_end).is_some_and(|&c| c == b'-' || c >= 0x80) {
+                continue;
+            }
+            // The breaks that cost a reading: a verb's first letter cut off ("d ecides"), a
+            // capitalised name cut after a few letters ("Secr etariat", "Un ited"). Lower-case
+            // runs longer than one letter are mostly words, and checking them against the
+            // document would cost a look-up for nearly every short word of every text.
+            // A tail that is itself a common short word ("Iraq and") is no fragment; leaving it
+            // out also keeps the most frequent words out of the document count below.
+            let word = &text[x.clone()];
+            let tail = &text[y_start..y_end];
+            let single_lower = x.len() == 1 && b[start].is_ascii_lowercase();
+            let capitalised = x.len() >= 2 && b[start].is_ascii_uppercase();
+            if !(single_lower || capitalised)
+                || STANDALONE_SHORT_WORDS
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(tail))
+            {
+                continue;
+            }
+            return Some((x, y_start..y_end));
+        }
+        None
+    })
+}
+
+/// Joins words that PDF extraction broke with a space, in every text of a document. The
+/// document is its own dictionary: "X Y" is joined when "XY" stands as a word elsewhere in it
+/// and "Y" does not ("d ecides" beside "Decides", "Secr etariat" beside "Secretariat").
+///
+/// One pass collects the candidates; a second counts, over the document's words, only the
+/// words those candidates need, so that no word of a clean text is copied or hashed unless
+/// its first letter and length match a needed one.
+pub(crate) fn mend_split_words(texts: &mut [&mut String]) {
+    // One pass finds the candidates; the rest works from this list.
+    let mut candidates: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        candidates.extend(split_word_candidates(t).map(|(x, y)| (i, x, y)));
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let lower_pair = |t: &str, x: &Range<usize>, y: &Range<usize>| {
+        let mut joined = t[x.clone()].as_bytes().to_ascii_lowercase();
+        joined.extend_from_slice(&t[y.clone()].as_bytes().to_ascii_lowercase());
+        (joined, t[y.clone()].as_bytes().to_ascii_lowercase())
+    };
+    let mut needed: std::collections::HashMap<Vec<u8>, i64> = std::collections::HashMap::new();
+    // Bit `len` of `shape[first letter]`: some needed word has that first letter and length.
+    let mut shape = [0u64; 26];
+    for (i, x, y) in &candidates {
+        let (joined, tail) = lower_pair(texts[*i], x, y);
+        for w in [joined, tail] {
+            if w.len() < 64 {
+                shape[usize::from(w[0] - b'a')] |= 1 << w.len();
+                needed.entry(w).or_default();
+            }
+        }
+    }
+    let mut buf = [0u8; 64];
+    for t in texts.iter() {
+        for w in t.as_bytes().split(|c| !c.is_ascii_alphabetic()) {
+            if w.is_empty() || w.len() >= 64 {
+                continue;
+            }
+            let first = w[0].to_ascii_lowercase();
+            if shape[usize::from(first - b'a')] & (1 << w.len()) == 0 {
+                continue;
+            }
+            let lower = &mut buf[..w.len()];
+            lower.copy_from_slice(w);
+            lower.make_ascii_lowercase();
+            if let Some(n) = needed.get_mut(&*lower) {
+                *n += 1;
+            }
+        }
+    }
+    // A fragment ("ecides") counts only where it stands on its own.
+    for (i, _, y) in &candidates {
+        if let Some(n) = needed.get_mut(&texts[*i][y.clone()].as_bytes().to_ascii_lowercase()) {
+            *n -= 1;
+        }
+    }
+    let stands = |w: &[u8]| needed.get(w).is_some_and(|&n| n > 0);
+    let mut joins: Vec<(usize, usize)> = candidates
+        .iter()
+        .filter(|(i, x, y)| {
+            let (joined, tail) = lower_pair(texts[*i], x, y);
+            stands(&joined) && !stands(&tail)
+        })
+        .map(|(i, x, _)| (*i, x.end))
+        .collect();
+    joins.dedup();
+    for chunk in joins.chunk_by(|a, b| a.0 == b.0) {
+        let t = &mut *texts[chunk[0].0];
+        let mut mended = String::with_capacity(t.len());
+        let mut from = 0;
+        for &(_, space) in chunk {
+            mended.push_str(&t[from..space]);
+            from = space + 1;
+        }
+        mended.push_str(&t[from..]);
+        *t = mended;
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_broken_by_a_space_are_joined_when_the_document_has_them_whole() {
+        // A/HRC/RES/46/9 paras 1-2; A/RES/78/102 para 13 as PDF extraction gives it.
+        let mut a = "Decides to renew the mandate;".to_string();
+        let mut b = "Also d ecides to continue its consideration of this matter".to_string();
+        let mut c = "Requests the Secretariat to continue to ensure that requests m ake States aware, and also requests the Secr etariat to vet all personnel serving with the Un ited Nations; the United Nations shall make".to_string();
+        mend_split_words(&mut [&mut a, &mut b, &mut c]);
+        assert_eq!(
+            b,
+            "Also decides to continue its consideration of this matter"
+        );
+        assert_eq!(
+            c,
+            "Requests the Secretariat to continue to ensure that requests make States aware, and also requests the Secretariat to vet all personnel serving with the United Nations; the United Nations shall make"
+        );
+    }
+
+    #[test]
+    fn short_words_and_fragments_that_are_words_stay_apart() {
+        // "in to" stays (both words of their own); "a n" never starts with a standalone word.
+        let mut a =
+            "to bring it in to force, into force, a note; report (d) on progress".to_string();
+        let before = a.clone();
+        mend_split_words(&mut [&mut a]);
+        assert_eq!(a, before);
+    }
+
     use super::*;
 
     #[test]

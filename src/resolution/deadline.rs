@@ -156,7 +156,7 @@ pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> 
             }
         }
         if years.after_year_lead {
-            find_years(text, ctx, &mut out);
+            find_years(text, ctx, calendar, &mut out);
         }
     }
     if has_within {
@@ -374,12 +374,55 @@ fn push(
     });
 }
 
+/// [`push`] without the aside check, for words that name their own meeting.
+fn push_unchecked(
+    out: &mut FoundSet,
+    span: Range<usize>,
+    text: &str,
+    kind: DeadlineKind,
+    due: Option<(NaiveDate, bool)>,
+) {
+    if out.overlaps(&span) {
+        return;
+    }
+    out.taken.insert(span.start, span.end);
+    out.found.push(Found {
+        deadline: Deadline {
+            kind,
+            text: text[span.clone()].to_string(),
+            due_on: due.map(|d| d.0),
+            estimated: due.is_some_and(|d| d.1),
+        },
+        span,
+    });
+}
+
 // ---- sessions -------------------------------------------------------------------------
 
 fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut FoundSet) {
+    // The last session deadline named so far: "at that session" points back to it.
+    let mut named: Option<(DeadlineKind, Option<(NaiveDate, bool)>)> = None;
     for m in session_words(text) {
         let before = &text[..m.start];
         let words = last_words(before, 6);
+        // "and to review the implementation ... at that session", "at the same session".
+        let back = match words.as_slice() {
+            [(at, w), ..] if w.eq_ignore_ascii_case("that") => Some(*at),
+            [(_, w), (at, the), ..]
+                if w.eq_ignore_ascii_case("same") && the.eq_ignore_ascii_case("the") =>
+            {
+                Some(*at)
+            }
+            _ => None,
+        };
+        if let Some(at) = back {
+            if let Some((kind, due)) = named
+                && !is_record_of(&text[..at])
+            {
+                push(out, at..m.end, text, kind, due);
+            }
+            continue;
+        }
         // words: nearest last. Skip session adjectives between the number and "session".
         let mut i = 0;
         while i < words.len()
@@ -447,10 +490,7 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
             (_, None) => Some(ctx.body),
         };
         let Some(body) = body else { continue };
-        if !matches!(
-            body,
-            Body::GeneralAssembly | Body::HumanRightsCouncil | Body::EconomicAndSocialCouncil
-        ) {
+        if matches!(body, Body::SecurityCouncil | Body::Other) {
             continue;
         }
         if body == ctx.body
@@ -459,18 +499,26 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         {
             continue;
         }
+        let due = calendar.opening_day(body, n);
+        // Another body's ordinal looks like the Assembly's ("its sixty-ninth session"): keep it
+        // only when its session falls from the year of adoption to a few years on.
+        if !matches!(
+            body,
+            Body::GeneralAssembly | Body::HumanRightsCouncil | Body::EconomicAndSocialCouncil
+        ) && !plausible_session_year(due, ctx)
+        {
+            continue;
+        }
         let mut end = m.end;
         if let Some(len) = named_after.and(of_body_len(after)) {
             end += len;
         }
-        let due = calendar.opening_day(body, n);
-        push(
-            out,
-            start..end,
-            text,
-            DeadlineKind::Session { body, session: n },
-            due,
-        );
+        let kind = DeadlineKind::Session { body, session: n };
+        let taken = out.found.len();
+        push(out, start..end, text, kind, due);
+        if out.found.len() > taken {
+            named = Some((kind, due));
+        }
     }
 }
 
@@ -485,15 +533,19 @@ fn year_session(
     if ctx.adopted_on.is_some_and(|d| year < d.year()) {
         return;
     }
-    let owner = body_named_before(&text[..span.start], ctx.body);
-    if owner == Some(Body::EconomicAndSocialCouncil) {
-        let due = calendar.opening_day(Body::EconomicAndSocialCouncil, year);
+    // "the 2019 session of the Economic and Social Council": the name after wins.
+    let after = &text[span.end..];
+    let named_after = body_named_after(after, ctx.body).filter(|b| *b != Body::Other);
+    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx.body));
+    if let Some(body @ (Body::EconomicAndSocialCouncil | Body::HighLevelPoliticalForum)) = owner {
+        let due = calendar.opening_day(body, year);
+        let end = span.end + named_after.and(of_body_len(after)).unwrap_or(0);
         push(
             out,
-            span,
+            span.start..end,
             text,
             DeadlineKind::Session {
-                body: Body::EconomicAndSocialCouncil,
+                body,
                 session: year,
             },
             due,
@@ -578,10 +630,80 @@ fn of_body_len(after: &str) -> Option<usize> {
         "of the Economic and Social Council",
         "of the Council",
     ];
-    names
+    if let Some(n) = names.iter().find(|n| rest.starts_with(**n)) {
+        return Some(lead + n.len());
+    }
+    let name = rest.strip_prefix("of the ")?;
+    let (_, len) = other_body_named(name)?;
+    Some(lead + "of the ".len() + len)
+}
+
+/// The names resolutions give the bodies of `calendar/body_sessions.csv` (`body_names.md`),
+/// longest first where one begins another.
+const OTHER_BODY_NAMES: [(&str, Body); 16] = [
+    (
+        "Commission on the Status of Women",
+        Body::CommissionOnTheStatusOfWomen,
+    ),
+    (
+        "Commission for Social Development",
+        Body::CommissionForSocialDevelopment,
+    ),
+    (
+        "Commission on Population and Development",
+        Body::CommissionOnPopulationAndDevelopment,
+    ),
+    (
+        "Commission on Narcotic Drugs",
+        Body::CommissionOnNarcoticDrugs,
+    ),
+    (
+        "Commission on Crime Prevention and Criminal Justice",
+        Body::CrimeCommission,
+    ),
+    (
+        "Commission on Science and Technology for Development",
+        Body::CommissionOnScienceAndTechnology,
+    ),
+    (
+        "United Nations Statistical Commission",
+        Body::StatisticalCommission,
+    ),
+    ("Statistical Commission", Body::StatisticalCommission),
+    ("United Nations Forum on Forests", Body::ForumOnForests),
+    (
+        "Permanent Forum on Indigenous Issues",
+        Body::PermanentForumOnIndigenousIssues,
+    ),
+    ("World Health Assembly", Body::WorldHealthAssembly),
+    (
+        "United Nations Environment Assembly",
+        Body::EnvironmentAssembly,
+    ),
+    ("Environment Assembly", Body::EnvironmentAssembly),
+    ("Disarmament Commission", Body::DisarmamentCommission),
+    ("high-level political forum", Body::HighLevelPoliticalForum),
+    ("High-level Political Forum", Body::HighLevelPoliticalForum),
+];
+
+/// The body whose name `s` starts with, and the length of that name.
+fn other_body_named(s: &str) -> Option<(Body, usize)> {
+    OTHER_BODY_NAMES
         .iter()
-        .find(|n| rest.starts_with(**n))
-        .map(|n| lead + n.len())
+        .find(|(n, _)| s.starts_with(n))
+        .map(|&(n, b)| (b, n.len()))
+}
+
+/// A session of another body is a deadline of this resolution when it falls from the year of
+/// adoption to six years on; an ordinal that would put it elsewhere belongs to another body.
+fn plausible_session_year(due: Option<(NaiveDate, bool)>, ctx: &Context) -> bool {
+    match (due, ctx.adopted_on) {
+        (Some((day, _)), Some(adopted)) => {
+            (adopted.year()..=adopted.year() + 6).contains(&day.year())
+        }
+        (None, _) => false,
+        (Some(_), None) => true,
+    }
 }
 
 fn body_from_name(name: &str, own: Body) -> Body {
@@ -597,6 +719,8 @@ fn body_from_name(name: &str, own: Body) -> Body {
         Body::SecurityCouncil
     } else if name.starts_with("Council") && own != Body::GeneralAssembly {
         own
+    } else if let Some((body, _)) = other_body_named(name) {
+        body
     } else {
         Body::Other
     }
@@ -629,7 +753,7 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
     // The organ named last: scan back once instead of searching for each organ. No organ
     // name is a prefix of another, so at most one matches at a position.
     let bytes = window.as_bytes();
-    let best = (0..bytes.len()).rev().find_map(|pos| {
+    let organ_at = |pos: usize| {
         if !matches!(
             bytes[pos],
             b'A' | b'B' | b'C' | b'F' | b'G' | b'M' | b'P' | b'T'
@@ -640,11 +764,26 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
             .iter()
             .find(|o| bytes[pos..].starts_with(o.as_bytes()))
             .map(|o| (pos, *o))
-    });
+    };
+    let best = (0..bytes.len()).rev().find_map(organ_at);
     let Some((pos, organ)) = best else {
         return Some(own);
     };
     let head = &window[..pos];
+    if let Some(body) = other_body_around(window, pos, organ) {
+        return Some(body);
+    }
+    // "the Commission", "the Forum": the commission or forum last named in the window.
+    if matches!(organ, "Commission" | "Forum") && head.ends_with("the ") {
+        let named = (0..pos)
+            .rev()
+            .filter_map(organ_at)
+            .filter(|&(_, o)| o == organ)
+            .find_map(|(p, o)| other_body_around(window, p, o));
+        if let Some(body) = named {
+            return Some(body);
+        }
+    }
     let full = match organ {
         "Committee"
             if [
@@ -665,6 +804,27 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
         _ => "Other",
     };
     Some(body_from_name(full, own))
+}
+
+/// The body of `calendar/body_sessions.csv` whose name holds the organ word found at `pos`
+/// ("Statistical Commission", "Commission on the Status of Women", "Permanent Forum on ...").
+fn other_body_around(window: &str, pos: usize, organ: &str) -> Option<Body> {
+    let head = &window[..pos];
+    let from = |lead: &str| {
+        head.ends_with(lead)
+            .then(|| other_body_named(&window[pos - lead.len()..]))
+            .flatten()
+            .map(|(b, _)| b)
+    };
+    match organ {
+        "Commission" => other_body_named(&window[pos..])
+            .map(|(b, _)| b)
+            .or_else(|| from("Statistical "))
+            .or_else(|| from("Disarmament ")),
+        "Forum" => from("United Nations ").or_else(|| from("Permanent ")),
+        "Assembly" => from("World Health ").or_else(|| from("Environment ")),
+        _ => None,
+    }
 }
 
 /// Parses an ordinal in words or digits: "seventy-sixth", "eightieth", "one hundredth",
@@ -1040,7 +1200,9 @@ fn find_months(text: &str, ctx: &Context, out: &mut FoundSet) {
     }
 }
 
-fn find_years(text: &str, ctx: &Context, out: &mut FoundSet) {
+fn find_years(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut FoundSet) {
+    let forum_named = memchr::memmem::find(text.as_bytes(), b"olitical forum").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"olitical Forum").is_some();
     for c in YEAR.captures_iter(text) {
         let m = c.get(0).unwrap();
         // "2024-2025", "2020/21": a budget or programme period, not a point in time.
@@ -1073,6 +1235,21 @@ fn find_years(text: &str, ctx: &Context, out: &mut FoundSet) {
         {
             continue;
         }
+        if forum_named && let Some(body) = forum_meeting_in(text, m.start(), m.as_str()) {
+            // The forum's own name often says "convened under the auspices of ...", which
+            // `in_aside` would read as a past event: the year check above already drops those.
+            push_unchecked(
+                out,
+                m.start()..end,
+                text,
+                DeadlineKind::Session {
+                    body,
+                    session: year,
+                },
+                calendar.opening_day(body, year),
+            );
+            continue;
+        }
         push(
             out,
             m.start()..end,
@@ -1082,6 +1259,47 @@ fn find_years(text: &str, ctx: &Context, out: &mut FoundSet) {
         );
     }
 }
+
+/// "to the high-level political forum on sustainable development ... in 2025": the year names
+/// the forum's session when the forum is named in the same clause, shortly before, and the
+/// year says when it meets ("in", "during", "session in"), not a due date ("by 2025").
+fn forum_meeting_in(text: &str, start: usize, matched: &str) -> Option<Body> {
+    if !(matched.starts_with("in ")
+        || matched.starts_with("during")
+        || matched.starts_with("session"))
+    {
+        return None;
+    }
+    let mut floor = start.saturating_sub(FORUM_REACH);
+    while !text.is_char_boundary(floor) {
+        floor += 1;
+    }
+    let window = &text[floor..start];
+    let window = window.rsplit(';').next().unwrap_or(window);
+    let at = memchr::memmem::rfind(window.as_bytes(), b"olitical forum")
+        .or_else(|| memchr::memmem::rfind(window.as_bytes(), b"olitical Forum"))?;
+    // The forum as the place a thing is brought to ("to the ... forum", "at the ... forum"),
+    // not a gathering something happens beside ("on the margins of the ... forum in 2020").
+    let lead = window[..at].strip_suffix("high-level p")?.trim_end();
+    let lead = lead.strip_suffix("the")?.trim_end();
+    if !(lead.ends_with(" to") || lead.ends_with(" at") || lead.ends_with(" before")) {
+        return None;
+    }
+    let rest = &window[at..];
+    Some(
+        if rest.contains("auspices of the General Assembly")
+            && !rest.contains("and the Economic and Social Council")
+        {
+            Body::HighLevelPoliticalForumUnderTheAssembly
+        } else {
+            Body::HighLevelPoliticalForum
+        },
+    )
+}
+
+/// How far before a year [`forum_meeting_in`] looks for the forum's name, in bytes: the
+/// forum's longest name with its auspices, and a few words more.
+const FORUM_REACH: usize = 200;
 
 fn last_day_of_year(year: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default()
@@ -1360,6 +1578,220 @@ mod tests {
         assert_eq!(
             kinds("at its session in 2025", &ga(79, 2024, 12, 1)),
             vec![DeadlineKind::Year { year: 2025 }]
+        );
+    }
+
+    fn one(text: &str, ctx: &Context) -> Deadline {
+        let found = find_deadlines(text, ctx, &SessionCalendar::builtin());
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        found[0].deadline.clone()
+    }
+
+    #[test]
+    fn a_commission_named_with_its_ordinal_session_resolves_from_its_calendar() {
+        let d = one(
+            "Requests the Secretary-General to submit a report to the Commission on the Status of Women at its sixty-third session;",
+            &ga(73, 2018, 12, 17),
+        );
+        assert_eq!(
+            d.kind,
+            DeadlineKind::Session {
+                body: Body::CommissionOnTheStatusOfWomen,
+                session: 63
+            }
+        );
+        assert_eq!((d.due_on, d.estimated), (Some(date(2019, 3, 11)), false));
+        let d = one(
+            "to submit a report to the Commission for Social Development at its fifty-seventh session",
+            &ga(73, 2018, 12, 17),
+        );
+        assert_eq!(
+            d.kind,
+            DeadlineKind::Session {
+                body: Body::CommissionForSocialDevelopment,
+                session: 57
+            }
+        );
+        assert_eq!(d.due_on.map(|d| d.year()), Some(2019));
+        // The name after the session, and the short form for the commission named before.
+        assert_eq!(
+            kinds(
+                "to report to the sixty-ninth session of the Commission on Narcotic Drugs",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::CommissionOnNarcoticDrugs,
+                session: 69
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "Invites the Statistical Commission to review the indicators and to report to the Commission at its fifty-seventh session",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::StatisticalCommission,
+                session: 57
+            }]
+        );
+    }
+
+    #[test]
+    fn an_ordinal_implausible_for_the_commission_named_is_no_deadline() {
+        // CSW 79 would meet in 2035: the number belongs to another body.
+        assert_eq!(
+            kinds(
+                "to the Commission on the Status of Women at its seventy-ninth session",
+                &ga(79, 2024, 12, 1)
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn the_council_at_its_year_session_is_an_ecosoc_session_opening_the_july_before() {
+        let d = one(
+            "to the Economic and Social Council at its 2019 session",
+            &ga(73, 2018, 12, 20),
+        );
+        assert_eq!(
+            d.kind,
+            DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2019
+            }
+        );
+        assert_eq!(d.due_on, Some(date(2018, 7, 26)));
+    }
+
+    #[test]
+    fn the_year_session_of_the_council_named_after_it_is_an_ecosoc_session() {
+        // body_names.md: "the 2019 session of the Economic and Social Council".
+        assert_eq!(
+            kinds(
+                "to submit a report to the 2019 session of the Economic and Social Council",
+                &ga(73, 2018, 12, 20)
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2019
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "to submit a report at the 2026 session of the Committee",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![DeadlineKind::Year { year: 2026 }]
+        );
+    }
+
+    #[test]
+    fn the_high_level_political_forum_in_a_year_is_its_session_of_that_year() {
+        let d = one(
+            "Requests the Secretary-General to submit a report to the high-level political forum on sustainable development convened under the auspices of the Economic and Social Council in 2025",
+            &ga(79, 2024, 12, 19),
+        );
+        assert_eq!(
+            d.kind,
+            DeadlineKind::Session {
+                body: Body::HighLevelPoliticalForum,
+                session: 2025
+            }
+        );
+        assert_eq!(d.due_on.map(|d| (d.year(), d.month())), Some((2025, 7)));
+        // A side event held on the forum's margins is dated by its year (A/RES/73/140 para 9).
+        assert_eq!(
+            kinds(
+                "requests that this meeting be held as a special event on the margins of the high-level political forum on sustainable development in 2020",
+                &ga(73, 2018, 12, 17)
+            ),
+            vec![DeadlineKind::Year { year: 2020 }]
+        );
+        // "by 2030" is a due year whatever forum is named before it.
+        assert_eq!(
+            kinds(
+                "to report to the high-level political forum on progress by 2030",
+                &ga(79, 2024, 12, 19)
+            ),
+            vec![DeadlineKind::Year { year: 2030 }]
+        );
+    }
+
+    fn clause_deadlines(text: &str, ctx: &Context) -> Vec<(String, Vec<DeadlineKind>)> {
+        crate::resolution::classify_paragraph(text, ctx, &SessionCalendar::builtin())
+            .into_iter()
+            .map(|c| (c.verb, c.deadlines.into_iter().map(|d| d.kind).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn at_that_session_carries_the_session_named_before_it_in_the_paragraph() {
+        let ga80 = DeadlineKind::Session {
+            body: Body::GeneralAssembly,
+            session: 80,
+        };
+        assert_eq!(
+            clause_deadlines(
+                "Requests the Secretary-General to submit a report to the General Assembly at its eightieth session on the implementation of the present resolution, and decides to consider the question at that session;",
+                &ga(78, 2023, 12, 1)
+            ),
+            vec![
+                ("requests".to_string(), vec![ga80]),
+                ("decides".to_string(), vec![ga80])
+            ]
+        );
+        // The same session twice in one clause is one deadline (A/RES/80/39 para 32).
+        assert_eq!(
+            clause_deadlines(
+                "Decides to include in the provisional agenda of its eighty-first session, under the item entitled “General and complete disarmament”, the sub-item entitled “Towards a nuclear-weapon-free world” and to review the implementation of the present resolution at that session.",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![(
+                "decides".to_string(),
+                vec![DeadlineKind::Session {
+                    body: Body::GeneralAssembly,
+                    session: 81
+                }]
+            )]
+        );
+        // With no session named before, "that session" is no deadline.
+        assert_eq!(
+            kinds(
+                "and to consider the matter at that session",
+                &ga(80, 2025, 12, 1)
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn the_end_of_a_month_is_that_month_and_within_holds_under_recommends() {
+        assert_eq!(
+            clause_deadlines(
+                "Requests the Secretary-General to submit the report by the end of June 2024;",
+                &ga(78, 2023, 12, 1)
+            ),
+            vec![(
+                "requests".to_string(),
+                vec![DeadlineKind::Month {
+                    year: 2024,
+                    month: 6
+                }]
+            )]
+        );
+        assert_eq!(
+            clause_deadlines(
+                "Recommends that the States parties submit their reports within 48 months of the entry into force of the Convention;",
+                &ga(78, 2023, 12, 1)
+            ),
+            vec![(
+                "recommends".to_string(),
+                vec![DeadlineKind::Within {
+                    amount: 48,
+                    unit: Unit::Month
+                }]
+            )]
         );
     }
 

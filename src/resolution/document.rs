@@ -272,6 +272,7 @@ pub fn parse_resolution(text: &str) -> Result<Resolution, ParseError> {
     let blocks = cut_blocks(&body_lines, &mut footnotes);
     assemble(&mut res, blocks, &footnotes, head.meeting.as_deref());
     res.footnotes = footnotes;
+    mend_split_words(&mut res);
     if res.operative.is_empty() {
         return Err(ParseError::NoOperativeParagraphs);
     }
@@ -279,6 +280,14 @@ pub fn parse_resolution(text: &str) -> Result<Resolution, ParseError> {
         res.warnings.push("no adoption date found".to_string());
     }
     Ok(res)
+}
+
+/// Joins words broken by a space in the operative paragraphs, the text clauses are read from,
+/// with those paragraphs as dictionary. The preamble and the separate sub-paragraph texts are
+/// left as printed: reading them too cost a third of the parser's time for no clause.
+fn mend_split_words(res: &mut Resolution) {
+    let mut texts: Vec<&mut String> = res.operative.iter_mut().map(|p| &mut p.text).collect();
+    clean::mend_split_words(&mut texts);
 }
 
 fn check_is_text(text: &str) -> Result<(), ParseError> {

@@ -17,6 +17,40 @@ pub enum Body {
     EconomicAndSocialCouncil,
     #[serde(rename = "OTHER")]
     Other,
+    // Bodies whose sessions a resolution may set as deadlines but that adopt no resolution
+    // `mandates` reads; their codes are those of `calendar/body_sessions.csv`.
+    #[serde(rename = "CSW")]
+    CommissionOnTheStatusOfWomen,
+    #[serde(rename = "CSocD")]
+    CommissionForSocialDevelopment,
+    #[serde(rename = "CPD")]
+    CommissionOnPopulationAndDevelopment,
+    #[serde(rename = "CND")]
+    CommissionOnNarcoticDrugs,
+    #[serde(rename = "CCPCJ")]
+    CrimeCommission,
+    #[serde(rename = "StatCom")]
+    StatisticalCommission,
+    #[serde(rename = "CSTD")]
+    CommissionOnScienceAndTechnology,
+    #[serde(rename = "UNFF")]
+    ForumOnForests,
+    #[serde(rename = "UNPFII")]
+    PermanentForumOnIndigenousIssues,
+    #[serde(rename = "HLPF")]
+    HighLevelPoliticalForum,
+    #[serde(rename = "HLPF-GA")]
+    HighLevelPoliticalForumUnderTheAssembly,
+    #[serde(rename = "ECOSOC-SUB")]
+    EcosocSubstantiveSession,
+    #[serde(rename = "ECOSOC-HLS")]
+    EcosocHighLevelSegment,
+    #[serde(rename = "WHA")]
+    WorldHealthAssembly,
+    #[serde(rename = "UNEA")]
+    EnvironmentAssembly,
+    #[serde(rename = "UNDC")]
+    DisarmamentCommission,
 }
 
 impl Body {
@@ -28,8 +62,46 @@ impl Body {
             Body::HumanRightsCouncil => "HRC",
             Body::EconomicAndSocialCouncil => "ECOSOC",
             Body::Other => "OTHER",
+            Body::CommissionOnTheStatusOfWomen => "CSW",
+            Body::CommissionForSocialDevelopment => "CSocD",
+            Body::CommissionOnPopulationAndDevelopment => "CPD",
+            Body::CommissionOnNarcoticDrugs => "CND",
+            Body::CrimeCommission => "CCPCJ",
+            Body::StatisticalCommission => "StatCom",
+            Body::CommissionOnScienceAndTechnology => "CSTD",
+            Body::ForumOnForests => "UNFF",
+            Body::PermanentForumOnIndigenousIssues => "UNPFII",
+            Body::HighLevelPoliticalForum => "HLPF",
+            Body::HighLevelPoliticalForumUnderTheAssembly => "HLPF-GA",
+            Body::EcosocSubstantiveSession => "ECOSOC-SUB",
+            Body::EcosocHighLevelSegment => "ECOSOC-HLS",
+            Body::WorldHealthAssembly => "WHA",
+            Body::EnvironmentAssembly => "UNEA",
+            Body::DisarmamentCommission => "UNDC",
         }
     }
+
+    /// Every body with a session calendar other than the GA's and the HRC's, in the order of
+    /// `calendar/body_sessions.csv`'s codes.
+    pub const WITH_OTHER_CALENDARS: [Body; 17] = [
+        Body::EconomicAndSocialCouncil,
+        Body::CommissionOnTheStatusOfWomen,
+        Body::CommissionForSocialDevelopment,
+        Body::CommissionOnPopulationAndDevelopment,
+        Body::CommissionOnNarcoticDrugs,
+        Body::CrimeCommission,
+        Body::StatisticalCommission,
+        Body::CommissionOnScienceAndTechnology,
+        Body::ForumOnForests,
+        Body::PermanentForumOnIndigenousIssues,
+        Body::HighLevelPoliticalForum,
+        Body::HighLevelPoliticalForumUnderTheAssembly,
+        Body::EcosocSubstantiveSession,
+        Body::EcosocHighLevelSegment,
+        Body::WorldHealthAssembly,
+        Body::EnvironmentAssembly,
+        Body::DisarmamentCommission,
+    ];
 
     /// The body for a code as [`Body::code`] gives it.
     pub fn from_code(code: &str) -> Option<Self> {
@@ -39,6 +111,22 @@ impl Body {
             "HRC" => Body::HumanRightsCouncil,
             "ECOSOC" => Body::EconomicAndSocialCouncil,
             "OTHER" => Body::Other,
+            "CSW" => Body::CommissionOnTheStatusOfWomen,
+            "CSocD" => Body::CommissionForSocialDevelopment,
+            "CPD" => Body::CommissionOnPopulationAndDevelopment,
+            "CND" => Body::CommissionOnNarcoticDrugs,
+            "CCPCJ" => Body::CrimeCommission,
+            "StatCom" => Body::StatisticalCommission,
+            "CSTD" => Body::CommissionOnScienceAndTechnology,
+            "UNFF" => Body::ForumOnForests,
+            "UNPFII" => Body::PermanentForumOnIndigenousIssues,
+            "HLPF" => Body::HighLevelPoliticalForum,
+            "HLPF-GA" => Body::HighLevelPoliticalForumUnderTheAssembly,
+            "ECOSOC-SUB" => Body::EcosocSubstantiveSession,
+            "ECOSOC-HLS" => Body::EcosocHighLevelSegment,
+            "WHA" => Body::WorldHealthAssembly,
+            "UNEA" => Body::EnvironmentAssembly,
+            "UNDC" => Body::DisarmamentCommission,
             _ => return None,
         })
     }
@@ -51,6 +139,32 @@ impl Body {
             Body::HumanRightsCouncil => "Human Rights Council",
             Body::EconomicAndSocialCouncil => "Economic and Social Council",
             Body::Other => "Other",
+            Body::CommissionOnTheStatusOfWomen => "Commission on the Status of Women",
+            Body::CommissionForSocialDevelopment => "Commission for Social Development",
+            Body::CommissionOnPopulationAndDevelopment => {
+                "Commission on Population and Development"
+            }
+            Body::CommissionOnNarcoticDrugs => "Commission on Narcotic Drugs",
+            Body::CrimeCommission => "Commission on Crime Prevention and Criminal Justice",
+            Body::StatisticalCommission => "Statistical Commission",
+            Body::CommissionOnScienceAndTechnology => {
+                "Commission on Science and Technology for Development"
+            }
+            Body::ForumOnForests => "United Nations Forum on Forests",
+            Body::PermanentForumOnIndigenousIssues => "Permanent Forum on Indigenous Issues",
+            Body::HighLevelPoliticalForum => {
+                "high-level political forum on sustainable development"
+            }
+            Body::HighLevelPoliticalForumUnderTheAssembly => {
+                "high-level political forum on sustainable development convened under the auspices of the General Assembly"
+            }
+            Body::EcosocSubstantiveSession => {
+                "substantive session of the Economic and Social Council"
+            }
+            Body::EcosocHighLevelSegment => "high-level segment of the Economic and Social Council",
+            Body::WorldHealthAssembly => "World Health Assembly",
+            Body::EnvironmentAssembly => "United Nations Environment Assembly",
+            Body::DisarmamentCommission => "Disarmament Commission",
         }
     }
 }

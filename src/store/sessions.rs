@@ -19,10 +19,7 @@ pub async fn seed_sessions(
     for row in calendar.rows() {
         // A listed but unverified row without a date adds nothing over the rule-based estimate.
         let Some(opening) = row.opening else { continue };
-        if !matches!(
-            row.body,
-            Body::GeneralAssembly | Body::HumanRightsCouncil | Body::EconomicAndSocialCouncil
-        ) {
+        if matches!(row.body, Body::SecurityCouncil | Body::Other) {
             continue;
         }
         bodies.push(row.body.code());

@@ -218,3 +218,19 @@ fn a_truncated_resolution_is_read_as_far_as_it_goes_with_a_warning() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("warning:"), "{stderr}");
 }
+
+#[test]
+fn a_verb_broken_by_a_space_in_extraction_is_read_as_the_verb() {
+    // The demo text prints paragraph 2 as "Also d ecides to continue its consideration ...".
+    let json = extract_json(&fixture("src/demo/A-HRC-RES-46-9.txt"));
+    let clause = &json["operative"][1]["clauses"][0];
+    assert_eq!(clause["verb"], "decides");
+    assert_eq!(clause["action"], "decision");
+    assert_eq!(clause["actors"][0], "Human Rights Council");
+    assert!(
+        json["operative"][1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Also decides to continue")
+    );
+}

@@ -390,3 +390,58 @@ async fn a_corrected_session_date_moves_its_deadlines_and_survives_reseeding() {
         .unwrap();
     assert!(!bad.status.success());
 }
+
+#[tokio::test]
+async fn a_commission_session_deadline_is_stored_with_its_body_and_follows_a_correction() {
+    let app = TestApp::spawn().await;
+    let dir = shared_temp_dir("mandates-csw-");
+    let path = dir.path().join("A-RES-75-58.txt");
+    std::fs::write(
+        &path,
+        demo_text("A-RES-75-58.txt").replace(
+            "to report to the General Assembly at its seventy-sixth session;",
+            "to report to the Commission on the Status of Women at its sixty-fifth session;",
+        ),
+    )
+    .unwrap();
+    let (ok, out) = import(&app, &[&path]);
+    assert!(ok, "{out}");
+    let pool = &app.db.pool;
+    let row: (String, i32, chrono::NaiveDate) = sqlx::query_as(
+        "SELECT body, session, due_on FROM deadlines WHERE kind = 'session' AND body <> 'GA'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    // CSW 65 opened on 15 March 2021 (body_sessions.csv).
+    let opened = chrono::NaiveDate::from_ymd_opt(2021, 3, 15).unwrap();
+    assert_eq!(row, ("CSW".to_string(), 65, opened));
+    let output = app
+        .cli()
+        .args([
+            "calendar",
+            "set",
+            "CSW",
+            "65",
+            "--opens",
+            "2021-03-16",
+            "--source",
+            "E/2021/27",
+            "--by",
+            "Calendar desk",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 deadline(s) moved"));
+    let due: chrono::NaiveDate =
+        sqlx::query_scalar("SELECT due_on FROM deadlines WHERE body = 'CSW'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(due, chrono::NaiveDate::from_ymd_opt(2021, 3, 16).unwrap());
+}
