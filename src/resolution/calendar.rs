@@ -199,16 +199,7 @@ pub fn parse_csv(body: Body, text: &str) -> Result<Vec<SessionDates>, CalendarEr
             .trim()
             .parse()
             .map_err(|_| bad("session is not a number"))?;
-        let date = |s: &str| -> Result<Option<NaiveDate>, CalendarError> {
-            let s = s.trim();
-            if s.is_empty() {
-                Ok(None)
-            } else {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| bad("date is not YYYY-MM-DD"))
-            }
-        };
+        let date = |s: &str| csv_date(s).map_err(|()| bad("date is not YYYY-MM-DD"));
         let source = fields.get(3).cloned().unwrap_or_default();
         let lower = source.to_ascii_lowercase();
         let estimated = lower.starts_with("not verified")
@@ -224,6 +215,17 @@ pub fn parse_csv(body: Body, text: &str) -> Result<Vec<SessionDates>, CalendarEr
         });
     }
     Ok(out)
+}
+
+/// A CSV date field: blank is no date, anything else must be `YYYY-MM-DD`.
+fn csv_date(field: &str) -> Result<Option<NaiveDate>, ()> {
+    let field = field.trim();
+    if field.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(field, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ())
 }
 
 /// Reads `body_sessions.csv` rows (`body,body_name,session,start_date,end_date,estimated,
@@ -250,16 +252,7 @@ pub fn parse_bodies_csv(text: &str) -> Result<Vec<SessionDates>, CalendarError> 
             .trim()
             .parse()
             .map_err(|_| bad("session is not a number"))?;
-        let date = |s: &str| -> Result<Option<NaiveDate>, CalendarError> {
-            let s = s.trim();
-            if s.is_empty() {
-                Ok(None)
-            } else {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| bad("date is not YYYY-MM-DD"))
-            }
-        };
+        let date = |s: &str| csv_date(s).map_err(|()| bad("date is not YYYY-MM-DD"));
         out.push(SessionDates {
             body,
             session,

@@ -191,18 +191,12 @@ async fn json(
     let filter = query.filter()?;
     let sort = query.sort()?;
     let page = query.page()?;
-    let per_page = match paging.per_page.as_deref().map(str::trim) {
-        None | Some("") => JSON_PAGE,
-        Some(n) => n
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=JSON_PAGE_MAX).contains(n))
-            .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "per_page must be a number from 1 to {JSON_PAGE_MAX}, not {n:?}"
-                ))
-            })?,
-    };
+    let per_page = super::params::parse_count(
+        "per_page",
+        paging.per_page.as_deref(),
+        JSON_PAGE,
+        JSON_PAGE_MAX,
+    )?;
     let found =
         super::obligations::find_page(&state, &snapshot, &query, &filter, sort, per_page, page)
             .await?;

@@ -110,15 +110,26 @@ fn hex_pair(high: u8, low: u8) -> Option<u8> {
 /// A page number from a query parameter: absent or blank is 1, anything else a number from 1
 /// to [`MAX_PAGE`].
 pub fn parse_page(value: Option<&str>) -> Result<i64, AppError> {
-    match value.map(str::trim).filter(|p| !p.is_empty()) {
-        None => Ok(1),
-        Some(p) => p
+    parse_count("page", value, 1, MAX_PAGE)
+}
+
+/// A count from the query parameter `name`: absent or blank is `default`, anything else a
+/// number from 1 to `max`.
+pub fn parse_count(
+    name: &str,
+    value: Option<&str>,
+    default: i64,
+    max: i64,
+) -> Result<i64, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v
             .parse::<i64>()
             .ok()
-            .filter(|p| (1..=MAX_PAGE).contains(p))
+            .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| {
                 AppError::BadRequest(format!(
-                    "page must be a number from 1 to {MAX_PAGE}, not {p:?}"
+                    "{name} must be a number from 1 to {max}, not {v:?}"
                 ))
             }),
     }

@@ -7,20 +7,9 @@ use std::process::Stdio;
 
 use mandates::store::cluster::SHARED_ROOT;
 
-use crate::harness::{ServerProcess, mandates_command, shared_temp_dir};
-
-fn postmaster_running(data_dir: &Path) -> bool {
-    data_dir.join("postmaster.pid").exists()
-}
-
-/// `/healthz` asks the database, so it tells whether the cluster still answers.
-async fn healthz(address: &str) -> u16 {
-    reqwest::get(format!("{address}/healthz"))
-        .await
-        .expect("healthz answers")
-        .status()
-        .as_u16()
-}
+use crate::harness::{
+    ServerProcess, healthz, mandates_command, postmaster_running, shared_temp_dir,
+};
 
 fn serve(data_dir: &Path) -> ServerProcess {
     let mut command = mandates_command();

@@ -1,8 +1,8 @@
 //! The ground everything stands on: health, the private cluster, DATABASE_URL, clear errors.
-
-use std::path::Path;
-
-use crate::harness::{ServerProcess, TestApp, fresh_database, mandates_command, shared_temp_dir};
+use crate::harness::{
+    ServerProcess, TestApp, fresh_database, healthz, mandates_command, postmaster_running,
+    shared_temp_dir,
+};
 
 #[tokio::test]
 async fn healthz_answers_ok_when_the_database_is_up() {
@@ -36,18 +36,6 @@ async fn overview_renders_with_an_empty_tracker() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("<strong>0</strong> resolutions"), "{html}");
-}
-
-fn postmaster_running(data_dir: &Path) -> bool {
-    data_dir.join("postmaster.pid").exists()
-}
-
-async fn healthz(address: &str) -> u16 {
-    reqwest::get(format!("{address}/healthz"))
-        .await
-        .expect("healthz answers")
-        .status()
-        .as_u16()
 }
 
 #[tokio::test]

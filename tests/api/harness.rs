@@ -301,6 +301,21 @@ fn empty_dir() -> &'static Path {
 }
 
 /// A `mandates serve` child process.
+/// Whether a PostgreSQL server runs (or was left by a crash) in `data_dir`.
+pub fn postmaster_running(data_dir: &Path) -> bool {
+    data_dir.join("postmaster.pid").exists()
+}
+
+/// The status of a served app's `/healthz`, which asks the database: it tells whether the
+/// database still answers.
+pub async fn healthz(address: &str) -> u16 {
+    reqwest::get(format!("{address}/healthz"))
+        .await
+        .expect("healthz answers")
+        .status()
+        .as_u16()
+}
+
 /// Everything an exited server wrote to stderr: read until the pipe closes. A PostgreSQL the
 /// server started may hold the pipe open after it exits, so a pause of 5 s with nothing new
 /// also ends the log.
