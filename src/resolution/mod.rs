@@ -12,6 +12,7 @@ pub mod error;
 mod header;
 pub mod highlight;
 pub mod json;
+pub mod kind;
 pub mod model;
 mod reference;
 pub mod source;
@@ -24,6 +25,7 @@ pub use clause::{Context, classify_paragraph};
 pub use deadline::find_deadlines;
 pub use document::parse_resolution;
 pub use error::ParseError;
+pub use kind::{ObligationKind, classify_kind};
 pub use model::*;
 pub use source::{MAX_SOURCE_BYTES, SourceError, SourceType, detect_source_type, source_text};
 
