@@ -5,10 +5,11 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use icalendar::{Component, Event, EventLike};
 use serde::Serialize;
 
+use crate::resolution::{ObligationKind, ObligationState};
 use crate::store::ObligationRow;
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 16] = [
+pub const CSV_HEADER: [&str; 18] = [
     "obligation_id",
     "resolution",
     "body",
@@ -25,6 +26,8 @@ pub const CSV_HEADER: [&str; 16] = [
     "url",
     "resolution_url",
     "document_id",
+    "kind",
+    "state",
 ];
 
 /// Links back to the dashboard, absolute so that they work from a spreadsheet or a calendar.
@@ -47,8 +50,15 @@ impl Links {
     }
 }
 
-/// One CSV record, in the order of [`CSV_HEADER`].
-pub fn csv_record(row: &ObligationRow, links: &Links) -> [String; 16] {
+/// Where a row stands on `today`, looking ahead to `soon_until`, in the words of its kind.
+pub fn state_of(row: &ObligationRow, today: NaiveDate, soon_until: NaiveDate) -> ObligationState {
+    let kind = row.kind.parse().unwrap_or(ObligationKind::Other);
+    ObligationState::of(kind, &row.status, row.due_on, today, soon_until)
+}
+
+/// One CSV record, in the order of [`CSV_HEADER`]; `state` is where it stands on the day the
+/// export is for.
+pub fn csv_record(row: &ObligationRow, state: ObligationState, links: &Links) -> [String; 18] {
     [
         row.id.to_string(),
         row.symbol.clone(),
@@ -66,6 +76,8 @@ pub fn csv_record(row: &ObligationRow, links: &Links) -> [String; 16] {
         links.obligation(row.id),
         links.resolution(row.document_id),
         row.document_id.to_string(),
+        row.kind.clone(),
+        state.as_str().to_string(),
     ]
 }
 
@@ -92,7 +104,12 @@ pub fn calendar_start(name: &str) -> String {
 pub const CALENDAR_END: &str = "END:VCALENDAR\r\n";
 
 /// One all-day event on an obligation's due day, or nothing when it has no date.
-pub fn calendar_event(row: &ObligationRow, links: &Links, stamp: DateTime<Utc>) -> Option<String> {
+pub fn calendar_event(
+    row: &ObligationRow,
+    state: ObligationState,
+    links: &Links,
+    stamp: DateTime<Utc>,
+) -> Option<String> {
     let due = row.due_on?;
     let url = links.obligation(row.id);
     let who = if row.actors.is_empty() {
@@ -100,12 +117,14 @@ pub fn calendar_event(row: &ObligationRow, links: &Links, stamp: DateTime<Utc>) 
     } else {
         format!("{}: ", row.actors)
     };
+    let kind = row.kind.parse().unwrap_or(ObligationKind::Other);
     let summary = format!(
-        "{} ¶{} {who}{} ({})",
+        "{} ¶{} {who}{} ({}, {})",
         row.symbol,
         row.paragraph_number,
         row.verb.to_lowercase(),
-        row.status.replace('_', " ")
+        kind.label(),
+        state.label()
     );
     let mut description = format!("{}\n\n", row.clause_text);
     if let Some(deadline) = &row.deadline_text {
@@ -153,7 +172,12 @@ fn escape_text(s: &str) -> String {
 pub struct ObligationJson<'a> {
     pub id: i64,
     pub url: String,
+    /// The follow-up status people set: open, in_progress, fulfilled, not_applicable.
     pub status: &'a str,
+    /// deliverable, agenda_inclusion, event, mandate_period, review or other.
+    pub kind: &'a str,
+    /// Where it stands on the day asked for, in its kind's words (overdue, on_agenda, held ...).
+    pub state: &'static str,
     pub due_on: Option<NaiveDate>,
     pub estimated: bool,
     pub deadline: Option<&'a str>,
@@ -175,11 +199,13 @@ pub struct ResolutionRefJson<'a> {
 }
 
 impl<'a> ObligationJson<'a> {
-    pub fn new(row: &'a ObligationRow, links: &Links) -> Self {
+    pub fn new(row: &'a ObligationRow, state: ObligationState, links: &Links) -> Self {
         Self {
             id: row.id,
             url: links.obligation(row.id),
             status: &row.status,
+            kind: &row.kind,
+            state: state.as_str(),
             due_on: row.due_on,
             estimated: row.estimated,
             deadline: row.deadline_text.as_deref(),
@@ -207,6 +233,7 @@ mod tests {
         ObligationRow {
             id: 7,
             status: "in_progress".into(),
+            kind: "deliverable".into(),
             due_on: NaiveDate::from_ymd_opt(2021, 9, 14),
             document_id: 3,
             symbol: "A/RES/75/58".into(),
@@ -228,7 +255,7 @@ mod tests {
     #[test]
     fn csv_record_follows_the_header_with_absolute_links() {
         let links = Links::new("https://tracker.example/");
-        let record = csv_record(&row(), &links);
+        let record = csv_record(&row(), ObligationState::DueSoon, &links);
         let field = |name: &str| &record[CSV_HEADER.iter().position(|h| *h == name).unwrap()];
         assert_eq!(field("resolution"), "A/RES/75/58");
         assert_eq!(field("due_on"), "2021-09-14");
@@ -238,6 +265,8 @@ mod tests {
             "https://tracker.example/resolutions/3"
         );
         assert_eq!(field("session"), "75");
+        assert_eq!(field("kind"), "deliverable");
+        assert_eq!(field("state"), "due_soon");
     }
 
     #[test]
@@ -245,7 +274,13 @@ mod tests {
         let stamp = DateTime::parse_from_rfc3339("2026-11-28T10:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let text = calendar_event(&row(), &Links::new("http://x"), stamp).unwrap();
+        let text = calendar_event(
+            &row(),
+            ObligationState::Later,
+            &Links::new("http://x"),
+            stamp,
+        )
+        .unwrap();
         assert!(text.starts_with("BEGIN:VEVENT\r\n"), "{text}");
         assert!(text.contains("DTSTART;VALUE=DATE:20210914\r\n"), "{text}");
         assert!(text.contains("DTEND;VALUE=DATE:20210915\r\n"), "{text}");
@@ -260,7 +295,15 @@ mod tests {
     fn no_event_without_a_date() {
         let mut r = row();
         r.due_on = None;
-        assert!(calendar_event(&r, &Links::new("http://x"), Utc::now()).is_none());
+        assert!(
+            calendar_event(
+                &r,
+                ObligationState::NoDate,
+                &Links::new("http://x"),
+                Utc::now()
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -273,12 +316,12 @@ mod tests {
     #[test]
     fn json_lists_actors_separately() {
         let r = row();
-        let json = ObligationJson::new(&r, &Links::new("http://x"));
+        let json = ObligationJson::new(&r, ObligationState::Later, &Links::new("http://x"));
         assert_eq!(json.actors, ["Secretary-General", "Member States"]);
         let mut r = row();
         r.actors.clear();
         assert!(
-            ObligationJson::new(&r, &Links::new("http://x"))
+            ObligationJson::new(&r, ObligationState::Later, &Links::new("http://x"))
                 .actors
                 .is_empty()
         );

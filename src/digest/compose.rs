@@ -15,6 +15,8 @@ pub struct DigestItem {
     pub asks: String,
     pub due_on: NaiveDate,
     pub estimated: bool,
+    /// The obligation's kind as people say it ("deliverable", "agenda inclusion").
+    pub kind: &'static str,
 }
 
 /// Everything a digest says, before grouping.
@@ -205,6 +207,7 @@ mod tests {
             asks: "Requests the Secretary-General to submit a report <on> progress".into(),
             due_on: day(due),
             estimated: id == 3,
+            kind: "deliverable",
         }
     }
 

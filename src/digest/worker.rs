@@ -653,8 +653,26 @@ async fn load_items(
     let filter = subscriber_filter(filter_query).map_err(PrepareError::Invalid)?;
     let horizon = as_of + chrono::Duration::weeks(i64::from(weeks_ahead));
     let yesterday = as_of.pred_opt().unwrap_or(as_of);
+    // Only kinds that can be late are overdue: of the subscriber's kinds, if they chose some.
+    let late = store::late_kinds();
+    let kinds = if filter.kinds.is_empty() {
+        late
+    } else {
+        let mut both: Vec<String> = filter
+            .kinds
+            .iter()
+            .filter(|k| late.contains(k))
+            .cloned()
+            .collect();
+        if both.is_empty() {
+            // No kind the subscriber follows can be late; a code no row has matches nothing.
+            both.push("none".into());
+        }
+        both
+    };
     let overdue_filter = ObligationFilter {
         due_to: Some(filter.due_to.map_or(yesterday, |d| d.min(yesterday))),
+        kinds,
         ..filter.clone()
     };
     let due_filter = ObligationFilter {
@@ -676,6 +694,11 @@ async fn load_items(
                     actors: r.actors,
                     asks: shorten(&r.clause_text, 280),
                     estimated: r.estimated,
+                    kind: r
+                        .kind
+                        .parse()
+                        .unwrap_or(crate::resolution::ObligationKind::Other)
+                        .label(),
                 })
             })
             .collect()

@@ -16,6 +16,7 @@ pub mod kind;
 pub mod model;
 mod reference;
 pub mod source;
+pub mod state;
 pub mod summary;
 pub mod verb;
 
@@ -28,6 +29,7 @@ pub use error::ParseError;
 pub use kind::{ObligationKind, classify_kind};
 pub use model::*;
 pub use source::{MAX_SOURCE_BYTES, SourceError, SourceType, detect_source_type, source_text};
+pub use state::ObligationState;
 
 /// Reads a resolution's text: its structure, then the clauses of each operative paragraph with
 /// their actors and deadlines resolved against `calendar`.

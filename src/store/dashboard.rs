@@ -7,6 +7,8 @@ use futures::TryStreamExt;
 use futures::stream::BoxStream;
 use sqlx::PgExecutor;
 
+use crate::resolution::ObligationKind;
+
 /// The filter of the obligations list, as the URL carries it. Every field is optional.
 #[derive(Debug, Clone, Default)]
 pub struct ObligationFilter {
@@ -21,6 +23,25 @@ pub struct ObligationFilter {
     /// Full-text search over the operative paragraph (web search syntax).
     pub text: Option<String>,
     pub document_id: Option<i64>,
+    /// Kind codes (`deliverable`, `event`, ...): obligations of these kinds only; empty for all.
+    pub kinds: Vec<String>,
+}
+
+impl ObligationFilter {
+    /// Only the kinds that can be overdue: what an "overdue" list asks for.
+    pub fn late_kinds_only(mut self) -> Self {
+        self.kinds = late_kinds();
+        self
+    }
+}
+
+/// The codes of the kinds that can be overdue (deliverables, other).
+pub fn late_kinds() -> Vec<String> {
+    ObligationKind::ALL
+        .into_iter()
+        .filter(|k| k.can_be_overdue())
+        .map(|k| k.as_str().to_string())
+        .collect()
 }
 
 /// How the list is ordered.
@@ -66,6 +87,8 @@ impl ObligationSort {
 pub struct ObligationRow {
     pub id: i64,
     pub status: String,
+    /// The obligation's kind code; `other` for rows not yet read again.
+    pub kind: String,
     pub due_on: Option<NaiveDate>,
     pub document_id: i64,
     pub symbol: String,
@@ -120,7 +143,7 @@ pub fn stream_obligations<'e>(
     sqlx::query_as!(
         ObligationRow,
         r#"
-        SELECT o.id, o.status, o.due_on, d.id AS document_id, d.symbol, d.body, d.session,
+        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.due_on, d.id AS document_id, d.symbol, d.body, d.session,
                o.paragraph_number, c.verb, c.action, c.text AS clause_text,
                coalesce((SELECT string_agg(ca.printed_name, '; ' ORDER BY ca.position)
                          FROM clause_actors ca WHERE ca.clause_id = c.id), '') AS "actors!",
@@ -143,6 +166,7 @@ pub fn stream_obligations<'e>(
           AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
                                            AND p.search @@ websearch_to_tsquery('english', $8)))
           AND ($9::bigint IS NULL OR o.document_id = $9)
+          AND (cardinality($13::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($13))
         ORDER BY
           CASE WHEN $10 = 'due_desc' THEN o.due_on END DESC NULLS LAST,
           CASE WHEN $10 = 'resolution' THEN d.symbol END ASC,
@@ -162,6 +186,7 @@ pub fn stream_obligations<'e>(
         sort.as_str(),
         limit,
         offset,
+        &filter.kinds,
     )
     .fetch(db)
 }
@@ -190,6 +215,7 @@ pub async fn count_obligations(
             AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
                                              AND p.search @@ websearch_to_tsquery('english', $8)))
             AND ($9::bigint IS NULL OR o.document_id = $9)
+            AND (cardinality($11::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($11))
           LIMIT $10
         ) matching
         "#,
@@ -203,6 +229,7 @@ pub async fn count_obligations(
         filter.text,
         filter.document_id,
         COUNT_LIMIT + 1,
+        &filter.kinds,
     )
     .fetch_one(db)
     .await?;
@@ -230,7 +257,8 @@ pub async fn count_overview(
     let row = sqlx::query!(
         r#"
         SELECT
-          count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on < $1) AS "overdue!",
+          count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on < $1
+                           AND coalesce(kind, 'other') = ANY($3)) AS "overdue!",
           count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on >= $1 AND due_on <= $2) AS "due_soon!",
           count(*) FILTER (WHERE status IN ('open', 'in_progress')) AS "outstanding!",
           count(*) FILTER (WHERE status = 'fulfilled') AS "fulfilled!",
@@ -239,6 +267,7 @@ pub async fn count_overview(
         "#,
         today,
         soon_until,
+        &late_kinds(),
     )
     .fetch_one(db)
     .await?;
@@ -271,8 +300,10 @@ pub async fn count_by_month(
         MonthCount,
         r#"
         SELECT date_trunc('month', o.due_on)::date AS "month!",
-          count(*) FILTER (WHERE o.status IN ('open', 'in_progress') AND o.due_on < $1) AS "overdue!",
-          count(*) FILTER (WHERE o.status IN ('open', 'in_progress') AND o.due_on >= $1) AS "open!",
+          count(*) FILTER (WHERE o.status IN ('open', 'in_progress') AND o.due_on < $1
+                           AND coalesce(o.kind, 'other') = ANY($5)) AS "overdue!",
+          count(*) FILTER (WHERE o.status IN ('open', 'in_progress')
+                           AND (o.due_on >= $1 OR coalesce(o.kind, 'other') <> ALL($5))) AS "open!",
           count(*) FILTER (WHERE o.status = 'fulfilled') AS "fulfilled!"
         FROM obligations o
         WHERE o.clause_id IS NOT NULL AND o.due_on >= $2 AND o.due_on < $3
@@ -284,6 +315,7 @@ pub async fn count_by_month(
         from,
         until,
         actor_id,
+        &late_kinds(),
     )
     .fetch_all(db)
     .await
@@ -294,6 +326,7 @@ pub async fn count_by_month(
 pub struct ObligationDetail {
     pub id: i64,
     pub status: String,
+    pub kind: String,
     pub fulfilled_by: Option<String>,
     pub note: String,
     pub changed_by: String,
@@ -319,7 +352,7 @@ pub async fn find_obligation(
     sqlx::query_as!(
         ObligationDetail,
         r#"
-        SELECT o.id, o.status, o.fulfilled_by, o.note, o.changed_by, o.changed_at, o.due_on,
+        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.fulfilled_by, o.note, o.changed_by, o.changed_at, o.due_on,
                d.id AS document_id, d.symbol, d.title, d.body, o.paragraph_number,
                p.text AS paragraph_text, c.id AS clause_id, c.verb, c.action,
                c.text AS clause_text, c.deliverables
@@ -597,6 +630,7 @@ pub struct SessionClause {
     pub text: String,
     pub deliverables: Vec<String>,
     pub status: Option<String>,
+    pub kind: Option<String>,
 }
 
 pub async fn list_session_clauses(
@@ -609,7 +643,7 @@ pub async fn list_session_clauses(
         r#"
         SELECT DISTINCT ON (c.id) o.id AS "obligation_id?", d.id AS document_id, d.symbol, d.title,
                p.number AS "paragraph_number!", c.verb, c.action, c.text, c.deliverables,
-               o.status AS "status?"
+               o.status AS "status?", o.kind AS "kind?"
         FROM deadlines dl
         JOIN clauses c ON c.id = dl.clause_id
         JOIN paragraphs p ON p.id = c.paragraph_id

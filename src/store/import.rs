@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::{PgConnection, PgPool};
 use tracing::instrument;
 
-use crate::resolution::{DeadlineKind, Location, Resolution, SourceType};
+use crate::resolution::{DeadlineKind, Location, Resolution, SourceType, classify_kind};
 
 /// A resolution ready to be saved, with its source.
 #[derive(Debug)]
@@ -71,14 +71,23 @@ async fn import_in(
 ) -> Result<ImportOutcome, sqlx::Error> {
     let res = doc.resolution;
     // Serialises concurrent imports of the same symbol.
+    // A document whose obligations were stored before their kinds were read is read again,
+    // so that an upgrade needs nothing more than importing the same files.
     let existing = sqlx::query!(
-        "SELECT id, content_hash FROM documents WHERE symbol = $1 FOR UPDATE",
+        r#"
+        SELECT id, content_hash,
+               EXISTS (SELECT 1 FROM obligations o
+                       WHERE o.document_id = documents.id AND o.clause_id IS NOT NULL
+                         AND o.kind IS NULL) AS "unread!"
+        FROM documents WHERE symbol = $1 FOR UPDATE OF documents
+        "#,
         doc.symbol
     )
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(row) = &existing
         && row.content_hash == doc.content_hash
+        && !row.unread
     {
         return Ok(ImportOutcome::Unchanged {
             document_id: row.id,
@@ -520,6 +529,7 @@ async fn link_obligations(
     let mut occurrences = Vec::new();
     let mut clause_col = Vec::new();
     let mut due_col: Vec<Option<chrono::NaiveDate>> = Vec::new();
+    let mut kind_col = Vec::new();
     for (p, clauses) in res.operative.iter().zip(clause_ids) {
         let mut seen: HashMap<&str, i32> = HashMap::new();
         for (c, &clause_id) in p.clauses.iter().zip(clauses) {
@@ -530,6 +540,7 @@ async fn link_obligations(
                 occurrences.push(*occurrence);
                 clause_col.push(clause_id);
                 due_col.push(c.deadlines.iter().filter_map(|d| d.due_on).min());
+                kind_col.push(classify_kind(c).as_str());
             }
             *occurrence += 1;
         }
@@ -540,11 +551,12 @@ async fn link_obligations(
     sqlx::query!(
         r#"
         WITH linked AS (
-            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, due_on, changed_by)
-            SELECT $1, n, v, o, c, due, $6
-            FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[], $7::date[]) AS u(n, v, o, c, due)
+            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, due_on, changed_by, kind)
+            SELECT $1, n, v, o, c, due, $6, k
+            FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[], $7::date[], $8::text[]) AS u(n, v, o, c, due, k)
             ON CONFLICT (document_id, paragraph_number, verb, occurrence)
-            DO UPDATE SET clause_id = EXCLUDED.clause_id, due_on = EXCLUDED.due_on, disappeared_at = NULL
+            DO UPDATE SET clause_id = EXCLUDED.clause_id, due_on = EXCLUDED.due_on, kind = EXCLUDED.kind,
+                          disappeared_at = NULL
             RETURNING id, (xmax = 0) AS inserted
         )
         INSERT INTO obligation_events (obligation_id, status, changed_by)
@@ -557,6 +569,7 @@ async fn link_obligations(
         &clause_col,
         changed_by,
         &due_col as &[Option<chrono::NaiveDate>],
+        &kind_col as &[&str],
     )
     .execute(&mut *tx)
     .await?;

@@ -9,14 +9,15 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::cache::Snapshot;
-use super::obligations::ListQuery;
+use super::obligations::{DEFAULT_WEEKS_AHEAD, ListQuery};
 use super::params::Query;
+use super::today::AsOf;
 use super::{AppError, AppState};
 use crate::export::{self, CALENDAR_END, Links, ObligationJson};
 use crate::store::{self, ObligationFilter, ObligationRow, ObligationSort};
@@ -40,11 +41,13 @@ async fn csv(
 ) -> Result<Response, AppError> {
     let filter = query.filter()?;
     let sort = query.sort()?;
+    let (today, soon_until) = day_and_horizon(&query)?;
     let links = Links::new(&state.inner.base_url);
     let mut first = Vec::new();
     write_csv(&mut first, export::CSV_HEADER);
     let body = stream_rows(state, filter, sort, first, move |row, out| {
-        write_csv(out, export::csv_record(row, &links));
+        let at = export::state_of(row, today, soon_until);
+        write_csv(out, export::csv_record(row, at, &links));
     });
     let filename = format!("obligations-{}.csv", Utc::now().date_naive());
     Ok((
@@ -58,6 +61,15 @@ async fn csv(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// The day the export is for (`as_of`, or today) and the end of its "due soon" horizon.
+fn day_and_horizon(query: &ListQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let today = AsOf {
+        as_of: query.as_of.clone(),
+    }
+    .today()?;
+    Ok((today, today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD)))
 }
 
 /// One CSV record (RFC 4180 quoting) at the end of `out`.
@@ -76,6 +88,7 @@ async fn calendar(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter()?;
+    let (today, soon_until) = day_and_horizon(&query)?;
     let links = Links::new(&state.inner.base_url);
     let name = calendar_name(&query);
     let stamp = Utc::now();
@@ -86,7 +99,8 @@ async fn calendar(
         ObligationSort::DueSoonest,
         start,
         move |row, out| {
-            if let Some(event) = export::calendar_event(row, &links, stamp) {
+            let at = export::state_of(row, today, soon_until);
+            if let Some(event) = export::calendar_event(row, at, &links, stamp) {
                 out.extend_from_slice(event.as_bytes());
             }
         },
@@ -191,6 +205,7 @@ async fn json(
     let filter = query.filter()?;
     let sort = query.sort()?;
     let page = query.page()?;
+    let (today, soon_until) = day_and_horizon(&query)?;
     let per_page = super::params::parse_count(
         "per_page",
         paging.per_page.as_deref(),
@@ -224,7 +239,7 @@ async fn json(
         next,
         obligations: rows
             .iter()
-            .map(|row| ObligationJson::new(row, &links))
+            .map(|row| ObligationJson::new(row, export::state_of(row, today, soon_until), &links))
             .collect(),
     };
     Ok(axum::Json(list).into_response())

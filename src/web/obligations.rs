@@ -16,6 +16,7 @@ use super::cache::Snapshot;
 use super::params::{Path, Query};
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
+use crate::resolution::ObligationKind;
 use crate::resolution::summary::describe_deadline_row;
 use crate::store::{
     self, DeadlineRow, FollowUpStatus, ObligationDetail, ObligationEvent, ObligationFilter,
@@ -33,69 +34,33 @@ pub fn router() -> Router<AppState> {
         .route("/obligations/{id}/status", post(change_status))
 }
 
-/// Where an obligation stands on the dashboard, for its colour and label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DueState {
-    Overdue,
-    DueSoon,
-    Later,
-    NoDate,
-    Fulfilled,
-    NotApplicable,
-}
+/// Where an obligation stands on the dashboard, in the words of its kind.
+pub use crate::resolution::ObligationState as DueState;
 
-impl DueState {
-    pub fn of(
-        status: &str,
-        due_on: Option<NaiveDate>,
-        today: NaiveDate,
-        soon_until: NaiveDate,
-    ) -> Self {
-        match status {
-            "fulfilled" => DueState::Fulfilled,
-            "not_applicable" => DueState::NotApplicable,
-            _ => match due_on {
-                None => DueState::NoDate,
-                Some(d) if d < today => DueState::Overdue,
-                Some(d) if d <= soon_until => DueState::DueSoon,
-                Some(_) => DueState::Later,
-            },
-        }
-    }
-    pub fn class(self) -> &'static str {
-        match self {
-            DueState::Overdue => "overdue",
-            DueState::DueSoon => "soon",
-            DueState::Later => "later",
-            DueState::NoDate => "nodate",
-            DueState::Fulfilled => "fulfilled",
-            DueState::NotApplicable => "na",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            DueState::Overdue => "overdue",
-            DueState::DueSoon => "due soon",
-            DueState::Later => "later",
-            DueState::NoDate => "no date",
-            DueState::Fulfilled => "fulfilled",
-            DueState::NotApplicable => "not applicable",
-        }
-    }
+/// The kind of a stored obligation; rows stored before kinds were read count as "other".
+pub fn kind_of(code: &str) -> ObligationKind {
+    code.parse().unwrap_or(ObligationKind::Other)
 }
 
 /// A list row with its state worked out for the template.
 pub struct ObligationItem {
     pub row: ObligationRow,
+    pub kind: ObligationKind,
     pub state: DueState,
     pub asks: String,
 }
 
 impl ObligationItem {
     pub fn new(row: ObligationRow, today: NaiveDate, soon_until: NaiveDate) -> Self {
-        let state = DueState::of(&row.status, row.due_on, today, soon_until);
+        let kind = kind_of(&row.kind);
+        let state = DueState::of(kind, &row.status, row.due_on, today, soon_until);
         let asks = shorten(&row.clause_text, 220);
-        Self { row, state, asks }
+        Self {
+            row,
+            kind,
+            state,
+            asks,
+        }
     }
 }
 
@@ -122,6 +87,9 @@ pub struct ListQuery {
     pub action: Option<String>,
     #[serde(default, skip_serializing_if = "is_blank")]
     pub status: Option<String>,
+    /// An obligation kind's code: that kind only.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub kind: Option<String>,
     #[serde(default, skip_serializing_if = "is_blank")]
     pub due_from: Option<String>,
     #[serde(default, skip_serializing_if = "is_blank")]
@@ -184,6 +152,15 @@ impl ListQuery {
         {
             return Err(AppError::BadRequest(format!("unknown status {s:?}")));
         }
+        let kinds = match blank_to_none(&self.kind) {
+            None => Vec::new(),
+            Some(k) => vec![
+                k.parse::<ObligationKind>()
+                    .map_err(AppError::BadRequest)?
+                    .as_str()
+                    .to_string(),
+            ],
+        };
         let number = |v: &Option<String>, field: &str| -> Result<Option<i64>, AppError> {
             blank_to_none(v)
                 .map(|s| {
@@ -209,6 +186,7 @@ impl ListQuery {
             due_to: parse_optional_date(self.due_to.as_deref(), "due_to")?,
             text: blank_to_none(&self.q),
             document_id: number(&self.resolution, "resolution")?,
+            kinds,
         })
     }
 
@@ -265,6 +243,7 @@ struct ListPage {
     next_url: Option<String>,
     sorts: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
     actions: [&'static str; 6],
     bodies: [&'static str; 5],
     actors: std::sync::Arc<Vec<store::ActorName>>,
@@ -322,6 +301,10 @@ async fn list_obligations(
             .collect(),
         statuses: std::iter::once(("outstanding", "outstanding (open or in progress)"))
             .chain(FollowUpStatus::ALL.iter().map(|s| (s.as_str(), s.label())))
+            .collect(),
+        kinds: ObligationKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
             .collect(),
         actions: ACTIONS,
         bodies: BODIES,
@@ -385,6 +368,7 @@ impl From<&DeadlineRow> for DeadlineView {
 #[template(path = "obligations/show.html")]
 struct ShowPage {
     obligation: ObligationDetail,
+    kind: ObligationKind,
     state: DueState,
     actors: Vec<store::ClauseActorRow>,
     deadlines: Vec<DeadlineView>,
@@ -445,7 +429,14 @@ async fn show_obligation(
         Some(_) => String::new(),
     };
     Ok(ShowPage {
-        state: DueState::of(&obligation.status, obligation.due_on, today, soon_until),
+        state: DueState::of(
+            kind_of(&obligation.kind),
+            &obligation.status,
+            obligation.due_on,
+            today,
+            soon_until,
+        ),
+        kind: kind_of(&obligation.kind),
         deadlines: deadlines.iter().map(DeadlineView::from).collect(),
         obligation,
         actors,

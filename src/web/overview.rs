@@ -129,7 +129,7 @@ async fn load_overview(
         ..ObligationFilter::default()
     };
     let yesterday = today.pred_opt().unwrap_or(today);
-    let overdue_filter = outstanding(None, Some(yesterday));
+    let overdue_filter = outstanding(None, Some(yesterday)).late_kinds_only();
     let due_soon_filter = outstanding(Some(today), Some(soon_until));
     let (from, until) = month_range(today);
     Ok(OverviewData {

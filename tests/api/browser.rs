@@ -112,7 +112,7 @@ async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_ov
         assert!(soon.text().await?.contains("A/RES/75/58"));
         // Follow the report request of A/RES/75/58, paragraph 5.
         let row = soon
-            .find(Locator::XPath(".//tr[td[4][normalize-space()='5']]"))
+            .find(Locator::XPath(".//tr[td[5][normalize-space()='5']]"))
             .await?;
         let link = row.find(Locator::LinkText("requests")).await?;
         let href = link.attr("href").await?.expect("the link has an address");

@@ -9,6 +9,7 @@ mod browser;
 mod cluster;
 mod dashboard;
 mod digest;
+mod due;
 mod exports;
 mod extract;
 mod foundation;

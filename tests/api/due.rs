@@ -1,0 +1,187 @@
+//! The due list tells the truth (issue 14): obligation kinds with their own states, honest
+//! date windows, and what the overview, the list, the exports and the digest count as overdue.
+
+use crate::dashboard::{app_with_demo, app_with_series};
+use crate::extract::fixture;
+use crate::harness::TestApp;
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+/// The HTML between a section's heading id and the next section.
+fn section<'a>(html: &'a str, heading_id: &str) -> &'a str {
+    let start = html
+        .find(&format!("id=\"{heading_id}\""))
+        .unwrap_or_else(|| panic!("no {heading_id}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+async fn obligation_id(app: &TestApp, symbol: &str, number: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT o.id FROM obligations o JOIN documents d ON d.id = o.document_id
+         WHERE d.symbol = $1 AND o.paragraph_number = $2 ORDER BY o.id LIMIT 1",
+    )
+    .bind(symbol)
+    .bind(number)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// The kind cells of a table of obligations.
+fn kinds_in(html: &str) -> Vec<String> {
+    html.split("<td class=\"kind\">")
+        .skip(1)
+        .map(|rest| rest[..rest.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn no_agenda_inclusion_event_or_mandate_period_is_overdue_on_the_demo_today() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/?as_of=2026-12-05").await;
+    let overdue = section(&html, "overdue-heading");
+    let kinds = kinds_in(overdue);
+    assert!(
+        !kinds.is_empty(),
+        "the demo has overdue deliverables: {overdue}"
+    );
+    for kind in &kinds {
+        assert!(
+            kind == "deliverable" || kind == "other",
+            "{kind} counted overdue: {overdue}"
+        );
+    }
+    assert!(!overdue.contains("A/RES/74/43"), "{overdue}");
+    assert!(!overdue.contains("A/HRC/RES/46/9"), "{overdue}");
+    // The full list of overdue ones the overview links to says the same.
+    let list = page(
+        &app,
+        "/obligations?as_of=2026-12-05&status=outstanding&due_to=2026-12-04&kind=agenda_inclusion",
+    )
+    .await;
+    for kind in kinds_in(&list) {
+        assert_eq!(kind, "agenda inclusion");
+    }
+    assert!(list.contains("on the agenda"), "{list}");
+    assert!(!list.contains(">overdue<"), "{list}");
+}
+
+#[tokio::test]
+async fn each_obligation_page_names_its_kind() {
+    let app = app_with_demo().await;
+    for (symbol, number, kind) in [
+        ("A/RES/74/43", "6", "agenda inclusion"),
+        ("A/RES/75/58", "5", "deliverable"),
+        ("A/HRC/RES/46/9", "1", "mandate period"),
+        ("A/RES/80/56", "1", "event"),
+    ] {
+        let id = obligation_id(&app, symbol, number).await;
+        let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+        assert!(
+            html.contains(&format!("<strong id=\"kind\">{kind}</strong>")),
+            "{symbol} para {number}: {html}"
+        );
+    }
+    let id = obligation_id(&app, "A/RES/74/43", "6").await;
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+    assert!(html.contains(">on the agenda</span>"), "{html}");
+    let id = obligation_id(&app, "A/HRC/RES/46/9", "1").await;
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+    assert!(html.contains(">expired</span>"), "{html}");
+}
+
+#[tokio::test]
+async fn csv_json_and_calendar_carry_the_kind_and_the_state_of_the_day() {
+    let app = app_with_series().await;
+    let csv = page(&app, "/obligations.csv?as_of=2021-08-01").await;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let kind_at = header
+        .iter()
+        .position(|h| *h == "kind")
+        .expect("a kind column");
+    let state_at = header
+        .iter()
+        .position(|h| *h == "state")
+        .expect("a state column");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |symbol: &str, para: &str| {
+        rows.iter()
+            .find(|r| &r[1] == symbol && &r[4] == para)
+            .unwrap_or_else(|| panic!("no {symbol} {para} in {csv}"))
+            .clone()
+    };
+    let agenda = row("A/RES/74/43", "6");
+    assert_eq!(
+        (&agenda[kind_at], &agenda[state_at]),
+        ("agenda_inclusion", "on_agenda")
+    );
+    let report = row("A/RES/75/58", "5");
+    assert_eq!(
+        (&report[kind_at], &report[state_at]),
+        ("deliverable", "due_soon")
+    );
+
+    let json: serde_json::Value = serde_json::from_str(
+        &page(
+            &app,
+            "/api/obligations?as_of=2021-08-01&kind=agenda_inclusion",
+        )
+        .await,
+    )
+    .unwrap();
+    let items = json["obligations"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "74/43 para 6 and 75/58 para 6: {json}");
+    for item in items {
+        assert_eq!(item["kind"], "agenda_inclusion");
+    }
+
+    let ics = page(
+        &app,
+        "/obligations.ics?as_of=2021-08-01&kind=agenda_inclusion",
+    )
+    .await;
+    assert!(ics.contains("agenda inclusion"), "{ics}");
+}
+
+#[tokio::test]
+async fn an_unknown_kind_is_refused_with_the_kinds_to_use() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/obligations?kind=meeting").await;
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("agenda_inclusion"), "{body}");
+}
+
+#[tokio::test]
+async fn importing_the_same_files_again_reads_the_kinds_of_rows_stored_before_them() {
+    let app = app_with_series().await;
+    // As a database migrated from before kinds were read holds them.
+    sqlx::query("UPDATE obligations SET kind = NULL")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let files =
+        ["A-RES-74-43.txt", "A-RES-75-58.txt"].map(|name| fixture(&format!("src/demo/{name}")));
+    let output = app.cli().arg("import").args(files).output().unwrap();
+    assert!(output.status.success());
+    let unread: i64 = sqlx::query_scalar("SELECT count(*) FROM obligations WHERE kind IS NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(unread, 0);
+    let kind: String = sqlx::query_scalar(
+        "SELECT o.kind FROM obligations o JOIN documents d ON d.id = o.document_id
+         WHERE d.symbol = 'A/RES/74/43' AND o.paragraph_number = '6'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kind, "agenda_inclusion");
+}
