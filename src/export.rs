@@ -5,11 +5,12 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use icalendar::{Component, Event, EventLike};
 use serde::Serialize;
 
+use crate::resolution::window::{self, Precision};
 use crate::resolution::{ObligationKind, ObligationState};
 use crate::store::ObligationRow;
 
 /// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 21] = [
     "obligation_id",
     "resolution",
     "body",
@@ -28,6 +29,9 @@ pub const CSV_HEADER: [&str; 18] = [
     "document_id",
     "kind",
     "state",
+    "due_from",
+    "due_precision",
+    "due_words",
 ];
 
 /// Links back to the dashboard, absolute so that they work from a spreadsheet or a calendar.
@@ -58,7 +62,7 @@ pub fn state_of(row: &ObligationRow, today: NaiveDate, soon_until: NaiveDate) ->
 
 /// One CSV record, in the order of [`CSV_HEADER`]; `state` is where it stands on the day the
 /// export is for.
-pub fn csv_record(row: &ObligationRow, state: ObligationState, links: &Links) -> [String; 18] {
+pub fn csv_record(row: &ObligationRow, state: ObligationState, links: &Links) -> [String; 21] {
     [
         row.id.to_string(),
         row.symbol.clone(),
@@ -78,7 +82,22 @@ pub fn csv_record(row: &ObligationRow, state: ObligationState, links: &Links) ->
         row.document_id.to_string(),
         row.kind.clone(),
         state.as_str().to_string(),
+        row.due_from.map(|d| d.to_string()).unwrap_or_default(),
+        row.due_precision.clone().unwrap_or_default(),
+        row.due_words.clone().unwrap_or_default(),
     ]
+}
+
+/// "early 2026 (1 January – 30 April 2026)": the deadline's words and its window, when the
+/// row has one.
+pub fn window_words(row: &ObligationRow) -> Option<String> {
+    let precision = Precision::parse(row.due_precision.as_deref()?)?;
+    Some(window::describe(
+        precision,
+        row.due_words.as_deref().unwrap_or_default(),
+        row.due_from?,
+        row.due_on?,
+    ))
 }
 
 /// The lines of a calendar before its events.
@@ -127,6 +146,9 @@ pub fn calendar_event(
         state.label()
     );
     let mut description = format!("{}\n\n", row.clause_text);
+    if let Some(words) = window_words(row) {
+        description.push_str(&format!("Due: {words}\n"));
+    }
     if let Some(deadline) = &row.deadline_text {
         description.push_str(&format!("Deadline: {deadline}"));
         if row.estimated {
@@ -178,7 +200,14 @@ pub struct ObligationJson<'a> {
     pub kind: &'a str,
     /// Where it stands on the day asked for, in its kind's words (overdue, on_agenda, held ...).
     pub state: &'static str,
+    /// The last day of the window: late only after it.
     pub due_on: Option<NaiveDate>,
+    /// The first day of the window.
+    pub due_from: Option<NaiveDate>,
+    /// day, month, quarter, half_year, early_year, mid_year, late_year, year, session, recurring.
+    pub due_precision: Option<&'a str>,
+    /// The deadline's own words ("early 2026").
+    pub due_words: Option<&'a str>,
     pub estimated: bool,
     pub deadline: Option<&'a str>,
     pub resolution: ResolutionRefJson<'a>,
@@ -207,6 +236,9 @@ impl<'a> ObligationJson<'a> {
             kind: &row.kind,
             state: state.as_str(),
             due_on: row.due_on,
+            due_from: row.due_from,
+            due_precision: row.due_precision.as_deref(),
+            due_words: row.due_words.as_deref(),
             estimated: row.estimated,
             deadline: row.deadline_text.as_deref(),
             resolution: ResolutionRefJson {
@@ -235,6 +267,9 @@ mod tests {
             status: "in_progress".into(),
             kind: "deliverable".into(),
             due_on: NaiveDate::from_ymd_opt(2021, 9, 14),
+            due_from: NaiveDate::from_ymd_opt(2021, 9, 14),
+            due_precision: Some("session".into()),
+            due_words: Some("seventy-sixth session".into()),
             document_id: 3,
             symbol: "A/RES/75/58".into(),
             body: "GA".into(),

@@ -63,6 +63,17 @@ impl ObligationKind {
         }
     }
 
+    /// What its date means, as the obligation page says it before the date.
+    pub fn date_label(self) -> &'static str {
+        match self {
+            ObligationKind::Deliverable | ObligationKind::Other => "Due by",
+            ObligationKind::AgendaInclusion => "On the agenda of",
+            ObligationKind::Event => "Held",
+            ObligationKind::MandatePeriod => "Expires on",
+            ObligationKind::Review => "Review at",
+        }
+    }
+
     /// Whether an obligation of this kind can be late. Agenda inclusions, events and mandate
     /// periods happen (or lapse) on their own dates: nobody owes them after the fact.
     pub fn can_be_overdue(self) -> bool {

@@ -19,6 +19,7 @@ pub mod source;
 pub mod state;
 pub mod summary;
 pub mod verb;
+pub mod window;
 
 pub use actor::{actor, canonical_actor};
 pub use calendar::{CalendarError, Estimated, SessionCalendar, SessionDates};
@@ -30,6 +31,7 @@ pub use kind::{ObligationKind, classify_kind};
 pub use model::*;
 pub use source::{MAX_SOURCE_BYTES, SourceError, SourceType, detect_source_type, source_text};
 pub use state::ObligationState;
+pub use window::{DueWindow, Precision, obligation_window};
 
 /// Reads a resolution's text: its structure, then the clauses of each operative paragraph with
 /// their actors and deadlines resolved against `calendar`.

@@ -89,7 +89,14 @@ pub struct ObligationRow {
     pub status: String,
     /// The obligation's kind code; `other` for rows not yet read again.
     pub kind: String,
+    /// The last day of the obligation's window: it is late only after this day.
     pub due_on: Option<NaiveDate>,
+    /// The first day of its window.
+    pub due_from: Option<NaiveDate>,
+    /// How precisely its deadline's words name a time (`day`, `early_year`, `session` ...).
+    pub due_precision: Option<String>,
+    /// Its deadline's own words ("early 2026").
+    pub due_words: Option<String>,
     pub document_id: i64,
     pub symbol: String,
     pub body: String,
@@ -143,7 +150,8 @@ pub fn stream_obligations<'e>(
     sqlx::query_as!(
         ObligationRow,
         r#"
-        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.due_on, d.id AS document_id, d.symbol, d.body, d.session,
+        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.due_on, o.due_from,
+               o.due_precision, o.due_words, d.id AS document_id, d.symbol, d.body, d.session,
                o.paragraph_number, c.verb, c.action, c.text AS clause_text,
                coalesce((SELECT string_agg(ca.printed_name, '; ' ORDER BY ca.position)
                          FROM clause_actors ca WHERE ca.clause_id = c.id), '') AS "actors!",
@@ -327,6 +335,9 @@ pub struct ObligationDetail {
     pub id: i64,
     pub status: String,
     pub kind: String,
+    pub due_from: Option<NaiveDate>,
+    pub due_precision: Option<String>,
+    pub due_words: Option<String>,
     pub fulfilled_by: Option<String>,
     pub note: String,
     pub changed_by: String,
@@ -352,7 +363,8 @@ pub async fn find_obligation(
     sqlx::query_as!(
         ObligationDetail,
         r#"
-        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.fulfilled_by, o.note, o.changed_by, o.changed_at, o.due_on,
+        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.due_from, o.due_precision,
+               o.due_words, o.fulfilled_by, o.note, o.changed_by, o.changed_at, o.due_on,
                d.id AS document_id, d.symbol, d.title, d.body, o.paragraph_number,
                p.text AS paragraph_text, c.id AS clause_id, c.verb, c.action,
                c.text AS clause_text, c.deliverables

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::{PgConnection, PgPool};
 use tracing::instrument;
 
-use crate::resolution::{DeadlineKind, Location, Resolution, SourceType, classify_kind};
+use crate::resolution::{
+    DeadlineKind, Location, Resolution, SourceType, classify_kind, obligation_window,
+};
 
 /// A resolution ready to be saved, with its source.
 #[derive(Debug)]
@@ -71,14 +73,16 @@ async fn import_in(
 ) -> Result<ImportOutcome, sqlx::Error> {
     let res = doc.resolution;
     // Serialises concurrent imports of the same symbol.
-    // A document whose obligations were stored before their kinds were read is read again,
+    // A document whose obligations were stored before their kinds and date windows were read
+    // is read again,
     // so that an upgrade needs nothing more than importing the same files.
     let existing = sqlx::query!(
         r#"
         SELECT id, content_hash,
                EXISTS (SELECT 1 FROM obligations o
                        WHERE o.document_id = documents.id AND o.clause_id IS NOT NULL
-                         AND o.kind IS NULL) AS "unread!"
+                         AND (o.kind IS NULL
+                              OR (o.due_on IS NOT NULL AND o.due_precision IS NULL))) AS "unread!"
         FROM documents WHERE symbol = $1 FOR UPDATE OF documents
         "#,
         doc.symbol
@@ -530,6 +534,9 @@ async fn link_obligations(
     let mut clause_col = Vec::new();
     let mut due_col: Vec<Option<chrono::NaiveDate>> = Vec::new();
     let mut kind_col = Vec::new();
+    let mut from_col: Vec<Option<chrono::NaiveDate>> = Vec::new();
+    let mut precision_col: Vec<Option<&str>> = Vec::new();
+    let mut words_col: Vec<Option<String>> = Vec::new();
     for (p, clauses) in res.operative.iter().zip(clause_ids) {
         let mut seen: HashMap<&str, i32> = HashMap::new();
         for (c, &clause_id) in p.clauses.iter().zip(clauses) {
@@ -539,7 +546,12 @@ async fn link_obligations(
                 verbs.push(c.verb.as_str());
                 occurrences.push(*occurrence);
                 clause_col.push(clause_id);
-                due_col.push(c.deadlines.iter().filter_map(|d| d.due_on).min());
+                // Due by the last day of the window that ends first, not an invented day.
+                let window = obligation_window(&c.deadlines);
+                due_col.push(window.as_ref().map(|w| w.latest));
+                from_col.push(window.as_ref().map(|w| w.earliest));
+                precision_col.push(window.as_ref().map(|w| w.precision.as_str()));
+                words_col.push(window.map(|w| w.words));
                 kind_col.push(classify_kind(c).as_str());
             }
             *occurrence += 1;
@@ -551,12 +563,15 @@ async fn link_obligations(
     sqlx::query!(
         r#"
         WITH linked AS (
-            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, due_on, changed_by, kind)
-            SELECT $1, n, v, o, c, due, $6, k
-            FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[], $7::date[], $8::text[]) AS u(n, v, o, c, due, k)
+            INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, due_on,
+                                     changed_by, kind, due_from, due_precision, due_words)
+            SELECT $1, n, v, o, c, due, $6, k, f, p, w
+            FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[], $7::date[], $8::text[],
+                        $9::date[], $10::text[], $11::text[]) AS u(n, v, o, c, due, k, f, p, w)
             ON CONFLICT (document_id, paragraph_number, verb, occurrence)
             DO UPDATE SET clause_id = EXCLUDED.clause_id, due_on = EXCLUDED.due_on, kind = EXCLUDED.kind,
-                          disappeared_at = NULL
+                          due_from = EXCLUDED.due_from, due_precision = EXCLUDED.due_precision,
+                          due_words = EXCLUDED.due_words, disappeared_at = NULL
             RETURNING id, (xmax = 0) AS inserted
         )
         INSERT INTO obligation_events (obligation_id, status, changed_by)
@@ -570,6 +585,9 @@ async fn link_obligations(
         changed_by,
         &due_col as &[Option<chrono::NaiveDate>],
         &kind_col as &[&str],
+        &from_col as &[Option<chrono::NaiveDate>],
+        &precision_col as &[Option<&str>],
+        &words_col as &[Option<String>],
     )
     .execute(&mut *tx)
     .await?;

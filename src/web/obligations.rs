@@ -16,8 +16,9 @@ use super::cache::Snapshot;
 use super::params::{Path, Query};
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
-use crate::resolution::ObligationKind;
 use crate::resolution::summary::describe_deadline_row;
+use crate::resolution::window::{Precision, window_from};
+use crate::resolution::{ObligationKind, window};
 use crate::store::{
     self, DeadlineRow, FollowUpStatus, ObligationDetail, ObligationEvent, ObligationFilter,
     ObligationRow, ObligationSort, StatusChange,
@@ -47,6 +48,8 @@ pub struct ObligationItem {
     pub row: ObligationRow,
     pub kind: ObligationKind,
     pub state: DueState,
+    /// The deadline's words beside its window, when they name more than a day.
+    pub window: Option<String>,
     pub asks: String,
 }
 
@@ -55,10 +58,14 @@ impl ObligationItem {
         let kind = kind_of(&row.kind);
         let state = DueState::of(kind, &row.status, row.due_on, today, soon_until);
         let asks = shorten(&row.clause_text, 220);
+        let window = (row.due_precision.as_deref() != Some("day"))
+            .then(|| crate::export::window_words(&row))
+            .flatten();
         Self {
             row,
             kind,
             state,
+            window,
             asks,
         }
     }
@@ -350,6 +357,9 @@ pub struct DeadlineView {
     pub text: String,
     pub basis: String,
     pub due_on: Option<NaiveDate>,
+    /// The window its words allow, when they name more than a day ("early 2026 (1 January –
+    /// 30 April 2026)").
+    pub window: Option<String>,
     pub estimated: bool,
 }
 
@@ -359,6 +369,11 @@ impl From<&DeadlineRow> for DeadlineView {
             text: d.text.clone(),
             basis: describe_deadline_row(d.kind.as_str(), d.body.as_deref(), d.session, d.due_on),
             due_on: d.due_on,
+            window: d
+                .due_on
+                .map(|due| window_from(&d.kind, &d.text, due))
+                .filter(|w| w.precision != Precision::Day)
+                .map(|w| w.describe()),
             estimated: d.estimated,
         }
     }
@@ -370,6 +385,9 @@ struct ShowPage {
     obligation: ObligationDetail,
     kind: ObligationKind,
     state: DueState,
+    /// The obligation's window in the words of its deadline ("early 2026 (1 January – 30
+    /// April 2026)"), or its day.
+    window: Option<String>,
     actors: Vec<store::ClauseActorRow>,
     deadlines: Vec<DeadlineView>,
     history: Vec<HistoryLine>,
@@ -437,6 +455,7 @@ async fn show_obligation(
             soon_until,
         ),
         kind: kind_of(&obligation.kind),
+        window: window_of_detail(&obligation),
         deadlines: deadlines.iter().map(DeadlineView::from).collect(),
         obligation,
         actors,
@@ -449,6 +468,16 @@ async fn show_obligation(
             .collect(),
         status_label,
     })
+}
+
+fn window_of_detail(o: &ObligationDetail) -> Option<String> {
+    let precision = Precision::parse(o.due_precision.as_deref()?)?;
+    Some(window::describe(
+        precision,
+        o.due_words.as_deref().unwrap_or_default(),
+        o.due_from?,
+        o.due_on?,
+    ))
 }
 
 /// The follow-up form.

@@ -185,3 +185,51 @@ async fn importing_the_same_files_again_reads_the_kinds_of_rows_stored_before_th
     .unwrap();
     assert_eq!(kind, "agenda_inclusion");
 }
+
+#[tokio::test]
+async fn early_2026_reads_early_2026_and_is_never_due_in_the_next_8_weeks_on_5_december_2026() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/?as_of=2026-12-05").await;
+    let soon = section(&html, "soon-heading");
+    assert!(!soon.contains("A/RES/80/56"), "{soon}");
+    assert!(!soon.contains("early 2026"), "{soon}");
+    let id = obligation_id(&app, "A/RES/80/56", "1").await;
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+    assert!(
+        html.contains("<dd id=\"window\">early 2026 (1 January – 30 April 2026)</dd>"),
+        "{html}"
+    );
+    assert!(html.contains(">held</span>"), "{html}");
+    // In January it is still to come, and the list shows the words beside the window.
+    let list = page(&app, "/obligations?as_of=2026-01-10&q=formal+meeting").await;
+    assert!(
+        list.contains("early 2026 (1 January – 30 April 2026)"),
+        "{list}"
+    );
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-01-10")).await;
+    assert!(html.contains(">scheduled</span>"), "{html}");
+    // The CSV carries the window and its words.
+    let csv = page(&app, "/obligations.csv?kind=event&q=formal+meeting").await;
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("A/RES/80/56") && l.ends_with("2026-01-01,early_year,early 2026")),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn a_mandate_period_shows_when_it_expires() {
+    let app = app_with_demo().await;
+    let id = obligation_id(&app, "A/HRC/RES/46/9", "1").await;
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+    assert!(html.contains("<dt>Expires on</dt>"), "{html}");
+    assert!(
+        html.contains("<strong id=\"kind\">mandate period</strong>"),
+        "{html}"
+    );
+    let window = &html[html.find("<dd id=\"window\">").unwrap()..];
+    assert!(
+        window.starts_with("<dd id=\"window\">23 March 2024</dd>"),
+        "{window}"
+    );
+}
