@@ -653,28 +653,12 @@ async fn load_items(
     let filter = subscriber_filter(filter_query).map_err(PrepareError::Invalid)?;
     let horizon = as_of + chrono::Duration::weeks(i64::from(weeks_ahead));
     let yesterday = as_of.pred_opt().unwrap_or(as_of);
-    // Only kinds that can be late are overdue: of the subscriber's kinds, if they chose some.
-    let late = store::late_kinds();
-    let kinds = if filter.kinds.is_empty() {
-        late
-    } else {
-        let mut both: Vec<String> = filter
-            .kinds
-            .iter()
-            .filter(|k| late.contains(k))
-            .cloned()
-            .collect();
-        if both.is_empty() {
-            // No kind the subscriber follows can be late; a code no row has matches nothing.
-            both.push("none".into());
-        }
-        both
-    };
+    // Only kinds that can be late are overdue, of the subscriber's kinds if they chose some.
     let overdue_filter = ObligationFilter {
         due_to: Some(filter.due_to.map_or(yesterday, |d| d.min(yesterday))),
-        kinds,
         ..filter.clone()
-    };
+    }
+    .late_kinds_only();
     let due_filter = ObligationFilter {
         due_from: Some(filter.due_from.map_or(as_of, |d| d.max(as_of))),
         due_to: Some(filter.due_to.map_or(horizon, |d| d.min(horizon))),

@@ -13,7 +13,11 @@ use crate::resolution::ObligationKind;
 #[derive(Debug, Clone, Default)]
 pub struct ObligationFilter {
     pub body: Option<String>,
+    /// The session that adopted the resolution.
     pub session: Option<i32>,
+    /// A session a deadline of the obligation names (of the body filtered on, or else of the
+    /// adopting body): what is due at that session.
+    pub due_session: Option<i32>,
     pub actor_id: Option<i64>,
     pub action: Option<String>,
     /// A status code, or "outstanding" (open or in progress).
@@ -28,9 +32,25 @@ pub struct ObligationFilter {
 }
 
 impl ObligationFilter {
-    /// Only the kinds that can be overdue: what an "overdue" list asks for.
+    /// Only the kinds that can be overdue, of those the filter asks for: what an "overdue"
+    /// list shows.
     pub fn late_kinds_only(mut self) -> Self {
-        self.kinds = late_kinds();
+        let late = late_kinds();
+        self.kinds = if self.kinds.is_empty() {
+            late
+        } else {
+            let both: Vec<String> = self
+                .kinds
+                .into_iter()
+                .filter(|k| late.contains(k))
+                .collect();
+            // None of the kinds asked for can be late: a code no row has matches nothing.
+            if both.is_empty() {
+                vec!["none".into()]
+            } else {
+                both
+            }
+        };
         self
     }
 }
@@ -175,6 +195,10 @@ pub fn stream_obligations<'e>(
                                            AND p.search @@ websearch_to_tsquery('english', $8)))
           AND ($9::bigint IS NULL OR o.document_id = $9)
           AND (cardinality($13::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($13))
+          AND ($14::int IS NULL OR EXISTS (SELECT 1 FROM deadlines dl
+                                           WHERE dl.clause_id = c.id AND dl.kind = 'session'
+                                             AND dl.session = $14
+                                             AND dl.body = coalesce($1, d.body)))
         ORDER BY
           CASE WHEN $10 = 'due_desc' THEN o.due_on END DESC NULLS LAST,
           CASE WHEN $10 = 'resolution' THEN d.symbol END ASC,
@@ -195,6 +219,7 @@ pub fn stream_obligations<'e>(
         limit,
         offset,
         &filter.kinds,
+        filter.due_session,
     )
     .fetch(db)
 }
@@ -224,6 +249,10 @@ pub async fn count_obligations(
                                              AND p.search @@ websearch_to_tsquery('english', $8)))
             AND ($9::bigint IS NULL OR o.document_id = $9)
             AND (cardinality($11::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($11))
+            AND ($12::int IS NULL OR EXISTS (SELECT 1 FROM deadlines dl
+                                             WHERE dl.clause_id = c.id AND dl.kind = 'session'
+                                               AND dl.session = $12
+                                               AND dl.body = coalesce($1, d.body)))
           LIMIT $10
         ) matching
         "#,
@@ -238,6 +267,7 @@ pub async fn count_obligations(
         filter.document_id,
         COUNT_LIMIT + 1,
         &filter.kinds,
+        filter.due_session,
     )
     .fetch_one(db)
     .await?;
@@ -286,6 +316,41 @@ pub async fn count_overview(
         fulfilled: row.fulfilled,
         tracked: row.tracked,
     })
+}
+
+/// How many obligations of a kind and follow-up status fall in a part of time: before
+/// `today` (`past`), from today to the horizon (`soon`), after it (`later`), or without a date
+/// (`none`). The state each group is in follows from the kind (`ObligationState::of`).
+#[derive(Debug, Clone)]
+pub struct KindCount {
+    pub kind: String,
+    /// `open` (open or in progress), `fulfilled` or `not_applicable`.
+    pub status: String,
+    pub part: String,
+    pub count: i64,
+}
+
+pub async fn count_by_kind(
+    db: impl PgExecutor<'_>,
+    today: NaiveDate,
+    soon_until: NaiveDate,
+) -> Result<Vec<KindCount>, sqlx::Error> {
+    sqlx::query_as!(
+        KindCount,
+        r#"
+        SELECT coalesce(kind, 'other') AS "kind!",
+               CASE WHEN status IN ('fulfilled', 'not_applicable') THEN status ELSE 'open' END AS "status!",
+               CASE WHEN due_on IS NULL THEN 'none' WHEN due_on < $1 THEN 'past'
+                    WHEN due_on <= $2 THEN 'soon' ELSE 'later' END AS "part!",
+               count(*) AS "count!"
+        FROM obligations WHERE clause_id IS NOT NULL
+        GROUP BY 1, 2, 3
+        "#,
+        today,
+        soon_until,
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Obligations per month and state, for the timeline chart.

@@ -303,6 +303,8 @@ pub async fn generate_clones(
                SELECT $7 + g * $8 + tob.rank AS id, $4 + g AS document_id, tob.paragraph_number,
                       tob.verb, tob.occurrence, $5 + g * $6 + tob.clause_rank AS clause_id,
                       (tob.due_on + make_interval(years => s.shift))::date AS due_on,
+                      (tob.due_from + make_interval(years => s.shift))::date AS due_from,
+                      tob.kind, tob.due_precision, tob.due_words,
                       abs(hashint8($7 + g * $8 + tob.rank)) % 100 AS draw
                FROM (SELECT g, ($1::bigint[])[((g - 1) % cardinality($1) + 1)::int] AS template
                      FROM generate_series($2::bigint, $3::bigint) g) gs
@@ -314,7 +316,8 @@ pub async fn generate_clones(
              ),
              inserted AS (
                INSERT INTO obligations (id, document_id, paragraph_number, verb, occurrence,
-                                        clause_id, due_on, status, changed_by, changed_at)
+                                        clause_id, due_on, status, changed_by, changed_at,
+                                        kind, due_from, due_precision, due_words)
                OVERRIDING SYSTEM VALUE
                SELECT id, document_id, paragraph_number, verb, occurrence, clause_id, due_on,
                       CASE WHEN due_on IS NULL OR due_on >= current_date
@@ -322,7 +325,7 @@ pub async fn generate_clones(
                            WHEN draw < 72 THEN 'fulfilled'
                            WHEN draw < 80 THEN 'not_applicable'
                            WHEN draw < 92 THEN 'open' ELSE 'in_progress' END,
-                      'dev generate', now()
+                      'dev generate', now(), kind, due_from, due_precision, due_words
                FROM made
                RETURNING id, status, changed_by
              )

@@ -86,8 +86,15 @@ pub fn shorten(text: &str, max: usize) -> String {
 pub struct ListQuery {
     #[serde(default, skip_serializing_if = "is_blank")]
     pub body: Option<String>,
+    /// The session that adopted the resolution.
     #[serde(default, skip_serializing_if = "is_blank")]
     pub session: Option<String>,
+    /// A session the obligation is due at (its deadline names it).
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub due_session: Option<String>,
+    /// `overdue`: outstanding, past the last day of its window, and of a kind that can be late.
+    #[serde(default, skip_serializing_if = "is_blank")]
+    pub state: Option<String>,
     #[serde(default, skip_serializing_if = "is_blank")]
     pub actor: Option<String>,
     #[serde(default, skip_serializing_if = "is_blank")]
@@ -177,15 +184,19 @@ impl ListQuery {
                 })
                 .transpose()
         };
-        Ok(ObligationFilter {
-            body,
-            session: number(&self.session, "session")?
+        let session_number = |v: &Option<String>, field: &str| -> Result<Option<i32>, AppError> {
+            number(v, field)?
                 .map(|s| {
                     i32::try_from(s).map_err(|_| {
-                        AppError::BadRequest(format!("session must be a session number, not {s}"))
+                        AppError::BadRequest(format!("{field} must be a session number, not {s}"))
                     })
                 })
-                .transpose()?,
+                .transpose()
+        };
+        let mut filter = ObligationFilter {
+            body,
+            session: session_number(&self.session, "session")?,
+            due_session: session_number(&self.due_session, "due_session")?,
             actor_id: number(&self.actor, "actor")?,
             action,
             status,
@@ -194,7 +205,26 @@ impl ListQuery {
             text: blank_to_none(&self.q),
             document_id: number(&self.resolution, "resolution")?,
             kinds,
-        })
+        };
+        match blank_to_none(&self.state).as_deref() {
+            None => {}
+            Some("overdue") => {
+                let today = AsOf {
+                    as_of: self.as_of.clone(),
+                }
+                .today()?;
+                let yesterday = today.pred_opt().unwrap_or(today);
+                filter.status = Some("outstanding".into());
+                filter.due_to = Some(filter.due_to.map_or(yesterday, |d| d.min(yesterday)));
+                filter = filter.late_kinds_only();
+            }
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "unknown state {other:?}: use overdue, or the status filter"
+                )));
+            }
+        }
+        Ok(filter)
     }
 
     pub fn sort(&self) -> Result<ObligationSort, AppError> {

@@ -10,16 +10,17 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::cache::Snapshot;
-use super::obligations::{DEFAULT_WEEKS_AHEAD, ObligationItem};
+use super::obligations::{DEFAULT_WEEKS_AHEAD, DueState, ObligationItem};
 use super::params::{Path, Query};
 use super::timeline::{Timeline, build_timeline, month_range};
 use super::today::AsOf;
 use super::{AppError, AppState};
 use std::sync::Arc;
 
+use crate::resolution::ObligationKind;
 use crate::store::{
-    self, ActorRow, DocumentSummary, MonthCount, ObligationFilter, ObligationRow, ObligationSort,
-    OverviewCounts,
+    self, ActorRow, DocumentSummary, KindCount, MonthCount, ObligationFilter, ObligationRow,
+    ObligationSort, OverviewCounts,
 };
 
 const LIST_LIMIT: i64 = 25;
@@ -51,6 +52,52 @@ struct OverviewPage {
     recent: Vec<DocumentSummary>,
     timeline: Timeline,
     as_of_param: String,
+    /// How many of each kind, in each of its states.
+    kinds: Vec<KindSummary>,
+    /// Overdue ones beyond those shown.
+    overdue_more: i64,
+}
+
+/// One kind's line of the overview: its count in each state it has.
+pub struct KindSummary {
+    pub kind: ObligationKind,
+    pub total: i64,
+    pub states: Vec<(DueState, i64)>,
+}
+
+/// Each kind's counts by state, in the order of [`ObligationKind::ALL`] and of first
+/// appearance of each state; the states follow from the kind ([`DueState::of`]) with a day
+/// standing for each part of time the counts were taken in.
+fn summarise_kinds(
+    counts: &[KindCount],
+    today: NaiveDate,
+    soon_until: NaiveDate,
+) -> Vec<KindSummary> {
+    let day_in = |part: &str| match part {
+        "past" => today.pred_opt(),
+        "soon" => Some(today),
+        "later" => soon_until.succ_opt(),
+        _ => None,
+    };
+    ObligationKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let mut states: Vec<(DueState, i64)> = Vec::new();
+            for c in counts.iter().filter(|c| c.kind == kind.as_str()) {
+                let state = DueState::of(kind, &c.status, day_in(&c.part), today, soon_until);
+                match states.iter_mut().find(|(s, _)| *s == state) {
+                    Some((_, n)) => *n += c.count,
+                    None => states.push((state, c.count)),
+                }
+            }
+            let total = states.iter().map(|(_, n)| n).sum();
+            (total > 0).then_some(KindSummary {
+                kind,
+                total,
+                states,
+            })
+        })
+        .collect()
 }
 
 async fn show_overview(
@@ -94,6 +141,8 @@ async fn show_overview(
     };
     Ok(OverviewPage {
         mode: state.inner.mode.clone(),
+        kinds: summarise_kinds(&data.kinds, today, soon_until),
+        overdue_more: (data.counts.overdue - data.overdue.len() as i64).max(0),
         counts: data.counts.clone(),
         overdue: items(&data.overdue),
         due_soon: items(&data.due_soon),
@@ -115,6 +164,7 @@ struct OverviewData {
     document_count: i64,
     recent: Vec<DocumentSummary>,
     months: Vec<MonthCount>,
+    kinds: Vec<KindCount>,
 }
 
 async fn load_overview(
@@ -133,10 +183,11 @@ async fn load_overview(
     let due_soon_filter = outstanding(Some(today), Some(soon_until));
     let (from, until) = month_range(today);
     Ok(OverviewData {
+        // The most recent first: the newest are what can still be acted on.
         overdue: store::list_obligations(
             pool,
             &overdue_filter,
-            ObligationSort::DueSoonest,
+            ObligationSort::DueLatest,
             LIST_LIMIT,
             0,
         )
@@ -151,6 +202,7 @@ async fn load_overview(
         .await?,
         months: store::count_by_month(pool, today, from, until, None).await?,
         counts: store::count_overview(pool, today, soon_until).await?,
+        kinds: store::count_by_kind(pool, today, soon_until).await?,
         document_count: store::count_documents(pool).await?,
         recent: store::list_recent_documents(pool, 10).await?,
     })

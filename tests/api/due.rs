@@ -233,3 +233,162 @@ async fn a_mandate_period_shows_when_it_expires() {
         "{window}"
     );
 }
+
+/// The obligations a list page shows, as (resolution, paragraph).
+fn rows_of(html: &str) -> Vec<(String, String)> {
+    html.split("<tr class=\"state-")
+        .skip(1)
+        .map(|row| {
+            let symbol = row.split("/resolutions/").nth(1).unwrap();
+            let symbol = &symbol[symbol.find('>').unwrap() + 1..symbol.find("</a>").unwrap()];
+            let cells: Vec<&str> = row.split("<td>").collect();
+            // Due, kind, state, resolution, then the paragraph.
+            let para = cells[3];
+            (
+                symbol.to_string(),
+                para[..para.find("</td>").unwrap()].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn adopted_at_session_and_due_at_session_are_two_labelled_filters() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/obligations").await;
+    assert!(
+        html.contains("Adopted at session <input name=\"session\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Due at session <input name=\"due_session\""),
+        "{html}"
+    );
+    // Counted by hand in src/demo: A/RES/76/28 (adopted at the 76th session) asks for a report
+    // and an agenda item at the 77th (paras 5 and 6); only A/RES/75/58 names the 76th session
+    // (paras 5 and 6).
+    let adopted = page(&app, "/obligations?body=GA&session=76").await;
+    let mut rows = rows_of(&adopted);
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("A/RES/76/28".into(), "5".into()),
+            ("A/RES/76/28".into(), "6".into())
+        ],
+        "{adopted}"
+    );
+    let due = page(&app, "/obligations?body=GA&due_session=76").await;
+    let mut rows = rows_of(&due);
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("A/RES/75/58".into(), "5".into()),
+            ("A/RES/75/58".into(), "6".into())
+        ],
+        "{due}"
+    );
+    // Without a body, the session is the adopting body's own.
+    assert_eq!(
+        rows_of(&page(&app, "/obligations?due_session=76").await).len(),
+        2
+    );
+    let response = app.get("/obligations?due_session=seventy-sixth").await;
+    assert_eq!(response.status(), 400);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("due_session must be a number")
+    );
+}
+
+#[tokio::test]
+async fn the_overview_counts_each_kind_in_its_own_states() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/?as_of=2026-12-05").await;
+    let kinds = section(&html, "kinds-heading");
+    let row = |kind: &str| {
+        let start = kinds
+            .find(&format!("id=\"kind-{kind}\""))
+            .unwrap_or_else(|| panic!("no {kind} row: {kinds}"));
+        let rest = &kinds[start..];
+        rest[..rest.find("</tr>").unwrap()].to_string()
+    };
+    let agenda = row("agenda_inclusion");
+    assert!(agenda.contains("on the agenda"), "{agenda}");
+    assert!(!agenda.contains("overdue"), "{agenda}");
+    let events = row("event");
+    assert!(events.contains("held"), "{events}");
+    assert!(!events.contains("overdue"), "{events}");
+    assert!(row("mandate_period").contains("1 expired"));
+    assert!(row("deliverable").contains("overdue"));
+    // The kinds add up to every tracked obligation.
+    let tracked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM obligations WHERE clause_id IS NOT NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let total: i64 = kinds
+        .split("<td>")
+        .skip(1)
+        .step_by(2)
+        .map(|cell| cell[..cell.find("</td>").unwrap()].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total, tracked, "{kinds}");
+}
+
+#[tokio::test]
+async fn overdue_shows_the_most_recent_first_and_says_how_many_more() {
+    let app = app_with_demo().await;
+    let output = app
+        .cli()
+        .args(["dev", "generate", "--obligations", "600"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let html = page(&app, "/?as_of=2026-12-05").await;
+    let counts = &html[html.find("class=\"overdue\"").unwrap()..];
+    let total: i64 = counts
+        [counts.find("<strong>").unwrap() + 8..counts.find("</strong>").unwrap()]
+        .parse()
+        .unwrap();
+    assert!(
+        total > 25,
+        "the generated resolutions leave more than a page overdue: {total}"
+    );
+    let overdue = section(&html, "overdue-heading");
+    let dates: Vec<&str> = overdue
+        .split("<time datetime=\"")
+        .skip(1)
+        .map(|t| &t[..10])
+        .collect();
+    assert_eq!(dates.len(), 25, "{overdue}");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "most recent first: {dates:?}"
+    );
+    assert!(
+        overdue.contains(&format!(
+            "…and {} more: see all {total} overdue",
+            total - 25
+        )),
+        "{overdue}"
+    );
+    assert!(
+        overdue.contains("2026-12-05&#38;state=overdue&amp;sort=due_desc\""),
+        "{overdue}"
+    );
+    // The full list holds them all, and no agenda inclusion, event or mandate period.
+    let list = page(
+        &app,
+        "/obligations?as_of=2026-12-05&state=overdue&sort=due_desc",
+    )
+    .await;
+    assert!(list.contains(&format!("{total} obligations")), "{list}");
+    for kind in kinds_in(&list) {
+        assert!(kind == "deliverable" || kind == "other", "{kind}");
+    }
+}
