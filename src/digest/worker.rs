@@ -650,7 +650,9 @@ async fn load_items(
     as_of: NaiveDate,
     weeks_ahead: i32,
 ) -> Result<Items, PrepareError> {
-    let filter = subscriber_filter(filter_query).map_err(PrepareError::Invalid)?;
+    let mut filter = subscriber_filter(filter_query).map_err(PrepareError::Invalid)?;
+    // What was known on the digest's day: a preview of a past week says what it said then.
+    filter.as_of = Some(as_of);
     let horizon = as_of + chrono::Duration::weeks(i64::from(weeks_ahead));
     let yesterday = as_of.pred_opt().unwrap_or(as_of);
     // Only kinds that can be late are overdue, of the subscriber's kinds if they chose some.

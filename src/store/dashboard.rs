@@ -29,6 +29,9 @@ pub struct ObligationFilter {
     pub document_id: Option<i64>,
     /// Kind codes (`deliverable`, `event`, ...): obligations of these kinds only; empty for all.
     pub kinds: Vec<String>,
+    /// A past day: only what was known then (documents adopted by then), each in the state
+    /// whose effective day had come. None for what is known now.
+    pub as_of: Option<NaiveDate>,
 }
 
 impl ObligationFilter {
@@ -170,7 +173,7 @@ pub fn stream_obligations<'e>(
     sqlx::query_as!(
         ObligationRow,
         r#"
-        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.due_on, o.due_from,
+        SELECT o.id, st.status AS "status!", coalesce(o.kind, 'other') AS "kind!", o.due_on, o.due_from,
                o.due_precision, o.due_words, d.id AS document_id, d.symbol, d.body, d.session,
                o.paragraph_number, c.verb, c.action, c.text AS clause_text,
                coalesce((SELECT string_agg(ca.printed_name, '; ' ORDER BY ca.position)
@@ -180,6 +183,14 @@ pub fn stream_obligations<'e>(
                coalesce((SELECT bool_or(dl.estimated) FROM deadlines dl
                          WHERE dl.clause_id = c.id AND dl.due_on = o.due_on), false) AS "estimated!"
         FROM obligations o
+        CROSS JOIN LATERAL (
+            -- The state as of a past day: the latest change that had taken effect by then.
+            SELECT CASE WHEN $15::date IS NULL THEN o.status
+                        ELSE coalesce((SELECT e.status FROM obligation_events e
+                                       WHERE e.obligation_id = o.id AND e.effective_on <= $15
+                                       ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'open')
+                   END AS status
+          ) st
         JOIN clauses c ON c.id = o.clause_id
         JOIN documents d ON d.id = o.document_id
         WHERE ($1::text IS NULL OR d.body = $1)
@@ -187,13 +198,14 @@ pub fn stream_obligations<'e>(
           AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
                                              WHERE ca.clause_id = c.id AND ca.actor_id = $3))
           AND ($4::text IS NULL OR c.action = $4)
-          AND ($5::text IS NULL OR o.status = $5
-               OR ($5 = 'outstanding' AND o.status IN ('open', 'in_progress')))
+          AND ($5::text IS NULL OR st.status = $5
+               OR ($5 = 'outstanding' AND st.status IN ('open', 'in_progress')))
           AND ($6::date IS NULL OR o.due_on >= $6)
           AND ($7::date IS NULL OR o.due_on <= $7)
           AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
                                            AND p.search @@ websearch_to_tsquery('english', $8)))
           AND ($9::bigint IS NULL OR o.document_id = $9)
+          AND ($15::date IS NULL OR d.adopted_on IS NULL OR d.adopted_on <= $15)
           AND (cardinality($13::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($13))
           AND ($14::int IS NULL OR EXISTS (SELECT 1 FROM deadlines dl
                                            WHERE dl.clause_id = c.id AND dl.kind = 'session'
@@ -202,7 +214,7 @@ pub fn stream_obligations<'e>(
         ORDER BY
           CASE WHEN $10 = 'due_desc' THEN o.due_on END DESC NULLS LAST,
           CASE WHEN $10 = 'resolution' THEN d.symbol END ASC,
-          CASE WHEN $10 = 'status' THEN o.status END ASC,
+          CASE WHEN $10 = 'status' THEN st.status END ASC,
           o.due_on ASC NULLS LAST, o.id ASC
         LIMIT $11 OFFSET $12
         "#,
@@ -220,6 +232,7 @@ pub fn stream_obligations<'e>(
         offset,
         &filter.kinds,
         filter.due_session,
+        filter.as_of,
     )
     .fetch(db)
 }
@@ -234,6 +247,14 @@ pub async fn count_obligations(
         SELECT count(*) AS "count!" FROM (
           SELECT 1
           FROM obligations o
+        CROSS JOIN LATERAL (
+            -- The state as of a past day: the latest change that had taken effect by then.
+            SELECT CASE WHEN $13::date IS NULL THEN o.status
+                        ELSE coalesce((SELECT e.status FROM obligation_events e
+                                       WHERE e.obligation_id = o.id AND e.effective_on <= $13
+                                       ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'open')
+                   END AS status
+          ) st
           JOIN clauses c ON c.id = o.clause_id
           JOIN documents d ON d.id = o.document_id
           WHERE ($1::text IS NULL OR d.body = $1)
@@ -241,13 +262,14 @@ pub async fn count_obligations(
             AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
                                                WHERE ca.clause_id = c.id AND ca.actor_id = $3))
             AND ($4::text IS NULL OR c.action = $4)
-            AND ($5::text IS NULL OR o.status = $5
-                 OR ($5 = 'outstanding' AND o.status IN ('open', 'in_progress')))
+            AND ($5::text IS NULL OR st.status = $5
+                 OR ($5 = 'outstanding' AND st.status IN ('open', 'in_progress')))
             AND ($6::date IS NULL OR o.due_on >= $6)
             AND ($7::date IS NULL OR o.due_on <= $7)
             AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
                                              AND p.search @@ websearch_to_tsquery('english', $8)))
             AND ($9::bigint IS NULL OR o.document_id = $9)
+          AND ($13::date IS NULL OR d.adopted_on IS NULL OR d.adopted_on <= $13)
             AND (cardinality($11::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($11))
             AND ($12::int IS NULL OR EXISTS (SELECT 1 FROM deadlines dl
                                              WHERE dl.clause_id = c.id AND dl.kind = 'session'
@@ -268,6 +290,7 @@ pub async fn count_obligations(
         COUNT_LIMIT + 1,
         &filter.kinds,
         filter.due_session,
+        filter.as_of,
     )
     .fetch_one(db)
     .await?;
@@ -291,21 +314,33 @@ pub async fn count_overview(
     db: impl PgExecutor<'_>,
     today: NaiveDate,
     soon_until: NaiveDate,
+    as_of: Option<NaiveDate>,
 ) -> Result<OverviewCounts, sqlx::Error> {
     let row = sqlx::query!(
         r#"
         SELECT
-          count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on < $1
-                           AND coalesce(kind, 'other') = ANY($3)) AS "overdue!",
-          count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_on >= $1 AND due_on <= $2) AS "due_soon!",
-          count(*) FILTER (WHERE status IN ('open', 'in_progress')) AS "outstanding!",
-          count(*) FILTER (WHERE status = 'fulfilled') AS "fulfilled!",
+          count(*) FILTER (WHERE st.status IN ('open', 'in_progress') AND o.due_on < $1
+                           AND coalesce(o.kind, 'other') = ANY($3)) AS "overdue!",
+          count(*) FILTER (WHERE st.status IN ('open', 'in_progress') AND o.due_on >= $1 AND o.due_on <= $2) AS "due_soon!",
+          count(*) FILTER (WHERE st.status IN ('open', 'in_progress')) AS "outstanding!",
+          count(*) FILTER (WHERE st.status = 'fulfilled') AS "fulfilled!",
           count(*) AS "tracked!"
-        FROM obligations WHERE clause_id IS NOT NULL
+        FROM obligations o
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN $4::date IS NULL THEN o.status
+                        ELSE coalesce((SELECT e.status FROM obligation_events e
+                                       WHERE e.obligation_id = o.id AND e.effective_on <= $4
+                                       ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'open')
+                   END AS status
+          ) st
+        WHERE o.clause_id IS NOT NULL
+          AND ($4::date IS NULL OR NOT EXISTS (SELECT 1 FROM documents kd
+                                                  WHERE kd.id = o.document_id AND kd.adopted_on > $4))
         "#,
         today,
         soon_until,
         &late_kinds(),
+        as_of,
     )
     .fetch_one(db)
     .await?;
@@ -334,20 +369,32 @@ pub async fn count_by_kind(
     db: impl PgExecutor<'_>,
     today: NaiveDate,
     soon_until: NaiveDate,
+    as_of: Option<NaiveDate>,
 ) -> Result<Vec<KindCount>, sqlx::Error> {
     sqlx::query_as!(
         KindCount,
         r#"
-        SELECT coalesce(kind, 'other') AS "kind!",
-               CASE WHEN status IN ('fulfilled', 'not_applicable') THEN status ELSE 'open' END AS "status!",
-               CASE WHEN due_on IS NULL THEN 'none' WHEN due_on < $1 THEN 'past'
-                    WHEN due_on <= $2 THEN 'soon' ELSE 'later' END AS "part!",
+        SELECT coalesce(o.kind, 'other') AS "kind!",
+               CASE WHEN st.status IN ('fulfilled', 'not_applicable') THEN st.status ELSE 'open' END AS "status!",
+               CASE WHEN o.due_on IS NULL THEN 'none' WHEN o.due_on < $1 THEN 'past'
+                    WHEN o.due_on <= $2 THEN 'soon' ELSE 'later' END AS "part!",
                count(*) AS "count!"
-        FROM obligations WHERE clause_id IS NOT NULL
+        FROM obligations o
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN $3::date IS NULL THEN o.status
+                        ELSE coalesce((SELECT e.status FROM obligation_events e
+                                       WHERE e.obligation_id = o.id AND e.effective_on <= $3
+                                       ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'open')
+                   END AS status
+          ) st
+        WHERE o.clause_id IS NOT NULL
+          AND ($3::date IS NULL OR NOT EXISTS (SELECT 1 FROM documents kd
+                                                  WHERE kd.id = o.document_id AND kd.adopted_on > $3))
         GROUP BY 1, 2, 3
         "#,
         today,
         soon_until,
+        as_of,
     )
     .fetch_all(db)
     .await
@@ -368,18 +415,28 @@ pub async fn count_by_month(
     from: NaiveDate,
     until: NaiveDate,
     actor_id: Option<i64>,
+    as_of: Option<NaiveDate>,
 ) -> Result<Vec<MonthCount>, sqlx::Error> {
     sqlx::query_as!(
         MonthCount,
         r#"
         SELECT date_trunc('month', o.due_on)::date AS "month!",
-          count(*) FILTER (WHERE o.status IN ('open', 'in_progress') AND o.due_on < $1
+          count(*) FILTER (WHERE st.status IN ('open', 'in_progress') AND o.due_on < $1
                            AND coalesce(o.kind, 'other') = ANY($5)) AS "overdue!",
-          count(*) FILTER (WHERE o.status IN ('open', 'in_progress')
+          count(*) FILTER (WHERE st.status IN ('open', 'in_progress')
                            AND (o.due_on >= $1 OR coalesce(o.kind, 'other') <> ALL($5))) AS "open!",
-          count(*) FILTER (WHERE o.status = 'fulfilled') AS "fulfilled!"
+          count(*) FILTER (WHERE st.status = 'fulfilled') AS "fulfilled!"
         FROM obligations o
-        WHERE o.clause_id IS NOT NULL AND o.due_on >= $2 AND o.due_on < $3
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN $6::date IS NULL THEN o.status
+                        ELSE coalesce((SELECT e.status FROM obligation_events e
+                                       WHERE e.obligation_id = o.id AND e.effective_on <= $6
+                                       ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'open')
+                   END AS status
+          ) st
+        WHERE o.clause_id IS NOT NULL
+          AND ($6::date IS NULL OR NOT EXISTS (SELECT 1 FROM documents kd
+                                                  WHERE kd.id = o.document_id AND kd.adopted_on > $6)) AND o.due_on >= $2 AND o.due_on < $3
           AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
                                              WHERE ca.clause_id = o.clause_id AND ca.actor_id = $4))
         GROUP BY 1 ORDER BY 1
@@ -389,6 +446,7 @@ pub async fn count_by_month(
         until,
         actor_id,
         &late_kinds(),
+        as_of,
     )
     .fetch_all(db)
     .await
@@ -400,6 +458,11 @@ pub struct ObligationDetail {
     pub id: i64,
     pub status: String,
     pub kind: String,
+    pub effective_on: Option<NaiveDate>,
+    pub evidence_symbol: Option<String>,
+    pub evidence_paragraph: Option<String>,
+    /// When its resolution was adopted: before that day nothing of it was known.
+    pub adopted_on: Option<NaiveDate>,
     pub due_from: Option<NaiveDate>,
     pub due_precision: Option<String>,
     pub due_words: Option<String>,
@@ -428,7 +491,8 @@ pub async fn find_obligation(
     sqlx::query_as!(
         ObligationDetail,
         r#"
-        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.due_from, o.due_precision,
+        SELECT o.id, o.status, coalesce(o.kind, 'other') AS "kind!", o.effective_on,
+               o.evidence_symbol, o.evidence_paragraph, d.adopted_on, o.due_from, o.due_precision,
                o.due_words, o.fulfilled_by, o.note, o.changed_by, o.changed_at, o.due_on,
                d.id AS document_id, d.symbol, d.title, d.body, o.paragraph_number,
                p.text AS paragraph_text, c.id AS clause_id, c.verb, c.action,
@@ -507,19 +571,31 @@ pub struct ObligationEvent {
     pub note: String,
     pub changed_by: String,
     pub changed_at: DateTime<Utc>,
+    /// The day it took effect: the proving document's adoption, or the day a person gave.
+    pub effective_on: Option<NaiveDate>,
+    /// The document and paragraph that prove an automatic change.
+    pub evidence_symbol: Option<String>,
+    pub evidence_paragraph: Option<String>,
 }
 
+/// An obligation's history, newest effect first; with `as_of`, only what had taken effect by
+/// that day.
 pub async fn list_obligation_events(
     db: impl PgExecutor<'_>,
     obligation_id: i64,
+    as_of: Option<NaiveDate>,
 ) -> Result<Vec<ObligationEvent>, sqlx::Error> {
     sqlx::query_as!(
         ObligationEvent,
         r#"
-        SELECT status, fulfilled_by, note, changed_by, changed_at
-        FROM obligation_events WHERE obligation_id = $1 ORDER BY changed_at DESC, id DESC
+        SELECT status, fulfilled_by, note, changed_by, changed_at, effective_on, evidence_symbol,
+               evidence_paragraph
+        FROM obligation_events
+        WHERE obligation_id = $1 AND ($2::date IS NULL OR effective_on <= $2)
+        ORDER BY effective_on DESC NULLS FIRST, id DESC
         "#,
-        obligation_id
+        obligation_id,
+        as_of,
     )
     .fetch_all(db)
     .await
@@ -708,29 +784,43 @@ pub struct SessionClause {
     pub deliverables: Vec<String>,
     pub status: Option<String>,
     pub kind: Option<String>,
+    /// The document that fulfils it (for an agenda inclusion: the resolution adopted at that
+    /// session that shows the item on its agenda).
+    pub fulfilled_by: Option<String>,
 }
 
 pub async fn list_session_clauses(
     db: impl PgExecutor<'_>,
     body: &str,
     session: i32,
+    as_of: Option<NaiveDate>,
 ) -> Result<Vec<SessionClause>, sqlx::Error> {
     sqlx::query_as!(
         SessionClause,
         r#"
         SELECT DISTINCT ON (c.id) o.id AS "obligation_id?", d.id AS document_id, d.symbol, d.title,
                p.number AS "paragraph_number!", c.verb, c.action, c.text, c.deliverables,
-               o.status AS "status?", o.kind AS "kind?"
+               st.status AS "status?", o.kind AS "kind?", st.fulfilled_by AS "fulfilled_by?"
         FROM deadlines dl
         JOIN clauses c ON c.id = dl.clause_id
         JOIN paragraphs p ON p.id = c.paragraph_id
         JOIN documents d ON d.id = c.document_id
         LEFT JOIN obligations o ON o.clause_id = c.id
+        -- The state as of a past day: the latest change that had taken effect by then.
+        LEFT JOIN LATERAL (
+            (SELECT e.status, e.fulfilled_by FROM obligation_events e
+             WHERE $3::date IS NOT NULL AND e.obligation_id = o.id AND e.effective_on <= $3
+             ORDER BY e.effective_on DESC, e.id DESC LIMIT 1)
+            UNION ALL
+            SELECT o.status, o.fulfilled_by WHERE $3::date IS NULL AND o.id IS NOT NULL
+        ) st ON true
         WHERE dl.kind = 'session' AND dl.body = $1 AND dl.session = $2
+          AND ($3::date IS NULL OR d.adopted_on IS NULL OR d.adopted_on <= $3)
         ORDER BY c.id
         "#,
         body,
-        session
+        session,
+        as_of,
     )
     .fetch_all(db)
     .await

@@ -329,8 +329,8 @@ pub async fn generate_clones(
                FROM made
                RETURNING id, status, changed_by
              )
-        INSERT INTO obligation_events (obligation_id, status, changed_by)
-        SELECT id, status, changed_by FROM inserted
+        INSERT INTO obligation_events (obligation_id, status, changed_by, effective_on)
+        SELECT id, status, changed_by, current_date FROM inserted
         "#,
         t,
         first,

@@ -564,8 +564,8 @@ async fn link_obligations(
         r#"
         WITH linked AS (
             INSERT INTO obligations (document_id, paragraph_number, verb, occurrence, clause_id, due_on,
-                                     changed_by, kind, due_from, due_precision, due_words)
-            SELECT $1, n, v, o, c, due, $6, k, f, p, w
+                                     changed_by, kind, due_from, due_precision, due_words, effective_on)
+            SELECT $1, n, v, o, c, due, $6, k, f, p, w, $12
             FROM UNNEST($2::text[], $3::text[], $4::int[], $5::bigint[], $7::date[], $8::text[],
                         $9::date[], $10::text[], $11::text[]) AS u(n, v, o, c, due, k, f, p, w)
             ON CONFLICT (document_id, paragraph_number, verb, occurrence)
@@ -574,8 +574,8 @@ async fn link_obligations(
                           due_words = EXCLUDED.due_words, disappeared_at = NULL
             RETURNING id, (xmax = 0) AS inserted
         )
-        INSERT INTO obligation_events (obligation_id, status, changed_by)
-        SELECT id, 'open', $6 FROM linked WHERE inserted
+        INSERT INTO obligation_events (obligation_id, status, changed_by, effective_on)
+        SELECT id, 'open', $6, $12 FROM linked WHERE inserted
         "#,
         document_id,
         &numbers as &[&str],
@@ -588,15 +588,25 @@ async fn link_obligations(
         &from_col as &[Option<chrono::NaiveDate>],
         &precision_col as &[Option<&str>],
         &words_col as &[Option<String>],
+        // Known from the day it was adopted.
+        res.adopted_on.unwrap_or_else(|| chrono::Utc::now().date_naive()),
     )
     .execute(&mut *tx)
     .await?;
     Ok(clause_col.len() as u64)
 }
 
-/// "Taking note of the report ... submitted pursuant to paragraph 5 of resolution 74/43
-/// (A/75/171)" fulfils the requests in paragraph 5 of A/RES/74/43. Applied for references
-/// made by this document and for references to it, so the order of imports does not matter.
+/// Applies the evidence later documents give, for references made by this document and for
+/// references to it, so the order of imports does not matter:
+/// - "Taking note of the report ... submitted pursuant to paragraph 5 of resolution 74/43
+///   (A/75/171)" fulfils the requests in paragraph 5 of A/RES/74/43;
+/// - a resolution of the same series (same title, or recalling it) adopted at the session an
+///   agenda inclusion names shows the item on that session's agenda;
+/// - a later resolution of the same series, or recalling it, that renews or extends a mandate
+///   renews a mandate period.
+///
+/// Each change names the document and paragraph that prove it and takes effect on that
+/// document's adoption date. An obligation a person has changed is left as they set it.
 async fn apply_fulfilments(
     tx: &mut PgConnection,
     document_id: i64,
@@ -607,8 +617,8 @@ async fn apply_fulfilments(
     sqlx::query!(r#"SELECT 1 AS "locked!" FROM pg_advisory_xact_lock(7346277)"#)
         .fetch_one(&mut *tx)
         .await?;
-    // Two index lookups (the references this document makes, the references made to it)
-    // rather than one OR over the whole table, which would make bulk imports quadratic.
+    // Each source is two index lookups (this document as the proof, this document as the one
+    // proved) rather than one OR over the whole table, which would make bulk imports quadratic.
     sqlx::query!(
         r#"
         WITH relevant AS (
@@ -617,30 +627,109 @@ async fn apply_fulfilments(
             UNION ALL
             SELECT * FROM document_references
             WHERE cited_symbol = $2 AND relation = 'report_pursuant_to' AND document_id <> $1
-        ), links AS (
-            SELECT DISTINCT ON (o.id) o.id AS obligation_id,
+        ), report_links AS (
+            SELECT o.id AS obligation_id,
                    coalesce(r.report_symbol, citing.symbol) AS fulfilled_by,
-                   'import of ' || citing.symbol AS changed_by,
+                   citing.symbol AS proof, citing.adopted_on AS effective_on,
+                   CASE WHEN p.part = 'operative' THEN 'paragraph ' || p.number
+                        ELSE 'preambular paragraph ' || (p.position + 1) END AS proof_paragraph,
                    citing.symbol || ' takes note of the report submitted pursuant to paragraph '
                        || r.cited_paragraph || ' of ' || r.printed AS note
             FROM relevant r
             JOIN documents citing ON citing.id = r.document_id
+            LEFT JOIN paragraphs p ON p.id = r.paragraph_id
             JOIN documents cited ON cited.symbol = r.cited_symbol
             JOIN obligations o ON o.document_id = cited.id AND o.paragraph_number = r.cited_paragraph
             JOIN clauses c ON c.id = o.clause_id
             WHERE c.action IN ('request', 'invitation')
-              AND o.status IN ('open', 'in_progress')
-            ORDER BY o.id, citing.adopted_on NULLS LAST
+        ), agenda_pairs AS (
+            SELECT o.id AS obligation_id, o.clause_id, a.symbol AS a_symbol, a.title AS a_title,
+                   b.id AS b_id, b.symbol AS b_symbol, b.title AS b_title, b.adopted_on AS b_adopted,
+                   dl.session
+            FROM obligations o
+            JOIN documents a ON a.id = o.document_id
+            JOIN deadlines dl ON dl.clause_id = o.clause_id AND dl.kind = 'session'
+            JOIN documents b ON b.body = dl.body AND b.session = dl.session
+            WHERE o.kind = 'agenda_inclusion' AND a.id = $1 AND b.id <> a.id
+              AND b.adopted_on > a.adopted_on
+            UNION ALL
+            SELECT o.id, o.clause_id, a.symbol, a.title, b.id, b.symbol, b.title, b.adopted_on,
+                   dl.session
+            FROM documents b
+            JOIN deadlines dl ON dl.kind = 'session' AND dl.body = b.body AND dl.session = b.session
+            JOIN obligations o ON o.clause_id = dl.clause_id AND o.kind = 'agenda_inclusion'
+            JOIN documents a ON a.id = o.document_id
+            WHERE b.id = $1 AND a.id <> b.id AND b.adopted_on > a.adopted_on
+        ), agenda_links AS (
+            SELECT ap.obligation_id, ap.b_symbol AS fulfilled_by, ap.b_symbol AS proof,
+                   ap.b_adopted AS effective_on,
+                   (SELECT CASE WHEN p.part = 'operative' THEN 'paragraph ' || p.number
+                                ELSE 'preambular paragraph ' || (p.position + 1) END
+                    FROM document_references r JOIN paragraphs p ON p.id = r.paragraph_id
+                    WHERE r.document_id = ap.b_id AND r.cited_symbol = ap.a_symbol
+                    ORDER BY p.position LIMIT 1) AS proof_paragraph,
+                   ap.b_symbol || ', of the same series, was adopted at session ' || ap.session
+                       || ': the item was on that session''s agenda' AS note
+            FROM agenda_pairs ap
+            WHERE ap.b_title = ap.a_title
+               OR EXISTS (SELECT 1 FROM document_references r
+                          WHERE r.document_id = ap.b_id AND r.cited_symbol = ap.a_symbol
+                            AND r.relation = 'recalls')
+        ), mandate_pairs AS (
+            SELECT o.id AS obligation_id, a.symbol AS a_symbol, a.title AS a_title,
+                   b.id AS b_id, b.symbol AS b_symbol, b.title AS b_title, b.adopted_on AS b_adopted
+            FROM obligations o
+            JOIN documents a ON a.id = o.document_id
+            JOIN document_references r ON r.cited_symbol = a.symbol
+            JOIN documents b ON b.id = r.document_id
+            WHERE o.kind = 'mandate_period' AND a.id = $1 AND b.adopted_on > a.adopted_on
+            UNION ALL
+            SELECT o.id, a.symbol, a.title, b.id, b.symbol, b.title, b.adopted_on
+            FROM document_references r
+            JOIN documents b ON b.id = r.document_id
+            JOIN documents a ON a.symbol = r.cited_symbol
+            JOIN obligations o ON o.document_id = a.id AND o.kind = 'mandate_period'
+            WHERE r.document_id = $1 AND b.adopted_on > a.adopted_on
+        ), mandate_links AS (
+            SELECT mp.obligation_id, mp.b_symbol AS fulfilled_by, mp.b_symbol AS proof,
+                   mp.b_adopted AS effective_on, 'paragraph ' || p.number AS proof_paragraph,
+                   mp.b_symbol || ' renews or extends the mandate (paragraph ' || p.number || ')'
+                       AS note
+            FROM mandate_pairs mp
+            JOIN LATERAL (
+                SELECT p.number FROM paragraphs p
+                WHERE p.document_id = mp.b_id AND p.part = 'operative'
+                  AND p.text ~* '\m(renew|extend)' AND p.text ~* 'mandate'
+                ORDER BY p.position LIMIT 1
+            ) p ON true
+        ), links AS (
+            SELECT DISTINCT ON (l.obligation_id) l.*
+            FROM (SELECT * FROM report_links UNION ALL SELECT * FROM agenda_links
+                  UNION ALL SELECT * FROM mandate_links) l
+            JOIN obligations o ON o.id = l.obligation_id
+            WHERE o.clause_id IS NOT NULL AND o.status IN ('open', 'in_progress')
+              -- A person's word stands: evidence does not undo what an editor set.
+              AND NOT EXISTS (SELECT 1 FROM obligation_events pe
+                              WHERE pe.obligation_id = o.id
+                                AND pe.changed_by NOT LIKE 'import of %'
+                                AND pe.changed_by <> 'dev generate')
+            ORDER BY l.obligation_id, l.effective_on NULLS LAST
         ), updated AS (
             UPDATE obligations o
             SET status = 'fulfilled', fulfilled_by = l.fulfilled_by, note = l.note,
-                changed_by = l.changed_by, changed_at = now()
+                changed_by = 'import of ' || l.proof, changed_at = now(),
+                effective_on = coalesce(l.effective_on, current_date),
+                evidence_symbol = l.proof, evidence_paragraph = l.proof_paragraph
             FROM links l
             WHERE o.id = l.obligation_id
-            RETURNING o.id, o.fulfilled_by, o.note, o.changed_by
+            RETURNING o.id, o.fulfilled_by, o.note, o.changed_by, o.effective_on,
+                      o.evidence_symbol, o.evidence_paragraph
         )
-        INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
-        SELECT id, 'fulfilled', fulfilled_by, note, changed_by FROM updated
+        INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by,
+                                       effective_on, evidence_symbol, evidence_paragraph)
+        SELECT id, 'fulfilled', fulfilled_by, note, changed_by, effective_on, evidence_symbol,
+               evidence_paragraph
+        FROM updated
         "#,
         document_id,
         symbol,

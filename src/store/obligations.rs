@@ -59,6 +59,8 @@ pub struct StatusChange<'a> {
     pub fulfilled_by: Option<&'a str>,
     pub note: &'a str,
     pub changed_by: &'a str,
+    /// The day the change took effect (a report issued last month); today when not given.
+    pub effective_on: Option<chrono::NaiveDate>,
 }
 
 /// The follow-up state an obligation had before a change.
@@ -67,6 +69,8 @@ pub struct PreviousStatus {
     pub status: String,
     pub fulfilled_by: Option<String>,
     pub note: String,
+    /// The document whose evidence set the state automatically, if one did.
+    pub evidence_symbol: Option<String>,
 }
 
 /// Sets an obligation's follow-up state and records the change in its history, atomically.
@@ -80,23 +84,27 @@ pub async fn update_obligation_status(
         PreviousStatus,
         r#"
         WITH previous AS (
-            SELECT id, status, fulfilled_by, note FROM obligations WHERE id = $1 FOR UPDATE
+            SELECT id, status, fulfilled_by, note, evidence_symbol FROM obligations WHERE id = $1 FOR UPDATE
         ), updated AS (
             UPDATE obligations o
-            SET status = $2, fulfilled_by = $3, note = $4, changed_by = $5, changed_at = now()
+            SET status = $2, fulfilled_by = $3, note = $4, changed_by = $5, changed_at = now(),
+                effective_on = coalesce($6, current_date), evidence_symbol = NULL,
+                evidence_paragraph = NULL
             FROM previous WHERE o.id = previous.id
-            RETURNING o.id
+            RETURNING o.id, o.effective_on
         ), recorded AS (
-            INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by)
-            SELECT id, $2, $3, $4, $5 FROM updated
+            INSERT INTO obligation_events (obligation_id, status, fulfilled_by, note, changed_by,
+                                           effective_on)
+            SELECT id, $2, $3, $4, $5, effective_on FROM updated
         )
-        SELECT status, fulfilled_by, note FROM previous
+        SELECT status, fulfilled_by, note, evidence_symbol FROM previous
         "#,
         obligation_id,
         change.status.as_str(),
         change.fulfilled_by,
         change.note,
         change.changed_by,
+        change.effective_on,
     )
     .fetch_optional(&mut *tx)
     .await

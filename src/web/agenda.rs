@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
 struct AgendaQuery {
     body: Option<String>,
     session: Option<String>,
+    as_of: Option<String>,
 }
 
 /// A sub-item (or an item of its own) and what the session must consider under it.
@@ -109,12 +110,17 @@ async fn show_agenda(
             choices,
         });
     };
+    let as_of = super::today::parse_optional_date(q.as_of.as_deref(), "as_of")?;
     let plan = state
         .cache
-        .get_or_load(&snapshot, format!("agenda {body} {session}"), || async {
-            let clauses = store::list_session_clauses(pool, &body, session).await?;
-            Ok(plan_session(clauses))
-        })
+        .get_or_load(
+            &snapshot,
+            format!("agenda {body} {session} {as_of:?}"),
+            || async {
+                let clauses = store::list_session_clauses(pool, &body, session, as_of).await?;
+                Ok(plan_session(clauses))
+            },
+        )
         .await?;
     let opens_on = choices
         .iter()

@@ -205,6 +205,7 @@ impl ListQuery {
             text: blank_to_none(&self.q),
             document_id: number(&self.resolution, "resolution")?,
             kinds,
+            as_of: parse_optional_date(self.as_of.as_deref(), "as_of")?,
         };
         match blank_to_none(&self.state).as_deref() {
             None => {}
@@ -256,6 +257,13 @@ impl ListQuery {
         let mut q = self.clone();
         q.page = None;
         q.as_of = None;
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    }
+
+    /// The export links of a page shown as of a day: the same day's states.
+    pub fn export_query_as_of(&self) -> String {
+        let mut q = self.clone();
+        q.page = None;
         serde_urlencoded::to_string(&q).unwrap_or_default()
     }
 
@@ -370,7 +378,9 @@ pub async fn find_page(
     page: i64,
 ) -> Result<std::sync::Arc<FoundPage>, AppError> {
     let pool = &state.pool;
-    let key = format!("list {} {per_page} {page}", query.export_query());
+    // The rows depend on the whole filter, with the day it was made for (the state as of
+    // then, the "overdue" cut), not only on the query string without the day.
+    let key = format!("list {} {per_page} {page} {filter:?}", query.export_query());
     state
         .cache
         .get_or_load(snapshot, key, || async {
@@ -413,6 +423,10 @@ impl From<&DeadlineRow> for DeadlineView {
 #[template(path = "obligations/show.html")]
 struct ShowPage {
     obligation: ObligationDetail,
+    /// The day asked for, when the page shows what was known then.
+    as_of: Option<NaiveDate>,
+    /// True when the resolution was adopted after that day.
+    not_yet_adopted: bool,
     kind: ObligationKind,
     state: DueState,
     /// The obligation's window in the words of its deadline ("early 2026 (1 January – 30
@@ -442,13 +456,35 @@ async fn show_obligation(
     Query(as_of): Query<AsOf>,
 ) -> Result<ShowPage, AppError> {
     let today = as_of.today()?;
-    let obligation = store::find_obligation(&state.pool, id)
+    let day = as_of.day()?;
+    let mut obligation = store::find_obligation(&state.pool, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no obligation {id}.")))?;
     let clause = [obligation.clause_id];
     let actors = store::list_clause_actors(&state.pool, &clause).await?;
     let deadlines = store::list_clause_deadlines(&state.pool, &clause).await?;
-    let events = store::list_obligation_events(&state.pool, id).await?;
+    let events = store::list_obligation_events(&state.pool, id, day).await?;
+    // As of a past day the page shows the state whose effective day had come.
+    let not_yet_adopted = day.is_some_and(|d| obligation.adopted_on.is_some_and(|a| a > d));
+    if day.is_some() {
+        match events.first() {
+            Some(e) => {
+                obligation.status = e.status.clone();
+                obligation.fulfilled_by = e.fulfilled_by.clone();
+                obligation.note = e.note.clone();
+                obligation.changed_by = e.changed_by.clone();
+                obligation.effective_on = e.effective_on;
+                obligation.evidence_symbol = e.evidence_symbol.clone();
+                obligation.evidence_paragraph = e.evidence_paragraph.clone();
+            }
+            None => {
+                obligation.status = "open".into();
+                obligation.fulfilled_by = None;
+                obligation.evidence_symbol = None;
+                obligation.evidence_paragraph = None;
+            }
+        }
+    }
     let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
     let status_label = obligation
         .status
@@ -477,6 +513,8 @@ async fn show_obligation(
         Some(_) => String::new(),
     };
     Ok(ShowPage {
+        not_yet_adopted,
+        as_of: day,
         state: DueState::of(
             kind_of(&obligation.kind),
             &obligation.status,
@@ -518,6 +556,9 @@ pub struct StatusForm {
     pub fulfilled_by: String,
     #[serde(default)]
     pub note: String,
+    /// The day the change took effect (YYYY-MM-DD); today when empty.
+    #[serde(default)]
+    pub effective_on: String,
 }
 
 async fn change_status(
@@ -531,16 +572,29 @@ async fn change_status(
     if fulfilled_by.is_some_and(|s| s.len() > 100) || form.note.len() > 10_000 {
         return Err(AppError::BadRequest("A field is too long.".into()));
     }
+    let effective_on = parse_optional_date(Some(&form.effective_on), "effective_on")?;
     let mut tx = state.pool.begin().await?;
     let change = StatusChange {
         status,
         fulfilled_by,
         note: form.note.trim(),
         changed_by: &user.name,
+        effective_on,
     };
     let before = store::update_obligation_status(&mut tx, id, &change)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no obligation {id}.")))?;
+    // Undoing what evidence in a document set needs a reason, kept in the history; the
+    // transaction is dropped, so nothing changes.
+    if before.evidence_symbol.is_some()
+        && before.status != status.as_str()
+        && form.note.trim().is_empty()
+    {
+        return Err(AppError::BadRequest(format!(
+            "This state was set automatically ({}). To change it, say why in the note.",
+            before.note
+        )));
+    }
     let link = format!("/obligations/{id}");
     audit(
         &mut *tx,

@@ -120,12 +120,18 @@ async fn show_overview(
             })?,
     };
     let soon_until = today + chrono::Duration::weeks(weeks);
+    let as_of = AsOf {
+        as_of: q.as_of.clone(),
+    }
+    .day()?;
     let pool = &state.pool;
     let data = state
         .cache
-        .get_or_load(&snapshot, format!("overview {today} {soon_until}"), || {
-            load_overview(pool, today, soon_until)
-        })
+        .get_or_load(
+            &snapshot,
+            format!("overview {today} {soon_until} {as_of:?}"),
+            || load_overview(pool, today, soon_until, as_of),
+        )
         .await?;
     let as_of_param = q
         .as_of
@@ -171,11 +177,13 @@ async fn load_overview(
     pool: &sqlx::PgPool,
     today: NaiveDate,
     soon_until: NaiveDate,
+    as_of: Option<NaiveDate>,
 ) -> Result<OverviewData, AppError> {
     let outstanding = |from: Option<NaiveDate>, to: Option<NaiveDate>| ObligationFilter {
         status: Some("outstanding".into()),
         due_from: from,
         due_to: to,
+        as_of,
         ..ObligationFilter::default()
     };
     let yesterday = today.pred_opt().unwrap_or(today);
@@ -200,9 +208,9 @@ async fn load_overview(
             0,
         )
         .await?,
-        months: store::count_by_month(pool, today, from, until, None).await?,
-        counts: store::count_overview(pool, today, soon_until).await?,
-        kinds: store::count_by_kind(pool, today, soon_until).await?,
+        months: store::count_by_month(pool, today, from, until, None, as_of).await?,
+        counts: store::count_overview(pool, today, soon_until, as_of).await?,
+        kinds: store::count_by_kind(pool, today, soon_until, as_of).await?,
         document_count: store::count_documents(pool).await?,
         recent: store::list_recent_documents(pool, 10).await?,
     })
@@ -246,6 +254,7 @@ async fn show_actor(
     Query(as_of): Query<AsOf>,
 ) -> Result<ActorPage, AppError> {
     let today = as_of.today()?;
+    let day = as_of.day()?;
     let name = store::find_actor_name(&state.pool, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no actor {id}.")))?;
@@ -253,8 +262,8 @@ async fn show_actor(
     let pool = &state.pool;
     let months = state
         .cache
-        .get_or_load(&snapshot, format!("actor {id} {today}"), || async {
-            Ok(store::count_by_month(pool, today, from, until, Some(id)).await?)
+        .get_or_load(&snapshot, format!("actor {id} {today} {day:?}"), || async {
+            Ok(store::count_by_month(pool, today, from, until, Some(id), day).await?)
         })
         .await?;
     Ok(ActorPage {

@@ -11,6 +11,11 @@ pub struct AsOf {
 }
 
 impl AsOf {
+    /// The past (or future) day asked for, if any: pages then show what was known that day.
+    pub fn day(&self) -> Result<Option<NaiveDate>, AppError> {
+        parse_optional_date(self.as_of.as_deref(), "as_of")
+    }
+
     /// The day the page is computed for.
     pub fn today(&self) -> Result<NaiveDate, AppError> {
         parse_optional_date(self.as_of.as_deref(), "as_of")

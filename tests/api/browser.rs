@@ -133,6 +133,8 @@ async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_ov
             .await?;
         let form = browser.form(Locator::Css("form.status-form")).await?;
         form.set_by_name("fulfilled_by", "A/76/170").await?;
+        // The overview is as of 1 August 2021: the report came out in July.
+        form.set_by_name("effective_on", "2021-07-20").await?;
         form.submit().await?;
         // The form returns to the same address, so the URL cannot tell the pages apart; the
         // saved status can, and only the page loaded after the save shows it.
@@ -165,7 +167,8 @@ async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_ov
             .await?
             .text()
             .await?;
-        assert!(counts.contains("2\nfulfilled"), "{counts}");
+        // 74/43's report and agenda item (shown by 75/58), and now 75/58's report.
+        assert!(counts.contains("3\nfulfilled"), "{counts}");
         Ok::<(), fantoccini::error::CmdError>(())
     }
     .await;

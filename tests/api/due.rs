@@ -392,3 +392,236 @@ async fn overdue_shows_the_most_recent_first_and_says_how_many_more() {
         assert!(kind == "deliverable" || kind == "other", "{kind}");
     }
 }
+
+/// The row of a table of obligations for a resolution's paragraph.
+fn row_of<'a>(html: &'a str, symbol: &str, para: &str) -> Option<&'a str> {
+    html.split("<tr class=\"state-").skip(1).find(|row| {
+        row.contains(&format!(">{symbol}</a>")) && row.contains(&format!("<td>{para}</td>"))
+    })
+}
+
+#[tokio::test]
+async fn agenda_inclusions_show_the_resolution_adopted_at_that_session_as_proof() {
+    let app = app_with_demo().await;
+    for (symbol, proof, adopted) in [
+        ("A/RES/74/43", "A/RES/75/58", "7 December 2020"),
+        ("A/RES/75/58", "A/RES/76/28", "6 December 2021"),
+    ] {
+        let id = obligation_id(&app, symbol, "6").await;
+        let html = page(&app, &format!("/obligations/{id}")).await;
+        assert!(html.contains(">on the agenda</span>"), "{symbol}: {html}");
+        let evidence = &html[html.find("id=\"evidence\"").expect("the evidence")..];
+        let evidence = &evidence[..evidence.find("</p>").unwrap()];
+        assert!(
+            evidence.contains(&format!("<strong>{proof}</strong>, preambular paragraph")),
+            "{symbol}: {evidence}"
+        );
+        assert!(evidence.contains(adopted), "{evidence}");
+        // The history names the proof and the day it took effect.
+        let history = section(&html, "history");
+        assert!(
+            history.contains(&format!("import of {proof} (evidence: {proof}")),
+            "{history}"
+        );
+    }
+    // The agenda page of the 75th session shows the item on it, with the proof.
+    let agenda = page(&app, "/agenda?body=GA&session=75").await;
+    assert!(
+        agenda.contains("on the agenda</span> (shown by <span class=\"proof\">A/RES/75/58</span>"),
+        "{agenda}"
+    );
+    // 76/28 asks for the 77th session, which no demo resolution was adopted at: on the agenda
+    // by its date alone, with no proof.
+    let id = obligation_id(&app, "A/RES/76/28", "6").await;
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+    assert!(html.contains(">on the agenda</span>"), "{html}");
+    assert!(!html.contains("id=\"evidence\""), "{html}");
+}
+
+#[tokio::test]
+async fn as_of_1_august_2021_the_report_of_75_58_is_due_soon_everywhere() {
+    let app = app_with_demo().await;
+    let id = obligation_id(&app, "A/RES/75/58", "5").await;
+    // The overview: due soon, not fulfilled; 76/28 (December 2021) not yet known.
+    let html = page(&app, "/?as_of=2021-08-01").await;
+    let soon = section(&html, "soon-heading");
+    let row = row_of(soon, "A/RES/75/58", "5").unwrap_or_else(|| panic!("{soon}"));
+    assert!(row.contains(">due soon</span>"), "{row}");
+    assert!(!html.contains("A/RES/76/28"), "{html}");
+    // The list.
+    let list = page(&app, "/obligations?as_of=2021-08-01&body=GA&session=75").await;
+    let row = row_of(&list, "A/RES/75/58", "5").unwrap_or_else(|| panic!("{list}"));
+    assert!(row.contains(">due soon</span>"), "{row}");
+    let fulfilled = page(&app, "/obligations?as_of=2021-08-01&status=fulfilled").await;
+    assert!(
+        row_of(&fulfilled, "A/RES/75/58", "5").is_none(),
+        "{fulfilled}"
+    );
+    // The obligation page.
+    let html = page(&app, &format!("/obligations/{id}?as_of=2021-08-01")).await;
+    assert!(html.contains(">due soon</span>"), "{html}");
+    assert!(
+        html.contains("<strong id=\"status\">open</strong>"),
+        "{html}"
+    );
+    assert!(!html.contains("A/76/189"), "{html}");
+    // The CSV.
+    let csv = page(&app, "/obligations.csv?as_of=2021-08-01&body=GA&session=75").await;
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{id},")))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(line.contains(",open,"), "{line}");
+    assert!(line.contains(",deliverable,due_soon,"), "{line}");
+    // The digest preview.
+    let response = app
+        .client
+        .post(format!("{}/digest/subscribers", app.address))
+        .form(&[
+            ("email", "ana@example.org"),
+            ("name", "Ana"),
+            ("filter", "body=GA"),
+            ("weeks_ahead", "8"),
+            ("weekday", "1"),
+            ("hour", "8"),
+            ("time_zone", "UTC"),
+            ("csrf", app.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let subscriber: i64 = sqlx::query_scalar("SELECT id FROM subscribers")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let preview = page(
+        &app,
+        &format!("/digest/subscribers/{subscriber}/preview?as_of=2021-08-01"),
+    )
+    .await;
+    assert!(
+        preview.contains(&format!(
+            "/obligations/{id}\"><strong>A/RES/75/58</strong>, paragraph 5"
+        )),
+        "{preview}"
+    );
+    assert!(!preview.contains("A/RES/76/28"), "{preview}");
+
+    // On 1 January 2022 it is fulfilled by A/76/189, with A/RES/76/28 as the evidence.
+    let html = page(&app, &format!("/obligations/{id}?as_of=2022-01-01")).await;
+    assert!(
+        html.contains(
+            "<strong id=\"status\">fulfilled</strong>, fulfilled by <strong>A/76/189</strong>"
+        ),
+        "{html}"
+    );
+    let evidence = &html[html.find("id=\"evidence\"").expect("the evidence")..];
+    assert!(
+        evidence.contains("<strong>A/RES/76/28</strong>"),
+        "{evidence}"
+    );
+    assert!(evidence.contains("6 December 2021"), "{evidence}");
+    let csv = page(&app, "/obligations.csv?as_of=2022-01-01&body=GA&session=75").await;
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{id},")))
+        .unwrap();
+    assert!(
+        line.contains(",fulfilled,") && line.contains(",deliverable,fulfilled,"),
+        "{line}"
+    );
+}
+
+#[tokio::test]
+async fn an_editor_undoes_an_automatic_change_only_with_a_reason_and_imports_leave_it() {
+    let app = app_with_series().await;
+    let id = obligation_id(&app, "A/RES/74/43", "6").await;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let client = app.client.clone();
+        let url = format!("{}/obligations/{id}/status", app.address);
+        let mut form = fields;
+        form.push(("csrf", app.csrf.clone()));
+        async move { client.post(url).form(&form).send().await.unwrap() }
+    };
+    let refused = post(vec![("status", "open".into())]).await;
+    assert_eq!(refused.status(), 400);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("say why in the note"), "{body}");
+    let html = page(&app, &format!("/obligations/{id}")).await;
+    assert!(
+        html.contains("<strong id=\"status\">fulfilled</strong>"),
+        "unchanged: {html}"
+    );
+
+    let done = post(vec![
+        ("status", "open".into()),
+        ("note", "75/58 was adopted under another item".into()),
+    ])
+    .await;
+    assert_eq!(done.status(), 303);
+    let html = page(&app, &format!("/obligations/{id}")).await;
+    assert!(
+        html.contains("<strong id=\"status\">open</strong>"),
+        "{html}"
+    );
+    assert!(section(&html, "history").contains("75/58 was adopted under another item"));
+    // Importing the proof again does not overrule the editor.
+    // A corrected text (one more line) is read again and its evidence applied again.
+    let dir = crate::harness::shared_temp_dir("mandates-due-");
+    let corrected = dir.path().join("A-RES-75-58.txt");
+    let text = std::fs::read_to_string(fixture("src/demo/A-RES-75-58.txt")).unwrap();
+    std::fs::write(&corrected, text + "\n").unwrap();
+    let output = app.cli().arg("import").arg(&corrected).output().unwrap();
+    assert!(output.status.success());
+    let status: String = sqlx::query_scalar("SELECT status FROM obligations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "open");
+}
+
+#[tokio::test]
+async fn a_change_a_person_dates_shows_from_that_day() {
+    let app = app_with_series().await;
+    let id = obligation_id(&app, "A/RES/75/58", "5").await;
+    let response = app
+        .client
+        .post(format!("{}/obligations/{id}/status", app.address))
+        .form(&[
+            ("status", "fulfilled"),
+            ("fulfilled_by", "A/76/189"),
+            ("note", "Issued in July"),
+            ("effective_on", "2021-07-20"),
+            ("csrf", &app.csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let before = page(&app, &format!("/obligations/{id}?as_of=2021-07-01")).await;
+    assert!(
+        before.contains("<strong id=\"status\">open</strong>"),
+        "{before}"
+    );
+    let after = page(&app, &format!("/obligations/{id}?as_of=2021-08-01")).await;
+    assert!(
+        after.contains("<strong id=\"status\">fulfilled</strong>"),
+        "{after}"
+    );
+    assert!(
+        section(&after, "history").contains("20 Jul 2021"),
+        "{after}"
+    );
+    let fulfilled = page(&app, "/obligations?as_of=2021-07-01&status=fulfilled").await;
+    assert!(
+        row_of(&fulfilled, "A/RES/75/58", "5").is_none(),
+        "{fulfilled}"
+    );
+    let fulfilled = page(&app, "/obligations?as_of=2021-08-01&status=fulfilled").await;
+    assert!(
+        row_of(&fulfilled, "A/RES/75/58", "5").is_some(),
+        "{fulfilled}"
+    );
+}

@@ -140,6 +140,7 @@ async fn a_corrected_text_updates_the_document_and_keeps_follow_up_state() {
         fulfilled_by: None,
         note: "Draft report circulated to capitals",
         changed_by: "Desk officer",
+        effective_on: None,
     };
     assert!(
         mandates::store::update_obligation_status(&mut tx, id, &change)
@@ -241,9 +242,13 @@ async fn assert_74_43_fulfilled_by_75_58(pool: &PgPool) {
     .await
     .unwrap();
     assert_eq!(changed_by, "import of A/RES/75/58");
-    // The agenda decision of 74/43 is not a report request: nothing fulfils it.
-    let (_, decision, _) = obligation(pool, "A/RES/74/43", "6", "decides").await;
-    assert_eq!(decision, "open");
+    // The agenda decision of 74/43 is no report request: 75/58, of the same series and adopted
+    // at the 75th session, shows the item on that session's agenda.
+    let (_, decision, proof) = obligation(pool, "A/RES/74/43", "6", "decides").await;
+    assert_eq!(
+        (decision.as_str(), proof.as_deref()),
+        ("fulfilled", Some("A/RES/75/58"))
+    );
 }
 
 #[tokio::test]
