@@ -625,3 +625,50 @@ async fn a_change_a_person_dates_shows_from_that_day() {
         "{fulfilled}"
     );
 }
+
+#[tokio::test]
+async fn a_later_resolution_renewing_the_mandate_renews_the_mandate_period() {
+    let app = TestApp::spawn().await;
+    // 46/9 renewed the mandate for three years in March 2021; a renewal in its form, three
+    // years later, recalling it.
+    let original = std::fs::read_to_string(fixture("src/demo/A-HRC-RES-46-9.txt")).unwrap();
+    let first = &original[..original.find("[Adopted without a vote.]").unwrap() + 25];
+    let renewal = first
+        .replace("1 April 2021", "10 April 2024")
+        .replace("Forty- sixth session", "Fifty-fifth session")
+        .replace("22 February–24 March 2021", "26 February–5 April 2024")
+        .replace("on 23 March 2021", "on 4 April 2024")
+        .replace("4 6 / 9.", "5 5 / 9.")
+        .replace(
+            "Recalling alsoall previous",
+            "Recalling its resolution 46/9 of 23 March 2021,\n\nRecalling also all previous",
+        )
+        .replace("48th meeting 23 March 2021", "50th meeting 4 April 2024");
+    let dir = crate::harness::shared_temp_dir("mandates-due-");
+    let path = dir.path().join("A-HRC-RES-55-9.txt");
+    std::fs::write(&path, renewal).unwrap();
+    let output = app
+        .cli()
+        .arg("import")
+        .arg(fixture("src/demo/A-HRC-RES-46-9.txt"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let id = obligation_id(&app, "A/HRC/RES/46/9", "1").await;
+    let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
+    assert!(html.contains(">renewed</span>"), "{html}");
+    let evidence = &html[html.find("id=\"evidence\"").expect("the evidence")..];
+    assert!(
+        evidence.contains("<strong>A/HRC/RES/55/9</strong>, paragraph 1, adopted"),
+        "{evidence}"
+    );
+    assert!(evidence.contains("4 April 2024"), "{evidence}");
+    // On 1 March 2024, before the renewal was adopted, it expires soon.
+    let html = page(&app, &format!("/obligations/{id}?as_of=2024-03-01")).await;
+    assert!(html.contains(">expires soon</span>"), "{html}");
+}
