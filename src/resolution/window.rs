@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::kind::ObligationKind;
 use super::model::{Deadline, DeadlineKind};
 
 /// How precisely a deadline's words name a time.
@@ -182,6 +183,32 @@ pub fn obligation_window(deadlines: &[Deadline]) -> Option<DueWindow> {
         .iter()
         .filter_map(window_of)
         .min_by_key(|w| (w.latest, w.earliest))
+}
+
+/// The window an obligation of `kind` is held to: a mandate period by the end of the period
+/// ("until 7 November 1990", "for a further period of six months"), not by a report it also
+/// asks for; anything else by the window that ends first.
+pub fn obligation_window_for(kind: ObligationKind, deadlines: &[Deadline]) -> Option<DueWindow> {
+    if kind == ObligationKind::MandatePeriod {
+        let periods: Vec<Deadline> = deadlines
+            .iter()
+            .filter(|d| {
+                let t = d.text.to_lowercase();
+                t.starts_with("until") || t.contains("period")
+            })
+            .cloned()
+            .collect();
+        // The period ends at the latest of what the words say ("for six months, that is,
+        // until 7 November 1990" names one end twice).
+        if let Some(end) = periods
+            .iter()
+            .filter_map(window_of)
+            .max_by_key(|w| w.latest)
+        {
+            return Some(end);
+        }
+    }
+    obligation_window(deadlines)
 }
 
 fn quarter_named(lower: &str) -> Option<u32> {
@@ -387,6 +414,37 @@ mod tests {
             (d("2026-04-30"), Precision::EarlyYear)
         );
         assert_eq!(obligation_window(&[]), None);
+    }
+
+    #[test]
+    fn a_mandate_period_is_held_to_its_end_not_to_a_report_it_asks_for() {
+        let deadline = |kind, text: &str, due: &str| Deadline {
+            kind,
+            text: text.into(),
+            due_on: Some(d(due)),
+            estimated: false,
+        };
+        // S/RES/654 (1990) para 2.
+        let deadlines = [
+            deadline(
+                DeadlineKind::Date {
+                    date: d("1990-11-07"),
+                },
+                "until 7 November 1990",
+                "1990-11-07",
+            ),
+            deadline(
+                DeadlineKind::Date {
+                    date: d("1990-06-10"),
+                },
+                "not later than 10 June 1990",
+                "1990-06-10",
+            ),
+        ];
+        let w = obligation_window_for(ObligationKind::MandatePeriod, &deadlines).unwrap();
+        assert_eq!(w.latest, d("1990-11-07"));
+        let w = obligation_window_for(ObligationKind::Deliverable, &deadlines).unwrap();
+        assert_eq!(w.latest, d("1990-06-10"));
     }
 
     #[test]

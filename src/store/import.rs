@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 use tracing::instrument;
 
 use crate::resolution::{
-    DeadlineKind, Location, Resolution, SourceType, classify_kind, obligation_window,
+    DeadlineKind, Location, Resolution, SourceType, classify_kind, window::obligation_window_for,
 };
 
 /// A resolution ready to be saved, with its source.
@@ -546,13 +546,14 @@ async fn link_obligations(
                 verbs.push(c.verb.as_str());
                 occurrences.push(*occurrence);
                 clause_col.push(clause_id);
-                // Due by the last day of the window that ends first, not an invented day.
-                let window = obligation_window(&c.deadlines);
+                // Due by the last day of its window, not an invented day.
+                let kind = classify_kind(c);
+                let window = obligation_window_for(kind, &c.deadlines);
                 due_col.push(window.as_ref().map(|w| w.latest));
                 from_col.push(window.as_ref().map(|w| w.earliest));
                 precision_col.push(window.as_ref().map(|w| w.precision.as_str()));
                 words_col.push(window.map(|w| w.words));
-                kind_col.push(classify_kind(c).as_str());
+                kind_col.push(kind.as_str());
             }
             *occurrence += 1;
         }
