@@ -56,6 +56,8 @@ struct OverviewPage {
     kinds: Vec<KindSummary>,
     /// Overdue ones beyond those shown.
     overdue_more: i64,
+    /// Ones due soon beyond those shown.
+    soon_more: i64,
 }
 
 /// One kind's line of the overview: its count in each state it has.
@@ -149,6 +151,7 @@ async fn show_overview(
         mode: state.inner.mode.clone(),
         kinds: summarise_kinds(&data.kinds, today, soon_until),
         overdue_more: (data.counts.overdue - data.overdue.len() as i64).max(0),
+        soon_more: (data.counts.due_soon - data.due_soon.len() as i64).max(0),
         counts: data.counts.clone(),
         overdue: items(&data.overdue),
         due_soon: items(&data.due_soon),
