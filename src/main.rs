@@ -372,6 +372,34 @@ enum DbCommand {
     Start,
     /// Stop the private cluster.
     Stop,
+    /// Write a backup of the whole database to FILE (pg_dump's custom format: compressed, and
+    /// consistent even while `serve` runs and editors write).
+    Backup { file: PathBuf },
+    /// Restore a backup made by `mandates db backup` into an empty database (or a new private
+    /// cluster).
+    Restore {
+        file: PathBuf,
+        /// Replace whatever the database holds (kept until the restore succeeded).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Move the private cluster to the newest installed PostgreSQL; the old one is kept
+    /// beside it until you remove it.
+    Upgrade {
+        /// dump (pg_dump and pg_restore: works across any versions) or pg-upgrade (pg_upgrade,
+        /// copying the files: faster for large databases).
+        #[arg(long, value_enum, default_value = "dump")]
+        method: UpgradeMethodArg,
+        /// The new version's server binaries (default: the newest under MANDATES_PG_ROOT).
+        #[arg(long)]
+        to_bin_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum UpgradeMethodArg {
+    Dump,
+    PgUpgrade,
 }
 
 fn main() -> ExitCode {
@@ -1074,7 +1102,55 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
     }
 }
 
+/// The database to back up or restore: DATABASE_URL's, else the private cluster's (started
+/// for the time, without migrating: a restore wants it as it is).
+async fn database_target(
+    config: &DatabaseConfig,
+) -> anyhow::Result<(String, Option<store::PrivateCluster>)> {
+    Ok(match &config.url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let cluster = store::start_private_cluster(config).await?;
+            (cluster.url("postgres"), Some(cluster))
+        }
+    })
+}
+
+async fn leave_cluster(cluster: Option<store::PrivateCluster>) -> anyhow::Result<()> {
+    if let Some(mut cluster) = cluster {
+        tokio::task::spawn_blocking(move || cluster.stop()).await??;
+    }
+    Ok(())
+}
+
 async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<()> {
+    match command {
+        DbCommand::Backup { file } => {
+            let (url, cluster) = database_target(config).await?;
+            let result = store::backup::backup_database(&url, &file).await;
+            leave_cluster(cluster).await?;
+            let summary = result.context("cannot back the database up")?;
+            println!(
+                "backed up the database (PostgreSQL {}) to {} ({} bytes)",
+                summary.server_version,
+                file.display(),
+                summary.bytes
+            );
+            return Ok(());
+        }
+        DbCommand::Restore { file, force } => {
+            let (url, cluster) = database_target(config).await?;
+            let result = store::backup::restore_database(&url, &file, force).await;
+            leave_cluster(cluster).await?;
+            result.context("cannot restore the backup")?;
+            println!(
+                "restored {}; the next start brings its schema up to date",
+                file.display()
+            );
+            return Ok(());
+        }
+        _ => {}
+    }
     anyhow::ensure!(
         config.url.is_none(),
         "DATABASE_URL is set: `mandates db` manages the private cluster only; unset DATABASE_URL"
@@ -1110,5 +1186,30 @@ async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<(
             }
             Ok(())
         }
+        DbCommand::Upgrade { method, to_bin_dir } => {
+            let method = match method {
+                UpgradeMethodArg::Dump => store::backup::UpgradeMethod::Dump,
+                UpgradeMethodArg::PgUpgrade => store::backup::UpgradeMethod::PgUpgrade,
+            };
+            let outcome = store::backup::upgrade_private_cluster(
+                &config.data_dir,
+                to_bin_dir.as_deref(),
+                method,
+            )
+            .await
+            .context("cannot upgrade the private cluster")?;
+            println!(
+                "upgraded the private cluster in {} from PostgreSQL {} to {} ({} tables, {} rows, checked); \
+                 the old one is kept in {}: remove it once the tracker works",
+                config.data_dir.display(),
+                outcome.from,
+                outcome.to,
+                outcome.tables,
+                outcome.rows,
+                outcome.kept.display()
+            );
+            Ok(())
+        }
+        DbCommand::Backup { .. } | DbCommand::Restore { .. } => unreachable!("handled above"),
     }
 }

@@ -135,7 +135,7 @@ fn version_key(version: &str) -> (u32, u32) {
 
 /// The major version in a program's `--version` line (`pg_ctl (PostgreSQL) 15.8 (Debian ...)`):
 /// the first number from 10 on, the first two before.
-fn major_of_version_line(line: &str) -> Option<String> {
+pub(crate) fn major_of_version_line(line: &str) -> Option<String> {
     let number = line
         .split_whitespace()
         .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
@@ -271,13 +271,16 @@ impl ServerBinaries {
             .and_then(|name| name.to_str())
             .filter(|name| version_key(name).0 > 0)
             .map(str::to_string);
-        layout.or_else(|| {
-            let output = Command::new(self.dir.join("pg_ctl"))
-                .arg("--version")
-                .output()
-                .ok()?;
-            major_of_version_line(&String::from_utf8_lossy(&output.stdout))
-        })
+        layout.or_else(|| self.reported_major_version())
+    }
+
+    /// The major version `pg_ctl --version` says.
+    fn reported_major_version(&self) -> Option<String> {
+        let output = Command::new(self.dir.join("pg_ctl"))
+            .arg("--version")
+            .output()
+            .ok()?;
+        major_of_version_line(&String::from_utf8_lossy(&output.stdout))
     }
 
     /// The binaries that can run the cluster in `data_dir`: these when their major version is
@@ -302,6 +305,11 @@ impl ServerBinaries {
                 dir: dir.clone(),
                 ..self
             });
+        }
+        // Binaries given by name (not searched for) in a folder named otherwise that are, by
+        // their own word, the version wanted.
+        if !self.searched && self.reported_major_version().as_deref() == Some(wanted.as_str()) {
+            return Ok(self);
         }
         let mut versions: Vec<String> = installed.into_iter().map(|(v, _)| v).collect();
         if let Some(own) = own
@@ -330,7 +338,7 @@ impl ServerBinaries {
         })
     }
 
-    fn command(&self, program: &str) -> Command {
+    pub(crate) fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.dir.join(program));
         if let Some(user) = &self.run_as {
             command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
@@ -815,7 +823,7 @@ fn initdb(binaries: &ServerBinaries, data_dir: &Path) -> Result<(), ClusterError
     }
 }
 
-fn run(command: &mut Command) -> Result<Output, ClusterError> {
+pub(crate) fn run(command: &mut Command) -> Result<Output, ClusterError> {
     let program = command
         .get_program()
         .to_string_lossy()

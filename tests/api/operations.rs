@@ -4,9 +4,17 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use mandates::store::cluster::{DEFAULT_PG_ROOT, installed_versions};
+use mandates::store::{
+    self,
+    cluster::{DEFAULT_PG_ROOT, installed_versions},
+};
+use mandates::web::{self, AppConfig, AppState};
 
-use crate::harness::{mandates_command, shared_temp_dir};
+use crate::dashboard::{app_with_demo, app_with_series};
+use crate::extract::fixture;
+use crate::harness::{
+    ServerProcess, TestApp, TestDatabase, mandates_command, shared_temp_dir, text_of,
+};
 
 /// The installed PostgreSQL (its `<root>/<major>` folder) and its major version.
 fn real_installation() -> (String, PathBuf) {
@@ -94,16 +102,18 @@ fn the_cluster_starts_with_its_own_versions_binaries_and_says_so_in_one_line_whe
 
     // ... or replaces it: one plain line with both versions and the way forward.
     root.remove(&version);
-    let output = mandates_command()
+    let mut command = mandates_command();
+    command
         .env("MANDATES_PG_ROOT", root.dir.path())
         .env("PATH", "/usr/bin:/bin")
         .env("MANDATES_DATA_DIR", &data_dir)
         .env("MANDATES_LOG", "off")
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8(output.stderr).unwrap();
+        .args(["serve", "--bind", "127.0.0.1:0"]);
+    let Err(refusal) = ServerProcess::start(command) else {
+        panic!("served data of PostgreSQL {version} with PostgreSQL {newer}");
+    };
+    // The harness's first line says how the process exited; the rest is its stderr.
+    let stderr = refusal.split_once('\n').unwrap().1.to_string();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     for words in [
         format!("made by PostgreSQL {version}"),
@@ -114,4 +124,393 @@ fn the_cluster_starts_with_its_own_versions_binaries_and_says_so_in_one_line_whe
     }
     assert!(!stderr.contains("pg_ctl"), "no raw pg_ctl error: {stderr}");
     assert!(!data_dir.join("postmaster.pid").exists());
+}
+
+/// Changes an obligation's follow-up state through the dashboard's form, as an editor does.
+async fn change_status(app: &TestApp, id: i64, status: &str, note: &str) {
+    let response = app
+        .client
+        .post(format!("{}/obligations/{id}/status", app.address))
+        .form(&[
+            ("status", status),
+            ("fulfilled_by", ""),
+            ("note", note),
+            ("csrf", &app.csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "status of obligation {id} changed");
+}
+
+/// The app served in-process over `pool`, with `base_url` for its links; its address.
+async fn serve_on(pool: sqlx::PgPool, base_url: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let config = AppConfig {
+        base_url: base_url.to_string(),
+        ..AppConfig::default()
+    };
+    let app = web::router(AppState::new(pool, config))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    address
+}
+
+/// Every row of a table as JSON text, in id order: equal exactly when the rows are.
+async fn rows_of(pool: &sqlx::PgPool, table: &str) -> Vec<String> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT row_to_json(t)::text FROM {table} t ORDER BY id"
+    )))
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// A new database with nothing in it, in the tests' cluster; its URL.
+async fn empty_database(next_to: &TestDatabase, name: &str) -> String {
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&next_to.pool)
+        .await
+        .unwrap();
+    let at = next_to.url.find('?').unwrap();
+    let slash = next_to.url[..at].rfind('/').unwrap();
+    format!("{}/{name}{}", &next_to.url[..slash], &next_to.url[at..])
+}
+
+#[tokio::test]
+async fn a_backup_of_the_demo_restores_into_a_fresh_cluster_with_the_same_pages_csv_and_audit_log()
+{
+    let app = app_with_demo().await;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM obligations ORDER BY id LIMIT 3")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    for (id, status) in ids
+        .iter()
+        .zip(["fulfilled", "in_progress", "not_applicable"])
+    {
+        change_status(&app, *id, status, "checked with the desk officer").await;
+    }
+    succeeded(
+        &app.cli()
+            .args([
+                "subscriber",
+                "add",
+                "amina@mission.example",
+                "--name",
+                "Amina Diallo",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let dir = shared_temp_dir("mandates-backup-");
+    let file = dir.path().join("demo.backup");
+    let output = app
+        .cli()
+        .args(["db", "backup"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    succeeded(&output);
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("backed up the database"),
+        "{output:?}"
+    );
+
+    // Into a new private cluster, as after losing the machine.
+    let data_dir = dir.path().join("pg");
+    let in_cluster = |args: &[&str]| {
+        mandates_command()
+            .env("MANDATES_DATA_DIR", &data_dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    succeeded(&in_cluster(&["db", "restore", &file.display().to_string()]));
+    let started = in_cluster(&["db", "start"]);
+    succeeded(&started);
+    let stdout = String::from_utf8(started.stdout).unwrap();
+    let url = stdout
+        .trim()
+        .strip_prefix("export DATABASE_URL='")
+        .and_then(|u| u.strip_suffix('\''))
+        .unwrap()
+        .to_string();
+    let pool = store::connect(&url).await.unwrap();
+    let restored = serve_on(pool.clone(), &app.address).await;
+
+    let document: i64 = sqlx::query_scalar("SELECT min(id) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut pages = vec![
+        "/".to_string(),
+        "/obligations".into(),
+        "/obligations?status=fulfilled".into(),
+        "/actors".into(),
+        "/agenda".into(),
+        "/digest".into(),
+        "/admin/audit".into(),
+        "/admin/users".into(),
+        format!("/resolutions/{document}"),
+        "/obligations.csv".into(),
+        "/api/obligations".into(),
+    ];
+    pages.extend(ids.iter().map(|id| format!("/obligations/{id}")));
+    for path in &pages {
+        let before = app.get(path).await;
+        assert_eq!(before.status(), 200, "{path}");
+        let before = before.text().await.unwrap();
+        // The same browser session: sessions are in the backup too.
+        let after = text_of(&app.client, format!("{restored}{path}")).await;
+        assert!(before == after, "{path} differs after the restore");
+    }
+    for table in ["audit_log", "obligation_events", "subscribers", "users"] {
+        assert_eq!(
+            rows_of(&app.db.pool, table).await,
+            rows_of(&pool, table).await,
+            "{table}"
+        );
+    }
+    pool.close().await;
+    succeeded(&in_cluster(&["db", "stop"]));
+}
+
+#[tokio::test]
+async fn a_restore_refuses_a_database_that_holds_data_unless_forced() {
+    let app = app_with_series().await;
+    let dir = shared_temp_dir("mandates-backup-");
+    let file = dir.path().join("series.backup");
+    succeeded(
+        &app.cli()
+            .args(["db", "backup"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    let id: i64 = sqlx::query_scalar("SELECT min(id) FROM obligations")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    change_status(&app, id, "in_progress", "after the backup").await;
+
+    let output = app
+        .cli()
+        .args(["db", "restore"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("already holds") && stderr.contains("2 resolution(s)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--force"), "{stderr}");
+
+    let not_a_backup = dir.path().join("notes.txt");
+    std::fs::write(&not_a_backup, "minutes of the meeting\n").unwrap();
+    let output = app
+        .cli()
+        .args(["db", "restore", "--force"])
+        .arg(&not_a_backup)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not a backup"), "{stderr}");
+    let status: String = sqlx::query_scalar("SELECT status FROM obligations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "in_progress", "a refused restore changes nothing");
+
+    succeeded(
+        &app.cli()
+            .args(["db", "restore", "--force"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM obligations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "open", "the backup's state is back");
+}
+
+#[tokio::test]
+async fn a_backup_taken_during_a_stream_of_status_changes_restores_consistently() {
+    let app = std::sync::Arc::new(app_with_series().await);
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM obligations ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let (started_tx, started) = tokio::sync::oneshot::channel();
+    let (stop_tx, mut stop) = tokio::sync::watch::channel(false);
+    let writer = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut started_tx = Some(started_tx);
+            let mut changes = 0usize;
+            while !*stop.borrow_and_update() {
+                let id = ids[changes % ids.len()];
+                let status = if (changes / ids.len()).is_multiple_of(2) {
+                    "in_progress"
+                } else {
+                    "open"
+                };
+                change_status(&app, id, status, &format!("change {changes}")).await;
+                changes += 1;
+                if changes == 20 {
+                    let _ = started_tx.take().unwrap().send(());
+                }
+            }
+            changes
+        })
+    };
+    started.await.unwrap();
+    let dir = shared_temp_dir("mandates-backup-");
+    let file = dir.path().join("busy.backup");
+    let output = {
+        let mut command = app.cli();
+        command.args(["db", "backup"]).arg(&file);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    };
+    succeeded(&output);
+    stop_tx.send(true).unwrap();
+    let changes = writer.await.unwrap();
+
+    let url = empty_database(&app.db, &format!("restored_{}", std::process::id())).await;
+    succeeded(
+        &mandates_command()
+            .env("DATABASE_URL", &url)
+            .args(["db", "restore"])
+            .arg(&file)
+            .output()
+            .unwrap(),
+    );
+    let restored = store::connect(&url).await.unwrap();
+    let count = |sql: &'static str| {
+        let restored = restored.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&restored)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM obligation_events e
+             LEFT JOIN obligations o ON o.id = e.obligation_id WHERE o.id IS NULL"
+        )
+        .await,
+        0,
+        "no history row without its obligation"
+    );
+    // Each obligation's state is its last history row's, and each change by a person is in
+    // the history and the audit log alike.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM obligations o
+             WHERE o.status <> (SELECT e.status FROM obligation_events e
+                                WHERE e.obligation_id = o.id ORDER BY e.id DESC LIMIT 1)"
+        )
+        .await,
+        0
+    );
+    let in_history =
+        count("SELECT count(*) FROM obligation_events WHERE changed_by = 'Test Admin'").await;
+    let in_audit = count("SELECT count(*) FROM audit_log WHERE action = 'obligation.status'").await;
+    assert_eq!(in_history, in_audit);
+    assert!(
+        (20..=changes as i64).contains(&in_history),
+        "taken during the stream: {in_history} of {changes} changes"
+    );
+    restored.close().await;
+}
+
+/// The DATABASE_URL `mandates db start` printed.
+fn started_url(output: &Output) -> String {
+    succeeded(output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .trim()
+        .strip_prefix("export DATABASE_URL='")
+        .and_then(|u| u.strip_suffix('\''))
+        .unwrap()
+        .to_string()
+}
+
+/// The row counts of every table and the audit log of the private cluster in `data_dir`.
+async fn cluster_contents(
+    root: &VersionRoot,
+    data_dir: &Path,
+) -> (std::collections::BTreeMap<String, i64>, Vec<String>) {
+    let url = started_url(&on_cluster(root, data_dir, &["db", "start"]));
+    let pool = store::connect(&url).await.unwrap();
+    let counts = store::backup::count_rows(&pool).await.unwrap();
+    let audit = rows_of(&pool, "audit_log").await;
+    pool.close().await;
+    succeeded(&on_cluster(root, data_dir, &["db", "stop"]));
+    (counts, audit)
+}
+
+/// `mandates db upgrade` with `args` from this machine's version to a "newer" one (the same
+/// binaries under a higher number), checked by the contents before and after.
+async fn upgrade_keeps_everything(args: &[&str]) {
+    let (version, _) = real_installation();
+    let newer = (version.parse::<u32>().unwrap() + 1).to_string();
+    let root = VersionRoot::new();
+    root.add(&version);
+    let data = shared_temp_dir("mandates-upgrade-");
+    let data_dir = data.path().join("pg");
+    let demo = fixture("src/demo").display().to_string();
+    succeeded(&on_cluster(&root, &data_dir, &["import", &demo]));
+    succeeded(&on_cluster(
+        &root,
+        &data_dir,
+        &["user", "add", "--admin", "chief@mission.example"],
+    ));
+    let before = cluster_contents(&root, &data_dir).await;
+    assert!(before.0["obligations"] > 0 && !before.1.is_empty());
+
+    let output = on_cluster(&root, &data_dir, args);
+    assert!(!output.status.success(), "nothing newer is installed yet");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("nothing to upgrade"),
+        "{output:?}"
+    );
+
+    root.add(&newer);
+    let output = on_cluster(&root, &data_dir, args);
+    succeeded(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("from PostgreSQL {version} to {newer}")),
+        "{stdout}"
+    );
+    let kept = data.path().join(format!("pg.pg{version}-old"));
+    assert!(stdout.contains(&kept.display().to_string()), "{stdout}");
+    assert!(
+        kept.join("PG_VERSION").exists(),
+        "the old cluster is kept until someone removes it"
+    );
+    assert_eq!(cluster_contents(&root, &data_dir).await, before);
+}
+
+#[tokio::test]
+async fn db_upgrade_by_dump_and_restore_moves_everything_and_keeps_the_old_cluster() {
+    upgrade_keeps_everything(&["db", "upgrade"]).await;
+}
+
+#[tokio::test]
+async fn db_upgrade_with_pg_upgrade_moves_everything_and_keeps_the_old_cluster() {
+    upgrade_keeps_everything(&["db", "upgrade", "--method", "pg-upgrade"]).await;
 }
