@@ -105,6 +105,8 @@ enum Command {
         client_ip_header: Option<axum::http::HeaderName>,
         #[command(flatten)]
         digest: DigestArgs,
+        #[command(flatten)]
+        backups: BackupArgs,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -152,6 +154,26 @@ enum Command {
         #[command(subcommand)]
         command: DevCommand,
     },
+}
+
+/// Backups `serve` takes by itself.
+#[derive(clap::Args)]
+struct BackupArgs {
+    /// Take a backup into this folder every day (`mandates-<time>.backup`, as `mandates db
+    /// backup` writes); none when unset.
+    #[arg(long, env = "MANDATES_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// How many scheduled backups to keep (the oldest are removed).
+    #[arg(long, env = "MANDATES_BACKUP_KEEP", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..))]
+    backup_keep: u32,
+    /// Seconds between scheduled backups (tests shorten the day).
+    #[arg(
+        long,
+        env = "MANDATES_BACKUP_EVERY_SECS",
+        default_value_t = 86_400,
+        hide = true
+    )]
+    backup_every_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -458,6 +480,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             public_read,
             client_ip_header,
             digest,
+            backups,
         } => {
             let base_url = digest.base_url(&format!("http://{bind}"))?;
             let db = Database::open(&config)
@@ -485,7 +508,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let worker = digest.worker(&db.pool, &app.base_url).await?;
-            mandates::serve::serve(db, bind, app, worker).await
+            let backups = backups
+                .backup_dir
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .map(|dir| mandates::serve::BackupSchedule {
+                    dir,
+                    keep: backups.backup_keep as usize,
+                    every: std::time::Duration::from_secs(backups.backup_every_secs.max(1)),
+                    url: config.url.clone(),
+                });
+            mandates::serve::serve(db, bind, app, worker, backups).await
         }
         Command::Digest { digest, command } => {
             let db = Database::open(&config)

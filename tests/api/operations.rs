@@ -514,3 +514,54 @@ async fn db_upgrade_by_dump_and_restore_moves_everything_and_keeps_the_old_clust
 async fn db_upgrade_with_pg_upgrade_moves_everything_and_keeps_the_old_cluster() {
     upgrade_keeps_everything(&["db", "upgrade", "--method", "pg-upgrade"]).await;
 }
+
+#[tokio::test]
+async fn serve_takes_scheduled_backups_of_the_private_cluster_and_keeps_the_newest() {
+    let dir = shared_temp_dir("mandates-scheduled-");
+    let backups = dir.path().join("backups");
+    let mut command = mandates_command();
+    command
+        .env("MANDATES_DATA_DIR", dir.path().join("pg"))
+        .env("MANDATES_BACKUP_DIR", &backups)
+        .env("MANDATES_BACKUP_KEEP", "2")
+        // A "day" of one second, so that several backups follow one another.
+        .env("MANDATES_BACKUP_EVERY_SECS", "1")
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"]);
+    let server = ServerProcess::start(command).unwrap();
+    for n in 1..=4 {
+        server
+            .wait_for_log(
+                "scheduled backup written",
+                std::time::Duration::from_secs(60),
+            )
+            .unwrap_or_else(|| panic!("scheduled backup {n} written"));
+    }
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+    let mut kept: Vec<PathBuf> = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "backup"))
+        .collect();
+    kept.sort();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+
+    // The newest restores, with the demo in it.
+    let db = crate::harness::fresh_database().await;
+    let url = empty_database(&db, &format!("scheduled_{}", std::process::id())).await;
+    succeeded(
+        &mandates_command()
+            .env("DATABASE_URL", &url)
+            .args(["db", "restore"])
+            .arg(kept.last().unwrap())
+            .output()
+            .unwrap(),
+    );
+    let restored = store::connect(&url).await.unwrap();
+    let documents: i64 = sqlx::query_scalar("SELECT count(*) FROM documents")
+        .fetch_one(&restored)
+        .await
+        .unwrap();
+    assert!(documents > 0);
+    restored.close().await;
+}
