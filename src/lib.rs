@@ -11,6 +11,7 @@ pub mod digest;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod metrics;
 pub mod reader;
 pub mod resolution;
 pub mod serve;

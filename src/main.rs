@@ -107,6 +107,14 @@ enum Command {
         digest: DigestArgs,
         #[command(flatten)]
         backups: BackupArgs,
+        /// The bearer token /metrics asks for on the dashboard's address; without it (and
+        /// without --metrics-bind) /metrics is not served.
+        #[arg(long, env = "MANDATES_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        /// Serve /metrics, without a token, on this address of its own (one that only the
+        /// monitoring network reaches, e.g. 127.0.0.1:9090).
+        #[arg(long, env = "MANDATES_METRICS_BIND")]
+        metrics_bind: Option<SocketAddr>,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -437,14 +445,24 @@ fn main() -> ExitCode {
         eprintln!("error: cannot read .env: {e}");
         return ExitCode::FAILURE;
     }
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("MANDATES_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    // JSON lines for a log collector; plain lines for people.
+    match std::env::var("MANDATES_LOG_FORMAT")
+        .as_deref()
+        .map(str::trim)
+    {
+        Ok("json") => logs.json().init(),
+        Ok("text" | "") | Err(_) => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        Ok(other) => {
+            eprintln!("error: MANDATES_LOG_FORMAT must be text or json, not {other:?}");
+            return ExitCode::FAILURE;
+        }
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -481,6 +499,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             client_ip_header,
             digest,
             backups,
+            metrics_token,
+            metrics_bind,
         } => {
             let base_url = digest.base_url(&format!("http://{bind}"))?;
             let db = Database::open(&config)
@@ -492,6 +512,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 public_read,
                 client_ip_header,
                 reader,
+                metrics_token: metrics_token
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
                 ..AppConfig::default()
             };
             if demo {
@@ -517,7 +540,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     every: std::time::Duration::from_secs(backups.backup_every_secs.max(1)),
                     url: config.url.clone(),
                 });
-            mandates::serve::serve(db, bind, app, worker, backups).await
+            let options = mandates::serve::ServeOptions {
+                backups,
+                metrics_bind,
+            };
+            mandates::serve::serve(db, bind, app, worker, options).await
         }
         Command::Digest { digest, command } => {
             let db = Database::open(&config)

@@ -23,19 +23,47 @@ pub async fn serve(
     bind: SocketAddr,
     mut config: AppConfig,
     digest: DigestWorker,
-    backups: Option<BackupSchedule>,
+    options: ServeOptions,
 ) -> anyhow::Result<()> {
+    let ServeOptions {
+        backups,
+        metrics_bind,
+    } = options;
     // Before anyone can connect: from then on a signal means "shut down".
     let shutdown = shutdown_signal()?;
     let listener = TcpListener::bind(bind).await.with_context(|| {
         format!("cannot listen on {bind}: is another server using it? Set --bind / MANDATES_BIND")
     })?;
+    let (stop, stopped) = watch::channel(false);
+    let metrics_task = match metrics_bind {
+        Some(address) => {
+            let listener = TcpListener::bind(address).await.with_context(|| {
+                format!("cannot listen on {address} for /metrics: set --metrics-bind / MANDATES_METRICS_BIND to a free address")
+            })?;
+            let local = listener.local_addr()?;
+            tracing::info!("serving /metrics on http://{local}/metrics");
+            println!("metrics on http://{local}/metrics");
+            let app = web::metrics::separate_router(db.pool.clone());
+            let mut stopped = stop.subscribe();
+            Some(tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
+                    tracing::error!("the /metrics server stopped: {e}");
+                }
+            }))
+        }
+        None => None,
+    };
     let local = listener.local_addr()?;
     tracing::info!("serving the dashboard on http://{local}/");
     // Tests and scripts read this line to find the port when binding to port 0.
     println!("listening on http://{local}/");
     config.secret = Some(digest.config().secret.clone());
-    let (stop, stopped) = watch::channel(false);
     let scheduler = if digest.can_send() {
         Some(tokio::spawn(run_digest_scheduler(digest, stopped)))
     } else {
@@ -71,6 +99,9 @@ pub async fn serve(
         let _ = task.await;
     }
     if let Some(task) = backup_task {
+        let _ = task.await;
+    }
+    if let Some(task) = metrics_task {
         let _ = task.await;
     }
     served?;
@@ -113,6 +144,15 @@ async fn run_digest_scheduler(worker: DigestWorker, mut stop: watch::Receiver<bo
             () = tokio::time::sleep(DIGEST_TICK) => {}
         }
     }
+}
+
+/// What `serve` runs beside the dashboard, when asked.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Scheduled backups.
+    pub backups: Option<BackupSchedule>,
+    /// An address of its own for `/metrics`, without a token.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// Backups `serve` takes by itself: one when the newest in `dir` is `every` old (daily by

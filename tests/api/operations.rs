@@ -565,3 +565,204 @@ async fn serve_takes_scheduled_backups_of_the_private_cluster_and_keeps_the_newe
     assert!(documents > 0);
     restored.close().await;
 }
+
+const METRICS_TOKEN: &str = "a long metrics token";
+
+/// `/metrics` read with the token and parsed as Prometheus reads it.
+async fn scrape(address: &str, token: Option<&str>) -> prometheus_parse::Scrape {
+    let mut request = reqwest::Client::new().get(format!("{address}/metrics"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        // Every sample line is NAME{LABELS} VALUE with a number Prometheus can read.
+        let value = line.rsplit(' ').next().unwrap();
+        assert!(value.parse::<f64>().is_ok(), "{line}");
+    }
+    prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap()
+}
+
+/// The value of a counter or gauge sample with these labels (0 when absent), or of a
+/// histogram's count.
+fn sample(scrape: &prometheus_parse::Scrape, name: &str, labels: &[(&str, &str)]) -> f64 {
+    scrape
+        .samples
+        .iter()
+        .filter(|s| s.metric == name)
+        .filter(|s| labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+        .map(|s| match &s.value {
+            prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Untyped(v) => *v,
+            prometheus_parse::Value::Histogram(buckets) => buckets.last().map_or(0.0, |b| b.count),
+            prometheus_parse::Value::Summary(_) => 0.0,
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn metrics_parse_and_move_with_requests_imports_and_digests_behind_a_token() {
+    let app = TestApp::spawn_with(AppConfig {
+        metrics_token: Some(METRICS_TOKEN.into()),
+        ..AppConfig::default()
+    })
+    .await;
+    // Not public: no token, or a wrong one, is refused.
+    let anonymous = reqwest::get(format!("{}/metrics", app.address))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wrong = reqwest::Client::new()
+        .get(format!("{}/metrics", app.address))
+        .bearer_auth("a guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+
+    let before = scrape(&app.address, Some(METRICS_TOKEN)).await;
+    // Tests run side by side in this process and count into the same registry: the checks
+    // are on what at least this test added.
+    let imported = mandates::import::import_demo(&app.db.pool).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM obligations ORDER BY id LIMIT 2")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    for id in &ids {
+        assert_eq!(app.get(&format!("/obligations/{id}")).await.status(), 200);
+    }
+    assert_eq!(app.get("/no/such/page").await.status(), 404);
+
+    let smtp = crate::smtp::SmtpServer::start();
+    succeeded(
+        &app.cli()
+            .args([
+                "subscriber",
+                "add",
+                "ana@example.org",
+                "--day",
+                "monday",
+                "--hour",
+                "0",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let secret = mandates::digest::signing_secret(&app.db.pool, Some("a test secret"))
+        .await
+        .unwrap();
+    let worker = mandates::digest::DigestWorker::new(
+        app.db.pool.clone(),
+        Some(mandates::digest::Mailer::from_url(&smtp.url).unwrap()),
+        mandates::digest::DigestConfig {
+            base_url: app.address.clone(),
+            from: mandates::digest::mail::parse_mailbox("Mandates <digest@example.org>").unwrap(),
+            send_empty: true,
+            secret,
+        },
+    );
+    let summary = worker
+        .run_once(
+            mandates::digest::Clock::EndOfDay(chrono::Utc::now().date_naive()),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.sent, 1, "{summary}");
+
+    let after = scrape(&app.address, Some(METRICS_TOKEN)).await;
+    let moved = |name: &str, labels: &[(&str, &str)]| {
+        sample(&after, name, labels) - sample(&before, name, labels)
+    };
+    let route = [("method", "GET"), ("route", "/obligations/:id")];
+    assert!(
+        moved(
+            "mandates_http_requests_total",
+            &[route[0], route[1], ("status", "200")]
+        ) >= 2.0
+    );
+    assert!(moved("mandates_http_request_duration_seconds", &route) >= 2.0);
+    assert!(
+        moved(
+            "mandates_http_requests_total",
+            &[("route", "unmatched"), ("status", "404")]
+        ) >= 1.0
+    );
+    assert!(
+        !after.samples.iter().any(|s| s
+            .labels
+            .get("route")
+            .is_some_and(|r| r.contains(&ids[0].to_string()))),
+        "routes are patterns, never paths with ids"
+    );
+    assert!(
+        moved("mandates_imports_total", &[("outcome", "imported")]) >= imported.imported() as f64
+    );
+    assert!(moved("mandates_digests_total", &[("outcome", "sent")]) >= 1.0);
+    assert!(moved("mandates_result_cache_lookups_total", &[]) >= 2.0);
+    assert_eq!(
+        sample(&after, "mandates_digest_jobs", &[("status", "sent")]),
+        1.0,
+        "this database's queue"
+    );
+    assert_eq!(
+        sample(&after, "mandates_db_pool_max_connections", &[]),
+        16.0
+    );
+    assert!(sample(&after, "mandates_db_pool_connections", &[("state", "idle")]) >= 1.0);
+}
+
+#[tokio::test]
+async fn metrics_on_their_own_address_need_no_token_and_logs_can_be_json_lines() {
+    let db = crate::harness::fresh_database().await;
+    let mut command = mandates_command();
+    command
+        .env("DATABASE_URL", &db.url)
+        .env("MANDATES_METRICS_BIND", "127.0.0.1:0")
+        .env("MANDATES_LOG_FORMAT", "json")
+        .args(["serve", "--bind", "127.0.0.1:0"]);
+    let server = ServerProcess::start(command).unwrap();
+    let metrics = server
+        .stdout_before_listening
+        .iter()
+        .find_map(|l| l.strip_prefix("metrics on "))
+        .expect("the metrics address is told")
+        .trim_end_matches("/metrics")
+        .to_string();
+    assert_eq!(crate::harness::healthz(&server.address).await, 200);
+    let scraped = scrape(&metrics, None).await;
+    assert!(
+        sample(
+            &scraped,
+            "mandates_http_requests_total",
+            &[("route", "/healthz"), ("status", "200")]
+        ) >= 1.0
+    );
+    // Not on the dashboard's address: no token is set there.
+    let public = reqwest::get(format!("{}/metrics", server.address))
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 404);
+
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+    let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            entry["level"].is_string() && entry["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+}
