@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod digest;
+pub mod doctor;
 pub mod export;
 pub mod generate;
 pub mod import;

@@ -157,6 +157,15 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check the configuration (database and schema, PostgreSQL binaries, disk space, SMTP,
+    /// base URL) and say what is wrong; exits non-zero when something is.
+    Doctor {
+        /// The address the dashboard listens on (the base URL's default).
+        #[arg(long, env = "MANDATES_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        #[command(flatten)]
+        digest: DigestArgs,
+    },
     /// Tools for developers: synthetic data for benchmarks and load tests.
     Dev {
         #[command(subcommand)]
@@ -572,6 +581,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             summary
         }
         Command::Db { command } => run_db(command, &config).await,
+        Command::Doctor { bind, digest } => {
+            use mandates::doctor::{self, DoctorConfig, Verdict};
+            let findings = doctor::check(&DoctorConfig {
+                database: config.clone(),
+                smtp_url: digest.smtp_url.clone(),
+                base_url: digest.base_url.clone(),
+                bind: bind.to_string(),
+            })
+            .await;
+            for finding in &findings {
+                println!("{finding}");
+            }
+            let broken = findings
+                .iter()
+                .filter(|f| f.verdict == Verdict::Broken)
+                .count();
+            anyhow::ensure!(
+                broken == 0,
+                "{broken} problem(s) found (the FAIL lines above)"
+            );
+            Ok(())
+        }
         Command::User { command } => {
             let db = Database::open(&config)
                 .await

@@ -766,3 +766,94 @@ async fn metrics_on_their_own_address_need_no_token_and_logs_can_be_json_lines()
         );
     }
 }
+
+/// `mandates doctor` with `env`: its exit status, and its report with the error line.
+fn doctor(env: &[(&str, &str)]) -> (bool, String) {
+    let mut command = mandates_command();
+    command.env("MANDATES_LOG", "off").env_remove("SMTP_URL");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.arg("doctor").output().unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), report)
+}
+
+fn fail_lines(report: &str) -> Vec<&str> {
+    report.lines().filter(|l| l.starts_with("FAIL")).collect()
+}
+
+#[tokio::test]
+async fn doctor_passes_a_healthy_setup_and_names_each_broken_piece() {
+    let db = crate::harness::fresh_database().await;
+    let smtp = crate::smtp::SmtpServer::start();
+    let healthy = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("SMTP_URL", smtp.url.as_str()),
+        ("MANDATES_BASE_URL", "https://tracker.mission.example"),
+    ];
+    let (ok, report) = doctor(&healthy);
+    assert!(ok, "{report}");
+    for piece in [
+        "ok    database: reachable",
+        "ok    schema: up to date",
+        "ok    SMTP",
+        "ok    backups",
+        "ok    base URL",
+    ] {
+        assert!(report.contains(piece), "{piece:?} in {report}");
+    }
+
+    // No SMTP server where SMTP_URL points.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("smtp://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let (ok, report) = doctor(&[healthy[0], ("SMTP_URL", &nobody), healthy[2]]);
+    assert!(!ok);
+    let fails = fail_lines(&report);
+    assert_eq!(fails.len(), 1, "{report}");
+    assert!(
+        fails[0].starts_with("FAIL  SMTP: cannot reach the SMTP server"),
+        "{report}"
+    );
+    assert!(report.contains("1 problem(s) found"), "{report}");
+
+    // A DATABASE_URL naming a database that is not there.
+    let at = db.url.find('?').unwrap();
+    let slash = db.url[..at].rfind('/').unwrap();
+    let wrong = format!("{}/no_such_database{}", &db.url[..slash], &db.url[at..]);
+    let (ok, report) = doctor(&[("DATABASE_URL", &wrong), healthy[1], healthy[2]]);
+    assert!(!ok);
+    let fails = fail_lines(&report);
+    assert_eq!(fails.len(), 1, "{report}");
+    assert!(fails[0].starts_with("FAIL  database:"), "{report}");
+    assert!(
+        fails[0].contains("no_such_database") && fails[0].contains("check DATABASE_URL"),
+        "{report}"
+    );
+
+    // The private cluster without PostgreSQL's server binaries.
+    let empty = shared_temp_dir("mandates-nopg-");
+    let data = shared_temp_dir("mandates-doctor-");
+    let data_dir = data.path().join("pg").display().to_string();
+    let root = empty.path().display().to_string();
+    let (ok, report) = doctor(&[
+        ("MANDATES_PG_ROOT", &root),
+        ("PATH", "/usr/bin:/bin"),
+        ("MANDATES_DATA_DIR", &data_dir),
+        healthy[1],
+        healthy[2],
+    ]);
+    assert!(!ok);
+    let fails = fail_lines(&report);
+    assert_eq!(fails.len(), 1, "{report}");
+    assert!(
+        fails[0].starts_with("FAIL  PostgreSQL binaries: no PostgreSQL server binaries found"),
+        "{report}"
+    );
+    assert!(report.contains("ok    disk space"), "{report}");
+}
