@@ -91,6 +91,22 @@ fn the_cluster_starts_with_its_own_versions_binaries_and_says_so_in_one_line_whe
         version
     );
 
+    let env = [
+        ("MANDATES_PG_ROOT", root.dir.path().to_str().unwrap()),
+        ("PATH", "/usr/bin:/bin"),
+        ("MANDATES_DATA_DIR", data_dir.to_str().unwrap()),
+    ];
+    let (ok, report) = doctor(&env);
+    assert!(ok, "{report}");
+    for piece in [
+        format!("ok    PostgreSQL binaries: PostgreSQL {version} in"),
+        "ok    disk space".to_string(),
+        "ok    database: reachable".to_string(),
+        "ok    schema: up to date".to_string(),
+    ] {
+        assert!(report.contains(&piece), "{piece:?} in {report}");
+    }
+
     // A system upgrade installs a newer version beside it: the data's own version still runs it.
     root.add(&newer);
     let log = succeeded(&on_cluster(&root, &data_dir, &["db", "start"]));
@@ -123,6 +139,14 @@ fn the_cluster_starts_with_its_own_versions_binaries_and_says_so_in_one_line_whe
         assert!(stderr.contains(&words), "{words:?} in {stderr}");
     }
     assert!(!stderr.contains("pg_ctl"), "no raw pg_ctl error: {stderr}");
+    let (ok, report) = doctor(&env);
+    assert!(!ok);
+    let fails = fail_lines(&report);
+    assert_eq!(fails.len(), 1, "{report}");
+    assert!(
+        fails[0].contains(&format!("made by PostgreSQL {version}")),
+        "{report}"
+    );
     assert!(!data_dir.join("postmaster.pid").exists());
 }
 
