@@ -271,15 +271,17 @@ pub async fn restore_database(url: &str, file: &Path, force: bool) -> Result<(),
     let set_aside = tables > 0;
     if set_aside {
         if !force {
-            let documents: Option<i64> = sqlx::query_scalar(
-                "SELECT CASE WHEN to_regclass('public.documents') IS NULL THEN NULL
-                 ELSE (xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM public.documents', false, true, '')))[1]::text::bigint END",
-            )
-            .fetch_one(&pool)
-            .await?;
-            let what = match documents {
-                Some(n) => format!("{n} resolution(s)"),
-                None => "not a mandates database".to_string(),
+            let is_mandates: bool =
+                sqlx::query_scalar("SELECT to_regclass('public.documents') IS NOT NULL")
+                    .fetch_one(&pool)
+                    .await?;
+            let what = if is_mandates {
+                let documents: i64 = sqlx::query_scalar("SELECT count(*) FROM public.documents")
+                    .fetch_one(&pool)
+                    .await?;
+                format!("{documents} resolution(s)")
+            } else {
+                "not a mandates database".to_string()
             };
             pool.close().await;
             return Err(BackupError::NotEmpty { tables, what });
