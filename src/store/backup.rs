@@ -529,3 +529,28 @@ async fn start(binaries: ServerBinaries, data_dir: &Path) -> Result<PrivateClust
 async fn stop(mut cluster: PrivateCluster) -> Result<(), ClusterError> {
     blocking(move || cluster.stop()).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_command_line_for_the_environment() {
+        let (target, password) = libpq_target(
+            "postgres://mandates:p%40ss%20word@db.example.org:5433/mandates?sslmode=require",
+        );
+        assert_eq!(
+            target,
+            "postgres://mandates@db.example.org:5433/mandates?sslmode=require"
+        );
+        assert_eq!(password.as_deref(), Some("p@ss word"));
+        let socket = "postgres://postgres@localhost/postgres?host=/tmp/pg";
+        assert_eq!(libpq_target(socket), (socket.to_string(), None));
+    }
+
+    #[test]
+    fn versions_order_numerically() {
+        assert!(version_key("9.6") < version_key("10"));
+        assert!(version_key("15") < version_key("16"));
+    }
+}
