@@ -156,6 +156,7 @@ pub async fn import_bytes(
     let source = match extracted {
         Ok(source) => source,
         Err((reason, warnings)) => {
+            crate::metrics::count(crate::metrics::IMPORTS, &[("outcome", "failed")], 1);
             return FileResult {
                 path,
                 symbol: None,
@@ -175,6 +176,7 @@ pub async fn import_bytes(
     let outcome = store::import_document(pool, &doc)
         .await
         .map_err(|e| format!("cannot save {}: {e}", source.symbol));
+    crate::metrics::count_import(&outcome);
     FileResult {
         path,
         symbol: Some(source.symbol),
@@ -192,12 +194,15 @@ pub async fn import_file(
 ) -> FileResult {
     match read_source_file(path) {
         Ok(bytes) => import_bytes(pool, calendar, reader, bytes, path.to_path_buf()).await,
-        Err(reason) => FileResult {
-            path: path.to_path_buf(),
-            symbol: None,
-            outcome: Err(reason),
-            warnings: Vec::new(),
-        },
+        Err(reason) => {
+            crate::metrics::count(crate::metrics::IMPORTS, &[("outcome", "failed")], 1);
+            FileResult {
+                path: path.to_path_buf(),
+                symbol: None,
+                outcome: Err(reason),
+                warnings: Vec::new(),
+            }
+        }
     }
 }
 

@@ -8,9 +8,11 @@
 pub mod accounts;
 pub mod demo;
 pub mod digest;
+pub mod doctor;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod metrics;
 pub mod reader;
 pub mod resolution;
 pub mod serve;

@@ -105,6 +105,16 @@ enum Command {
         client_ip_header: Option<axum::http::HeaderName>,
         #[command(flatten)]
         digest: DigestArgs,
+        #[command(flatten)]
+        backups: BackupArgs,
+        /// The bearer token /metrics asks for on the dashboard's address; without it (and
+        /// without --metrics-bind) /metrics is not served.
+        #[arg(long, env = "MANDATES_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        /// Serve /metrics, without a token, on this address of its own (one that only the
+        /// monitoring network reaches, e.g. 127.0.0.1:9090).
+        #[arg(long, env = "MANDATES_METRICS_BIND")]
+        metrics_bind: Option<SocketAddr>,
     },
     /// Read a resolution (text, Markdown, PDF or Word) and show who must do what by when.
     Extract {
@@ -147,11 +157,40 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check the configuration (database and schema, PostgreSQL binaries, disk space, SMTP,
+    /// base URL) and say what is wrong; exits non-zero when something is.
+    Doctor {
+        /// The address the dashboard listens on (the base URL's default).
+        #[arg(long, env = "MANDATES_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        #[command(flatten)]
+        digest: DigestArgs,
+    },
     /// Tools for developers: synthetic data for benchmarks and load tests.
     Dev {
         #[command(subcommand)]
         command: DevCommand,
     },
+}
+
+/// Backups `serve` takes by itself.
+#[derive(clap::Args)]
+struct BackupArgs {
+    /// Take a backup into this folder every day (`mandates-<time>.backup`, as `mandates db
+    /// backup` writes); none when unset.
+    #[arg(long, env = "MANDATES_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// How many scheduled backups to keep (the oldest are removed).
+    #[arg(long, env = "MANDATES_BACKUP_KEEP", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..))]
+    backup_keep: u32,
+    /// Seconds between scheduled backups (tests shorten the day).
+    #[arg(
+        long,
+        env = "MANDATES_BACKUP_EVERY_SECS",
+        default_value_t = 86_400,
+        hide = true
+    )]
+    backup_every_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -372,6 +411,34 @@ enum DbCommand {
     Start,
     /// Stop the private cluster.
     Stop,
+    /// Write a backup of the whole database to FILE (pg_dump's custom format: compressed, and
+    /// consistent even while `serve` runs and editors write).
+    Backup { file: PathBuf },
+    /// Restore a backup made by `mandates db backup` into an empty database (or a new private
+    /// cluster).
+    Restore {
+        file: PathBuf,
+        /// Replace whatever the database holds (kept until the restore succeeded).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Move the private cluster to the newest installed PostgreSQL; the old one is kept
+    /// beside it until you remove it.
+    Upgrade {
+        /// dump (pg_dump and pg_restore: works across any versions) or pg-upgrade (pg_upgrade,
+        /// copying the files: faster for large databases).
+        #[arg(long, value_enum, default_value = "dump")]
+        method: UpgradeMethodArg,
+        /// The new version's server binaries (default: the newest under MANDATES_PG_ROOT).
+        #[arg(long)]
+        to_bin_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum UpgradeMethodArg {
+    Dump,
+    PgUpgrade,
 }
 
 fn main() -> ExitCode {
@@ -387,14 +454,24 @@ fn main() -> ExitCode {
         eprintln!("error: cannot read .env: {e}");
         return ExitCode::FAILURE;
     }
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("MANDATES_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+        .with_writer(std::io::stderr);
+    // JSON lines for a log collector; plain lines for people.
+    match std::env::var("MANDATES_LOG_FORMAT")
+        .as_deref()
+        .map(str::trim)
+    {
+        Ok("json") => logs.json().init(),
+        Ok("text" | "") | Err(_) => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        Ok(other) => {
+            eprintln!("error: MANDATES_LOG_FORMAT must be text or json, not {other:?}");
+            return ExitCode::FAILURE;
+        }
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -430,6 +507,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             public_read,
             client_ip_header,
             digest,
+            backups,
+            metrics_token,
+            metrics_bind,
         } => {
             let base_url = digest.base_url(&format!("http://{bind}"))?;
             let db = Database::open(&config)
@@ -441,6 +521,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 public_read,
                 client_ip_header,
                 reader,
+                metrics_token: metrics_token
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
                 ..AppConfig::default()
             };
             if demo {
@@ -457,7 +540,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let worker = digest.worker(&db.pool, &app.base_url).await?;
-            mandates::serve::serve(db, bind, app, worker).await
+            let backups = backups
+                .backup_dir
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .map(|dir| mandates::serve::BackupSchedule {
+                    dir,
+                    keep: backups.backup_keep as usize,
+                    every: std::time::Duration::from_secs(backups.backup_every_secs.max(1)),
+                    url: config.url.clone(),
+                });
+            let options = mandates::serve::ServeOptions {
+                backups,
+                metrics_bind,
+            };
+            mandates::serve::serve(db, bind, app, worker, options).await
         }
         Command::Digest { digest, command } => {
             let db = Database::open(&config)
@@ -485,6 +581,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             summary
         }
         Command::Db { command } => run_db(command, &config).await,
+        Command::Doctor { bind, digest } => {
+            use mandates::doctor::{self, DoctorConfig, Verdict};
+            let findings = doctor::check(&DoctorConfig {
+                database: config.clone(),
+                smtp_url: digest.smtp_url.clone(),
+                base_url: digest.base_url.clone(),
+                bind: bind.to_string(),
+            })
+            .await;
+            for finding in &findings {
+                println!("{finding}");
+            }
+            let broken = findings
+                .iter()
+                .filter(|f| f.verdict == Verdict::Broken)
+                .count();
+            anyhow::ensure!(
+                broken == 0,
+                "{broken} problem(s) found (the FAIL lines above)"
+            );
+            Ok(())
+        }
         Command::User { command } => {
             let db = Database::open(&config)
                 .await
@@ -1074,7 +1192,55 @@ async fn run_subscriber(command: SubscriberCommand, db: &Database) -> anyhow::Re
     }
 }
 
+/// The database to back up or restore: DATABASE_URL's, else the private cluster's (started
+/// for the time, without migrating: a restore wants it as it is).
+async fn database_target(
+    config: &DatabaseConfig,
+) -> anyhow::Result<(String, Option<store::PrivateCluster>)> {
+    Ok(match &config.url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let cluster = store::start_private_cluster(config).await?;
+            (cluster.url("postgres"), Some(cluster))
+        }
+    })
+}
+
+async fn leave_cluster(cluster: Option<store::PrivateCluster>) -> anyhow::Result<()> {
+    if let Some(mut cluster) = cluster {
+        tokio::task::spawn_blocking(move || cluster.stop()).await??;
+    }
+    Ok(())
+}
+
 async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<()> {
+    match command {
+        DbCommand::Backup { file } => {
+            let (url, cluster) = database_target(config).await?;
+            let result = store::backup::backup_database(&url, &file).await;
+            leave_cluster(cluster).await?;
+            let summary = result.context("cannot back the database up")?;
+            println!(
+                "backed up the database (PostgreSQL {}) to {} ({} bytes)",
+                summary.server_version,
+                file.display(),
+                summary.bytes
+            );
+            return Ok(());
+        }
+        DbCommand::Restore { file, force } => {
+            let (url, cluster) = database_target(config).await?;
+            let result = store::backup::restore_database(&url, &file, force).await;
+            leave_cluster(cluster).await?;
+            result.context("cannot restore the backup")?;
+            println!(
+                "restored {}; the next start brings its schema up to date",
+                file.display()
+            );
+            return Ok(());
+        }
+        _ => {}
+    }
     anyhow::ensure!(
         config.url.is_none(),
         "DATABASE_URL is set: `mandates db` manages the private cluster only; unset DATABASE_URL"
@@ -1110,5 +1276,30 @@ async fn run_db(command: DbCommand, config: &DatabaseConfig) -> anyhow::Result<(
             }
             Ok(())
         }
+        DbCommand::Upgrade { method, to_bin_dir } => {
+            let method = match method {
+                UpgradeMethodArg::Dump => store::backup::UpgradeMethod::Dump,
+                UpgradeMethodArg::PgUpgrade => store::backup::UpgradeMethod::PgUpgrade,
+            };
+            let outcome = store::backup::upgrade_private_cluster(
+                &config.data_dir,
+                to_bin_dir.as_deref(),
+                method,
+            )
+            .await
+            .context("cannot upgrade the private cluster")?;
+            println!(
+                "upgraded the private cluster in {} from PostgreSQL {} to {} ({} tables, {} rows, checked); \
+                 the old one is kept in {}: remove it once the tracker works",
+                config.data_dir.display(),
+                outcome.from,
+                outcome.to,
+                outcome.tables,
+                outcome.rows,
+                outcome.kept.display()
+            );
+            Ok(())
+        }
+        DbCommand::Backup { .. } | DbCommand::Restore { .. } => unreachable!("handled above"),
     }
 }

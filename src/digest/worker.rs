@@ -232,6 +232,13 @@ impl DigestWorker {
                 .into_iter()
                 .map(|j| (j.email, j.week_start)),
         );
+        for (outcome, n) in [
+            ("sent", summary.sent),
+            ("failed", summary.failed),
+            ("uncertain", summary.uncertain.len() as u64),
+        ] {
+            crate::metrics::count(crate::metrics::DIGESTS, &[("outcome", outcome)], n);
+        }
         Ok(summary)
     }
 

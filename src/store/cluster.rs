@@ -94,14 +94,87 @@ pub enum ClusterError {
          stop that process first; the cluster stops with the last one"
     )]
     InUse(PathBuf),
+    #[error(
+        "the private cluster in {data_dir} was made by PostgreSQL {wanted}, but {found}, which \
+         cannot run it: install PostgreSQL {wanted}'s server package beside it (e.g. \
+         `apt-get install postgresql-{wanted}`) and start again; with both installed, \
+         `mandates db upgrade` moves the data to the newer version (keeping the old directory)"
+    )]
+    VersionMissing {
+        data_dir: PathBuf,
+        wanted: String,
+        found: String,
+    },
     #[error("`{program}` failed: {detail}")]
     Command { program: String, detail: String },
+}
+
+/// Where versioned installations are looked for, as `<root>/<major>/bin` (the layout of
+/// Debian's and Ubuntu's packages); `MANDATES_PG_ROOT` overrides it.
+pub const DEFAULT_PG_ROOT: &str = "/usr/lib/postgresql";
+
+/// The root of the versioned installations: `MANDATES_PG_ROOT`, else [`DEFAULT_PG_ROOT`].
+pub fn pg_root() -> PathBuf {
+    std::env::var_os("MANDATES_PG_ROOT")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(DEFAULT_PG_ROOT), PathBuf::from)
+}
+
+/// The major version a data directory was made by (its `PG_VERSION`), when it holds a cluster.
+pub fn data_dir_version(data_dir: &Path) -> Option<String> {
+    let text = fs::read_to_string(data_dir.join("PG_VERSION")).ok()?;
+    let version = text.trim();
+    (!version.is_empty()).then(|| version.to_string())
+}
+
+/// A major version as a key that orders "9.6" before "15".
+fn version_key(version: &str) -> (u32, u32) {
+    let mut parts = version.split('.').map(|p| p.parse().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// The major version in a program's `--version` line (`pg_ctl (PostgreSQL) 15.8 (Debian ...)`):
+/// the first number from 10 on, the first two before.
+pub(crate) fn major_of_version_line(line: &str) -> Option<String> {
+    let number = line
+        .split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
+    let mut parts = number.split(|c: char| !c.is_ascii_digit());
+    let first: u32 = parts.next()?.parse().ok()?;
+    if first >= 10 {
+        Some(first.to_string())
+    } else {
+        Some(format!("{first}.{}", parts.next()?))
+    }
+}
+
+/// The server binaries installed under `root` as `<major>/bin`, oldest first.
+pub fn installed_versions(root: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, PathBuf)> = entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().to_str()?.to_string();
+            if version_key(&name).0 == 0 {
+                return None;
+            }
+            let bin = entry.path().join("bin");
+            has_server_programs(&bin).then_some((name, bin))
+        })
+        .collect();
+    found.sort_by_key(|(version, _)| version_key(version));
+    found
 }
 
 /// Where the server binaries are and who runs them.
 #[derive(Debug, Clone)]
 pub struct ServerBinaries {
     pub dir: PathBuf,
+    /// True when `dir` was searched for (not given): another installed version may replace it
+    /// for a data directory made by that version.
+    searched: bool,
     /// Set when we are root: the unprivileged user the server must run as.
     run_as: Option<ServerUser>,
 }
@@ -145,8 +218,10 @@ impl ServerUser {
 
 impl ServerBinaries {
     /// Finds the server binaries: in `dir` when given, else on `PATH`, then under
-    /// `/usr/lib/postgresql/*/bin`, the newest version winning.
+    /// [`pg_root`]`/*/bin`, the newest version winning. (A data directory made by another
+    /// version then asks for its own: see [`ServerBinaries::for_data_dir`].)
     pub fn find(dir: Option<&Path>) -> Result<Self, ClusterError> {
+        let root = pg_root();
         let (found, searched) = match dir {
             Some(dir) => (
                 has_server_programs(dir).then(|| dir.to_path_buf()),
@@ -154,10 +229,11 @@ impl ServerBinaries {
             ),
             None => (
                 search_path(std::env::var_os("PATH").as_deref())
-                    .or_else(|| newest_versioned_dir(Path::new("/usr/lib/postgresql"))),
-                "on PATH or under /usr/lib/postgresql/*/bin".to_string(),
+                    .or_else(|| newest_versioned_dir(&root)),
+                format!("on PATH or under {}/*/bin", root.display()),
             ),
         };
+        let searched_for = dir.is_none();
         let dir = found.ok_or(ClusterError::BinariesNotFound { searched })?;
         let run_as = if nix::unistd::geteuid().is_root() {
             let user = nix::unistd::User::from_name(SUPERUSER)
@@ -176,10 +252,93 @@ impl ServerBinaries {
         } else {
             None
         };
-        Ok(Self { dir, run_as })
+        Ok(Self {
+            dir,
+            searched: searched_for,
+            run_as,
+        })
     }
 
-    fn command(&self, program: &str) -> Command {
+    /// The major version of these binaries: the folder's name in the `<major>/bin` layout,
+    /// else what `pg_ctl --version` says.
+    pub fn major_version(&self) -> Option<String> {
+        let layout = self
+            .dir
+            .file_name()
+            .filter(|name| *name == "bin")
+            .and(self.dir.parent())
+            .and_then(|parent| parent.file_name())
+            .and_then(|name| name.to_str())
+            .filter(|name| version_key(name).0 > 0)
+            .map(str::to_string);
+        layout.or_else(|| self.reported_major_version())
+    }
+
+    /// The major version `pg_ctl --version` says.
+    fn reported_major_version(&self) -> Option<String> {
+        let output = Command::new(self.dir.join("pg_ctl"))
+            .arg("--version")
+            .output()
+            .ok()?;
+        major_of_version_line(&String::from_utf8_lossy(&output.stdout))
+    }
+
+    /// The binaries that can run the cluster in `data_dir`: these when their major version is
+    /// the one that made it (or it holds no cluster yet), else that version's when it is
+    /// installed and these were searched for. PostgreSQL cannot run data of another major
+    /// version; `mandates db upgrade` moves it.
+    pub fn for_data_dir(self, data_dir: &Path) -> Result<Self, ClusterError> {
+        let Some(wanted) = data_dir_version(data_dir) else {
+            return Ok(self);
+        };
+        let own = self.major_version();
+        if own.as_deref() == Some(wanted.as_str()) {
+            return Ok(self);
+        }
+        let installed = if self.searched {
+            installed_versions(&pg_root())
+        } else {
+            Vec::new()
+        };
+        if let Some((_, dir)) = installed.iter().find(|(v, _)| *v == wanted) {
+            return Ok(Self {
+                dir: dir.clone(),
+                ..self
+            });
+        }
+        // Binaries given by name (not searched for) in a folder named otherwise that are, by
+        // their own word, the version wanted.
+        if !self.searched && self.reported_major_version().as_deref() == Some(wanted.as_str()) {
+            return Ok(self);
+        }
+        let mut versions: Vec<String> = installed.into_iter().map(|(v, _)| v).collect();
+        if let Some(own) = own
+            && !versions.contains(&own)
+        {
+            versions.push(own);
+        }
+        versions.sort_by_key(|v| version_key(v));
+        let found = if self.searched {
+            match versions.as_slice() {
+                [] => "no PostgreSQL version was found".to_string(),
+                [one] => format!("only PostgreSQL {one} is installed"),
+                many => format!("only PostgreSQL {} are installed", many.join(", ")),
+            }
+        } else {
+            format!(
+                "the binaries in {} are PostgreSQL {}",
+                self.dir.display(),
+                versions.join(", ")
+            )
+        };
+        Err(ClusterError::VersionMissing {
+            data_dir: data_dir.to_path_buf(),
+            wanted,
+            found,
+        })
+    }
+
+    pub(crate) fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.dir.join(program));
         if let Some(user) = &self.run_as {
             command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
@@ -212,24 +371,9 @@ fn search_path(path: Option<&OsStr>) -> Option<PathBuf> {
     std::env::split_paths(path?).find(|dir| has_server_programs(dir))
 }
 
-/// `/usr/lib/postgresql/<version>/bin` with the highest numeric version.
+/// `<root>/<version>/bin` with the highest version.
 fn newest_versioned_dir(root: &Path) -> Option<PathBuf> {
-    fs::read_dir(root)
-        .ok()?
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let version: u32 = entry
-                .file_name()
-                .to_str()?
-                .split('.')
-                .next()?
-                .parse()
-                .ok()?;
-            let bin = entry.path().join("bin");
-            has_server_programs(&bin).then_some((version, bin))
-        })
-        .max_by_key(|(version, _)| *version)
-        .map(|(_, bin)| bin)
+    installed_versions(root).pop().map(|(_, bin)| bin)
 }
 
 /// A running private cluster, used by this process. Dropping it leaves the cluster; the server
@@ -251,6 +395,7 @@ impl PrivateCluster {
             return Err(ClusterError::PathTooLong(data_dir));
         }
         let gate = lock_gate(&data_dir)?;
+        let binaries = binaries.for_data_dir(&data_dir)?;
         if !data_dir.join("PG_VERSION").exists() {
             initdb(&binaries, &data_dir)?;
         }
@@ -259,7 +404,11 @@ impl PrivateCluster {
             tracing::info!(data_dir = %data_dir.display(), "private PostgreSQL already running; using it");
         } else {
             start_server(&binaries, &data_dir)?;
-            tracing::info!(data_dir = %data_dir.display(), "private PostgreSQL started");
+            tracing::info!(
+                data_dir = %data_dir.display(),
+                binaries = %binaries.dir.display(),
+                "private PostgreSQL started"
+            );
         }
         // The value is made only now, with the gate released: dropping it takes the gate.
         drop(gate);
@@ -341,6 +490,7 @@ impl PrivateCluster {
             return Ok(false);
         }
         let gate = lock_gate(&data_dir)?;
+        let binaries = &binaries.clone().for_data_dir(&data_dir)?;
         let nobody_else = match lock_users(&data_dir, FlockArg::LockExclusiveNonblock) {
             Ok(lock) => lock,
             Err(ClusterError::DataDir { source, .. })
@@ -673,7 +823,7 @@ fn initdb(binaries: &ServerBinaries, data_dir: &Path) -> Result<(), ClusterError
     }
 }
 
-fn run(command: &mut Command) -> Result<Output, ClusterError> {
+pub(crate) fn run(command: &mut Command) -> Result<Output, ClusterError> {
     let program = command
         .get_program()
         .to_string_lossy()
@@ -786,6 +936,23 @@ mod tests {
         fs::set_permissions(&root, fs::Permissions::from_mode(0o711)).unwrap();
         assert_eq!(stranger.blocker(&inner.join("pg")), None);
         fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn major_versions_are_read_from_version_lines() {
+        assert_eq!(
+            major_of_version_line("pg_ctl (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)").as_deref(),
+            Some("15")
+        );
+        assert_eq!(
+            major_of_version_line("pg_ctl (PostgreSQL) 9.6.24").as_deref(),
+            Some("9.6")
+        );
+        assert_eq!(
+            major_of_version_line("pg_dump (PostgreSQL) 17devel").as_deref(),
+            Some("17")
+        );
+        assert!(version_key("9.6") < version_key("15"));
     }
 
     #[test]

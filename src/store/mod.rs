@@ -2,6 +2,7 @@
 //! every SQL statement `mandates` runs, one `async fn` per query.
 
 mod accounts;
+pub mod backup;
 pub mod cluster;
 mod dashboard;
 mod digest;

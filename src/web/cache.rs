@@ -99,6 +99,11 @@ impl ResultCache {
                 .clone();
             entry.downcast::<OnceCell<Arc<T>>>().ok()
         };
+        let outcome = match &cell {
+            Some(cell) if cell.initialized() => "hit",
+            _ => "miss",
+        };
+        crate::metrics::count(crate::metrics::CACHE, &[("outcome", outcome)], 1);
         match cell {
             Some(cell) => cell
                 .get_or_try_init(|| async { load().await.map(Arc::new) })

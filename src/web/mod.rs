@@ -8,6 +8,7 @@ mod digest;
 mod error;
 mod exports;
 mod import;
+pub mod metrics;
 pub mod obligations;
 mod overview;
 pub mod params;
@@ -56,6 +57,8 @@ pub struct AppConfig {
     pub client_ip_header: Option<axum::http::HeaderName>,
     /// How uploaded PDF and Word files are read (a limited child process).
     pub reader: crate::reader::DocumentReader,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` is not served here.
+    pub metrics_token: Option<String>,
 }
 
 impl AppConfig {
@@ -75,6 +78,7 @@ impl Default for AppConfig {
             secret: None,
             client_ip_header: None,
             reader: crate::reader::DocumentReader::default(),
+            metrics_token: None,
         }
     }
 }
@@ -112,6 +116,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::gate,
         ))
+        // Outside the sign-in gate: it has its own token.
+        .route("/metrics", get(metrics::show))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(auth::security_headers))
         .layer(TraceLayer::new_for_http())
         // Forms are small; the import routes set their own, larger limit.

@@ -378,6 +378,19 @@ impl ServerProcess {
         }
     }
 
+    /// Waits (at most `timeout`) for a line of its stderr that contains `needle`; the lines
+    /// read on the way are consumed.
+    pub fn wait_for_log(&self, needle: &str, timeout: std::time::Duration) -> Option<String> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            let line = self.stderr.recv_timeout(left).ok()?;
+            if line.contains(needle) {
+                return Some(line);
+            }
+        }
+    }
+
     /// Kills it with SIGKILL (no shutdown of any kind) and waits for it to be gone.
     pub fn kill(mut self) {
         self.child.kill().expect("kill mandates");

@@ -15,5 +15,6 @@ mod extract;
 mod foundation;
 mod hostile;
 mod import;
+mod operations;
 mod requests;
 mod scale;
