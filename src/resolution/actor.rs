@@ -418,14 +418,173 @@ pub fn actors_from_object(after: &str, form: ObjectForm) -> Result<Vec<Actor>, (
             None => plain_object(s).or_else(|| contributed_from(s)),
         },
     };
-    let Some(phrase) = phrase else {
-        return Ok(Vec::new());
-    };
-    Ok(split_list(phrase)
+    let found = phrase.map_or_else(Vec::new, named_actors);
+    if !found.is_empty() || form == ObjectForm::That {
+        return Ok(found);
+    }
+    // "Calls for increased support by donors", "Encourages further efforts by the Office":
+    // the actor is the agent of the thing asked for.
+    Ok(agent_of_action(s).map_or_else(Vec::new, named_actors))
+}
+
+/// The group a plural pronoun stands for when no clause before named an actor: the group
+/// named last ("Commends the articles to the attention of Governments, and invites them").
+pub fn group_named_last(text: &str) -> Option<Actor> {
+    static GROUPS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new([
+            "Member States",
+            "States Members",
+            "States parties",
+            "States Parties",
+            "States",
+            "Governments",
+            "Parties",
+            "parties",
+            "organizations",
+            "stakeholders",
+        ])
+        .expect("static patterns")
+    });
+    // Leftmost-first matches run left to right: the last one is the group named last.
+    let m = GROUPS.find_iter(text).last()?;
+    actor(&text[m.start()..m.end()])
+}
+
+/// The actors a phrase lists: "the Agency's efforts" stands for the Agency.
+fn named_actors(phrase: &str) -> Vec<Actor> {
+    split_list(phrase)
         .into_iter()
+        .map(|item| {
+            // Only a name owns: "women’s entrepreneurship" is a thing.
+            item.find("'s ")
+                .or_else(|| item.find("’s "))
+                .filter(|&at| {
+                    let owner = item[..at].trim_start();
+                    let owner = owner.strip_prefix("the ").unwrap_or(owner);
+                    owner.starts_with(|c: char| c.is_uppercase())
+                })
+                .map_or(item, |at| &item[..at])
+        })
         .filter(|item| names_an_actor(item))
         .filter_map(actor)
-        .collect())
+        .collect()
+}
+
+/// Nouns of action whose agent follows "by" or "of": "support by donors", "the work of the
+/// Statistics Division", "participation of States".
+const ACTION_NOUNS: &[&str] = &[
+    "support",
+    "efforts",
+    "effort",
+    "work",
+    "investment",
+    "investments",
+    "participation",
+    "engagement",
+    "involvement",
+    "contributions",
+    "contribution",
+    "use",
+    "action",
+    "actions",
+    "activities",
+    "initiatives",
+    "role",
+    "cooperation",
+    "commitment",
+    "commitments",
+    "assistance",
+    "ratification",
+    "accession",
+    "adherence",
+    "compliance",
+    "implementation",
+    "funding",
+    "financing",
+];
+
+/// Nouns whose "of" names who acts ("the work of the Division"), unlike "implementation of
+/// the Goals".
+const AGENT_OF_NOUNS: &[&str] = &[
+    "efforts",
+    "effort",
+    "work",
+    "participation",
+    "engagement",
+    "involvement",
+    "contributions",
+    "contribution",
+    "role",
+    "activities",
+    "initiatives",
+    "commitment",
+    "commitments",
+];
+
+/// A capitalised title of a document or plan, not of someone who acts.
+fn names_a_thing(phrase: &str) -> bool {
+    phrase.split(' ').any(|w| {
+        matches!(
+            w,
+            "Convention"
+                | "Declaration"
+                | "Agenda"
+                | "Programme"
+                | "Framework"
+                | "Strategy"
+                | "Strategic"
+                | "Plan"
+                | "Charter"
+                | "Protocol"
+                | "Treaty"
+                | "Statute"
+                | "Agreement"
+                | "Compact"
+                | "Goals"
+                | "Year"
+                | "Day"
+                | "Decade"
+                | "Report"
+                | "Summit"
+        )
+    })
+}
+
+/// The agent named after the head noun of the object's first phrase.
+fn agent_of_action(s: &str) -> Option<&str> {
+    let mut at = 0;
+    for (i, w) in s.split(' ').enumerate() {
+        if i > 8 || w.ends_with([',', ';', ':']) {
+            return None;
+        }
+        let word_end = at + w.len();
+        if ACTION_NOUNS.contains(&w) {
+            let rest = &s[word_end..];
+            // "the use ... by arbitrators": a few words may stand between.
+            let of = rest
+                .strip_prefix(" of ")
+                .filter(|_| AGENT_OF_NOUNS.contains(&w));
+            let by = of.or_else(|| {
+                let p = rest.find(" by ")?;
+                (rest[..p].split(' ').count() <= 8 && !rest[..p].contains([',', ';']))
+                    .then(|| &rest[p + 4..])
+            })?;
+            static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
+                first_of_matcher(&[
+                    ",", ";", ":", " to ", " in ", " for ", " with ", " on ", " that ", " at ",
+                    " as ", " through ", " who ", " which ", " towards ", " including ",
+                ])
+            });
+            let end = first_of(&END, by).unwrap_or(by.len());
+            let agent = &by[..end];
+            return (!agent.is_empty()
+                && !agent.starts_with(|c: char| c.is_ascii_digit())
+                && !names_a_thing(agent))
+            .then_some(agent);
+        }
+        at = word_end + 1;
+    }
+    None
 }
 
 /// Head nouns of lower-case groups that can be addressed ("resident coordinators").
@@ -531,6 +690,25 @@ const ACTOR_NOUNS: &[&str] = &[
     "coordinator",
     "rapporteur",
     "institution",
+    // Singular heads of lower-case names: "the administering Power", "the high-level
+    // political forum", "the secretariat of the Scientific Committee".
+    "power",
+    "forum",
+    "secretariat",
+    "division",
+    "commission",
+    "committee",
+    "council",
+    "department",
+    "board",
+    "panel",
+    "mission",
+    "operation",
+    "force",
+    "mechanism",
+    "programme",
+    "authority",
+    "administration",
 ];
 
 /// A listed name addresses someone: a proper name, or a group headed by an actor noun.
@@ -563,8 +741,18 @@ fn names_an_actor(item: &str) -> bool {
     });
     let head_part = first_of(&COMPLEMENT, core).map_or(core, |i| &core[..i]);
     let head = head_part.rsplit(' ').next().unwrap_or("");
+    // "countries receiving support": a participle phrase after the head noun.
+    let participle_after_head = || {
+        let words: Vec<&str> = head_part.split(' ').collect();
+        words.windows(2).any(|w| {
+            ACTOR_NOUNS.contains(&w[0])
+                && w[1].len() > 4
+                && (w[1].ends_with("ing") || w[1].ends_with("ed"))
+        })
+    };
     let last = core.rsplit(' ').next().unwrap_or("");
     ACTOR_NOUNS.contains(&head)
+        || participle_after_head()
         || PRONOUNS.contains(&head)
         || last.ends_with("states")
         || item.ends_with("States")
@@ -812,6 +1000,36 @@ fn that_subject(s: &str) -> Option<&str> {
         if is_stop || bare.is_empty() {
             // "that resident coordinators be provided with ...": nobody is asked to act.
             return (end > 0 && bare != "be").then(|| &s[..end]);
+        }
+        // "that States conclude agreements": a lower-case word that is neither a link nor a
+        // noun of the name, right after a name, is the verb.
+        let prev = s[..end].rsplit(' ').next().unwrap_or("");
+        if end > 0
+            && bare.starts_with(|c: char| c.is_ascii_lowercase())
+            && (prev.starts_with(|c: char| c.is_uppercase()) || ACTOR_NOUNS.contains(&prev))
+            && !ACTOR_NOUNS.contains(&bare)
+            && !matches!(
+                bare,
+                "of" | "and"
+                    | "or"
+                    | "the"
+                    | "for"
+                    | "on"
+                    | "in"
+                    | "to"
+                    | "with"
+                    | "from"
+                    | "at"
+                    | "as"
+                    | "well"
+                    | "including"
+                    | "within"
+                    | "under"
+                    | "whose"
+            )
+            && !(bare.len() > 4 && bare.ends_with("ed"))
+        {
+            return Some(&s[..end]);
         }
         if bare.len() != w.len() {
             // "that the Secretary-General, in consultation with ..., continue": the subject

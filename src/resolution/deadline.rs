@@ -25,6 +25,18 @@ pub struct Context {
     pub session: Option<i32>,
     /// `within` and periodic deadlines count from it; dates before it are history.
     pub adopted_on: Option<NaiveDate>,
+    /// The other body the title names ("... of the Commission on the Status of Women"): the
+    /// one "the Commission" stands for when the paragraph names none.
+    pub subject_body: Option<Body>,
+}
+
+/// The first body of `calendar/body_sessions.csv` named in `title`, if any.
+pub fn body_named_in(title: &str) -> Option<Body> {
+    OTHER_BODY_NAMES
+        .iter()
+        .filter_map(|&(name, body)| title.find(name).map(|at| (at, body)))
+        .min_by_key(|&(at, _)| at)
+        .map(|(_, body)| body)
 }
 
 /// A deadline with the byte range of the words it was read from.
@@ -75,7 +87,7 @@ static EVERY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PERIODIC_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|twice a year|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure))(?-u:\b)"#,
+        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|twice a year|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure)|(one (?:[\w-]+ ){1,3}?(?:a|per) year))(?-u:\b)"#,
     )
     .unwrap()
 });
@@ -277,6 +289,15 @@ fn in_aside(text: &str, start: usize, session: bool) -> bool {
     while !text.is_char_boundary(floor) {
         floor += 1;
     }
+    // "bearing in mind that ... by 2050, women will still ...": a reason given, up to the end
+    // of the clause, dates nothing the clause asks for.
+    let clause_start = text[floor..start].rfind(';').map_or(floor, |i| floor + i + 1);
+    let clause = &text.as_bytes()[clause_start..start];
+    if memchr::memmem::find(clause, b"bearing in mind that").is_some()
+        || memchr::memmem::find(clause, b"considering that").is_some()
+    {
+        return true;
+    }
     let seg_start = text[floor..start]
         .rfind([',', ';', ':', '('])
         .map_or(floor, |i| floor + i + 1);
@@ -468,8 +489,53 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
                 break;
             }
         }
-        let Some((n, next)) = parsed else {
+        let Some((n, mut next)) = parsed else {
             continue;
+        };
+        // "hundred and first" needs its "and"; "eightieth and eighty-first" does not.
+        if next - i > 1 && words[next - 1].1.eq_ignore_ascii_case("and") {
+            next -= 1;
+        }
+        let start = words[next - 1].0;
+        // "at its eightieth and eighty-first sessions": every session of the list counts.
+        let mut listed: Vec<(i32, Range<usize>)> = Vec::new();
+        while listed.len() < 8
+            && words
+                .get(next)
+                .is_some_and(|w| w.1.eq_ignore_ascii_case("and"))
+            && let Some(w) = words.get(next + 1)
+            && let Some(earlier) = parse_ordinal(w.1)
+        {
+            listed.push((earlier, w.0..w.0 + w.1.len()));
+            next += 2;
+        }
+        // "seventy-fifth, seventy-sixth and seventy-seventh": commas end `words`; read on.
+        let mut list_start = words[next - 1].0;
+        while !listed.is_empty() && listed.len() < 8 {
+            let Some(head) = text[..list_start].trim_end().strip_suffix(',') else {
+                break;
+            };
+            let Some(&(at, w)) = last_words(head, 1).first() else {
+                break;
+            };
+            let Some(earlier) = parse_ordinal(w) else {
+                break;
+            };
+            listed.push((earlier, at..at + w.len()));
+            list_start = at;
+        }
+        // "the debates held at the sixty-second, ... and seventy-fourth sessions": the aside
+        // starts before the list.
+        if !listed.is_empty() && in_aside(text, list_start, true) {
+            continue;
+        }
+        let words = if list_start < words[next - 1].0 {
+            let mut w = vec![(list_start, &text[list_start..list_start])];
+            w.extend(last_words(&text[..list_start], 3));
+            next = 1;
+            w
+        } else {
+            words
         };
         // "main part of its", "resumed": the determiner precedes them.
         let mut j = next;
@@ -478,7 +544,6 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
             j += 1;
         }
         let det = det_at(j).unwrap_or_default();
-        let start = words[next - 1].0;
         if is_record_of(&text[..words.get(j).map_or(start, |w| w.0)]) {
             continue;
         }
@@ -486,7 +551,7 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         let named_after = body_named_after(after, ctx.body);
         let body = match (det.as_str(), named_after) {
             (_, Some(b)) => Some(b),
-            ("its", None) => body_named_before(&text[..start], ctx.body),
+            ("its", None) => body_named_before(&text[..start], ctx),
             (_, None) => Some(ctx.body),
         };
         let Some(body) = body else { continue };
@@ -518,6 +583,15 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         push(out, start..end, text, kind, due);
         if out.found.len() > taken {
             named = Some((kind, due));
+            for (earlier, span) in listed {
+                if body != ctx.body || ctx.session.is_none_or(|cur| earlier >= cur) {
+                    let kind = DeadlineKind::Session {
+                        body,
+                        session: earlier,
+                    };
+                    push_unchecked(out, span, text, kind, calendar.opening_day(body, earlier));
+                }
+            }
         }
     }
 }
@@ -530,13 +604,13 @@ fn year_session(
     calendar: &SessionCalendar,
     out: &mut FoundSet,
 ) {
-    if ctx.adopted_on.is_some_and(|d| year < d.year()) {
+    if ctx.adopted_on.is_some_and(|d| year < d.year()) || year_mostly_past(year, ctx) {
         return;
     }
     // "the 2019 session of the Economic and Social Council": the name after wins.
     let after = &text[span.end..];
     let named_after = body_named_after(after, ctx.body).filter(|b| *b != Body::Other);
-    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx.body));
+    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx));
     if let Some(body @ (Body::EconomicAndSocialCouncil | Body::HighLevelPoliticalForum)) = owner {
         let due = calendar.opening_day(body, year);
         let end = span.end + named_after.and(of_body_len(after)).unwrap_or(0);
@@ -559,6 +633,13 @@ fn year_session(
             Some((last_day_of_year(year), false)),
         );
     }
+}
+
+/// A year that is nearly over when the text is adopted (from October on): "its work during
+/// 2025" or "its 2025 session" in a December 2025 text is history, not a time to act by.
+fn year_mostly_past(year: i32, ctx: &Context) -> bool {
+    ctx.adopted_on
+        .is_some_and(|a| year == a.year() && a.month() >= 10)
 }
 
 /// "the records of the eightieth session", "the report on its 2025 session": a session's
@@ -617,6 +698,10 @@ fn last_words(s: &str, n: usize) -> Vec<(usize, &str)> {
 fn body_named_after(after: &str, own: Body) -> Option<Body> {
     let rest = after.trim_start().strip_prefix("of ")?;
     let rest = rest.strip_prefix("the ").unwrap_or(rest);
+    // "at its eighty-first session of the expenses incurred": what is reported, not a body.
+    if !rest.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
     Some(body_from_name(rest, own))
 }
 
@@ -728,7 +813,8 @@ fn body_from_name(name: &str, own: Body) -> Body {
 
 /// The organ "its" stands for: the nearest organ named before it in the clause, else the
 /// adopting body.
-fn body_named_before(before: &str, own: Body) -> Option<Body> {
+fn body_named_before(before: &str, ctx: &Context) -> Option<Body> {
+    let own = ctx.body;
     const ORGANS: [&str; 12] = [
         "Assembly",
         "Council",
@@ -782,6 +868,14 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
             .find_map(|(p, o)| other_body_around(window, p, o));
         if let Some(body) = named {
             return Some(body);
+        }
+        // The commission the resolution is about, named in its title.
+        if let Some(subject) = ctx.subject_body
+            && OTHER_BODY_NAMES
+                .iter()
+                .any(|&(name, b)| b == subject && name.contains(organ))
+        {
+            return Some(subject);
         }
     }
     let full = match organ {
@@ -1217,6 +1311,13 @@ fn find_years(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut F
         if !(1900..=2200).contains(&year) || ctx.adopted_on.is_some_and(|a| year < a.year()) {
             continue;
         }
+        if year_mostly_past(year, ctx)
+            && !["by", "until", "before", "the end", "end of", "prior", "no later", "not later"]
+                .iter()
+                .any(|lead| m.as_str().starts_with(lead))
+        {
+            continue;
+        }
         let tail = text[..m.start()].trim_end();
         if ["period", "the year", "agenda"]
             .iter()
@@ -1406,6 +1507,9 @@ fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
             }
         } else if let Some(w) = c.get(3) {
             (if w.as_str() == "quinquennium" { 5 } else { 2 }, Unit::Year)
+        } else if c.get(6).is_some() {
+            // "at least one visiting mission a year".
+            (1, Unit::Year)
         } else {
             let adj = &c[4];
             // "its annual report" is an existing publication, "annual reports" a new duty.
@@ -1454,6 +1558,7 @@ mod tests {
             body: Body::GeneralAssembly,
             session: Some(session),
             adopted_on: NaiveDate::from_ymd_opt(y, m, d),
+            subject_body: None,
         }
     }
 
@@ -1560,6 +1665,7 @@ mod tests {
             body: Body::EconomicAndSocialCouncil,
             session: Some(2025),
             adopted_on: Some(date(2025, 7, 20)),
+            subject_body: None,
         };
         assert_eq!(
             kinds("to report to the Council at its 2026 session", &ctx),
@@ -1801,6 +1907,7 @@ mod tests {
             body: Body::HumanRightsCouncil,
             session: Some(46),
             adopted_on: Some(date(2021, 3, 23)),
+            subject_body: None,
         };
         let found = find_deadlines(
             "to present a report to the Council at its forty-eighth session",
@@ -1946,7 +2053,8 @@ mod tests {
                 &Context {
                     body: Body::SecurityCouncil,
                     session: None,
-                    adopted_on: Some(date(1994, 1, 31))
+                    adopted_on: Some(date(1994, 1, 31)),
+                    subject_body: None,
                 }
             ),
             vec![DeadlineKind::Month {
@@ -1980,6 +2088,7 @@ mod tests {
             body: Body::SecurityCouncil,
             session: None,
             adopted_on: Some(date(1993, 6, 4)),
+            subject_body: None,
         };
         let found = find_deadlines(
             "within seven days of the adoption of the present resolution",
@@ -2029,6 +2138,7 @@ mod tests {
             body: Body::SecurityCouncil,
             session: None,
             adopted_on: Some(date(1994, 1, 31)),
+            subject_body: None,
         };
         assert_eq!(
             kinds(

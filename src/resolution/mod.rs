@@ -46,6 +46,10 @@ pub fn classify_resolution(resolution: &mut Resolution, calendar: &SessionCalend
         body: resolution.body.unwrap_or(Body::Other),
         session: resolution.session,
         adopted_on: resolution.adopted_on,
+        subject_body: resolution
+            .title
+            .as_deref()
+            .and_then(deadline::body_named_in),
     };
     for paragraph in &mut resolution.operative {
         paragraph.clauses = classify_paragraph(&paragraph.text, &context, calendar);

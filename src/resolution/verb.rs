@@ -33,6 +33,8 @@ const LEXICON: &[(&str, Action)] = &[
     ("renews", Decision),
     ("may consider", Decision),
     ("may decide", Decision),
+    ("amends", Decision),
+    ("accepts", Decision),
     // request
     ("requests", Request),
     ("entrusts", Request),
@@ -41,6 +43,7 @@ const LEXICON: &[(&str, Action)] = &[
     ("directs", Request),
     ("asks", Request),
     ("requesting", Request),
+    ("expects", Request),
     // invitation
     ("invites", Invitation),
     ("inviting", Invitation),
