@@ -571,8 +571,22 @@ fn agent_of_action(s: &str) -> Option<&str> {
             })?;
             static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
                 first_of_matcher(&[
-                    ",", ";", ":", " to ", " in ", " for ", " with ", " on ", " that ", " at ",
-                    " as ", " through ", " who ", " which ", " towards ", " including ",
+                    ",",
+                    ";",
+                    ":",
+                    " to ",
+                    " in ",
+                    " for ",
+                    " with ",
+                    " on ",
+                    " that ",
+                    " at ",
+                    " as ",
+                    " through ",
+                    " who ",
+                    " which ",
+                    " towards ",
+                    " including ",
                 ])
             });
             let end = first_of(&END, by).unwrap_or(by.len());
@@ -1115,6 +1129,73 @@ static COMPLEMENT_HEADS: LazyLock<AhoCorasick> =
 static AND_OR: LazyLock<AhoCorasick> =
     LazyLock::new(|| first_of_matcher(&[" and ", " as well as ", " or "]));
 
+/// Capitalised words that end the name of someone who acts: an "and" after them joins two
+/// actors ("the United Nations and the Association", "Member States and Governments").
+const NAME_HEADS: &[&str] = &[
+    "States",
+    "Governments",
+    "Government",
+    "Nations",
+    "Council",
+    "Commission",
+    "Committee",
+    "Assembly",
+    "Organization",
+    "Organizations",
+    "Secretary-General",
+    "Secretariat",
+    "Union",
+    "Bank",
+    "Fund",
+    "Programme",
+    "Office",
+    "Agency",
+    "Agencies",
+    "Parties",
+    "Members",
+    "Court",
+    "Board",
+    "Group",
+    "Forum",
+    "Conference",
+    "Institute",
+    "Centre",
+    "Division",
+    "Department",
+    "Mission",
+    "Force",
+    "Forces",
+    "Authority",
+    "Authorities",
+    "Rapporteur",
+    "Representative",
+    "Envoy",
+    "Coordinator",
+    "Chair",
+    "Chairs",
+    "President",
+    "Prosecutor",
+    "Tribunal",
+    "Movement",
+    "Community",
+    "Society",
+    "Societies",
+    "Women",
+    "Entity",
+    "Platform",
+    "Initiative",
+];
+
+/// Whether an "and" between `left` and `right` sits inside one proper name.
+fn inside_a_name(left: &str, right: &str) -> bool {
+    let last = left.rsplit(' ').next().unwrap_or("");
+    let next = right.trim_start().split(' ').next().unwrap_or("");
+    last.starts_with(|c: char| c.is_uppercase())
+        && next.starts_with(|c: char| c.is_uppercase())
+        && !NAME_HEADS.contains(&last)
+        && !NAME_HEADS.contains(&next)
+}
+
 /// Splits "Member States, regional organizations and civil society" into its members.
 fn split_list(phrase: &str) -> Vec<&str> {
     let mut items = Vec::new();
@@ -1163,7 +1244,12 @@ fn split_list(phrase: &str) -> Vec<&str> {
         let seg = seg.strip_prefix("or ").unwrap_or(seg);
         let mut rest = seg;
         loop {
-            let split = AND_OR.find(rest).map(|m| (m.start(), m.len()));
+            // "Department of Economic and Social Affairs", "Food and Agriculture Organization":
+            // an "and" between two capitalised words inside one name does not split it.
+            let split = AND_OR
+                .find_iter(rest)
+                .find(|m| !inside_a_name(&rest[..m.start()], &rest[m.end()..]))
+                .map(|m| (m.start(), m.len()));
             match split {
                 Some((i, len)) => {
                     let left = &rest[..i];
@@ -1314,5 +1400,113 @@ mod tests {
     #[test]
     fn pronoun_objects_are_left_to_the_caller() {
         assert!(actors_from_object("them to continue", ObjectForm::Direct).is_err());
+    }
+
+    // ---- patterns of issue 15, on sentences from real texts ----
+
+    #[test]
+    fn a_lower_case_singular_head_names_an_actor() {
+        // A/RES/73/112 para 7.
+        assert_eq!(
+            names(
+                "the administering Power to facilitate visits",
+                ObjectForm::Direct
+            ),
+            ["administering Power"]
+        );
+        assert_eq!(
+            names(
+                "the secretariat of the Scientific Committee to continue its work",
+                ObjectForm::Direct
+            ),
+            ["secretariat of the Scientific Committee"]
+        );
+    }
+
+    #[test]
+    fn the_agent_of_an_action_noun_is_the_actor() {
+        // A/RES/80/11 para 22, A/RES/72/150 para 42, A/RES/73/271 para 10.
+        assert_eq!(
+            names(
+                "continued investment by Member States in initiatives that promote",
+                ObjectForm::Direct
+            ),
+            ["Member States"]
+        );
+        assert_eq!(
+            names(
+                "further efforts by the Office of the High Commissioner, in cooperation with",
+                ObjectForm::Direct
+            ),
+            ["Office of the High Commissioner"]
+        );
+        assert_eq!(
+            names(
+                "the work of the Statistics Division of the Department of Economic and Social Affairs",
+                ObjectForm::Direct
+            ),
+            ["Statistics Division of the Department of Economic and Social Affairs"]
+        );
+        assert_eq!(
+            names(
+                "the widest possible participation of States in the Assembly",
+                ObjectForm::Direct
+            ),
+            ["States"]
+        );
+        // "implementation of the Goals" names no one.
+        assert!(
+            names(
+                "the full and effective implementation of the Sustainable Development Goals",
+                ObjectForm::Direct
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_name_owns_what_follows_its_possessive() {
+        assert_eq!(
+            names(
+                "the Agency's efforts to strengthen safeguards",
+                ObjectForm::Direct
+            ),
+            ["Agency"]
+        );
+        // A/RES/75/211 para 21: "women’s entrepreneurship" is a thing.
+        assert!(names("women’s entrepreneurship, including by", ObjectForm::Direct).is_empty());
+    }
+
+    #[test]
+    fn a_participle_phrase_after_the_head_keeps_the_actor() {
+        // A/RES/80/11 para 15.
+        assert_eq!(
+            names(
+                "countries receiving support from the Peacebuilding Fund to share with the Commission",
+                ObjectForm::Direct
+            ),
+            ["countries receiving support from the Peacebuilding Fund"]
+        );
+    }
+
+    #[test]
+    fn the_subject_of_a_that_clause_ends_at_its_verb() {
+        assert_eq!(
+            names(
+                "that States conclude agreements within 48 months",
+                ObjectForm::That
+            ),
+            ["States"]
+        );
+    }
+
+    #[test]
+    fn a_plural_pronoun_stands_for_the_group_named_last() {
+        // A/RES/74/188 para 1.
+        let before = "Commends once again the articles on diplomatic protection to the attention of Governments, and ";
+        assert_eq!(
+            group_named_last(before).map(|a| a.name).as_deref(),
+            Some("Governments")
+        );
     }
 }

@@ -291,7 +291,9 @@ fn in_aside(text: &str, start: usize, session: bool) -> bool {
     }
     // "bearing in mind that ... by 2050, women will still ...": a reason given, up to the end
     // of the clause, dates nothing the clause asks for.
-    let clause_start = text[floor..start].rfind(';').map_or(floor, |i| floor + i + 1);
+    let clause_start = text[floor..start]
+        .rfind(';')
+        .map_or(floor, |i| floor + i + 1);
     let clause = &text.as_bytes()[clause_start..start];
     if memchr::memmem::find(clause, b"bearing in mind that").is_some()
         || memchr::memmem::find(clause, b"considering that").is_some()
@@ -1312,9 +1314,18 @@ fn find_years(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut F
             continue;
         }
         if year_mostly_past(year, ctx)
-            && !["by", "until", "before", "the end", "end of", "prior", "no later", "not later"]
-                .iter()
-                .any(|lead| m.as_str().starts_with(lead))
+            && ![
+                "by",
+                "until",
+                "before",
+                "the end",
+                "end of",
+                "prior",
+                "no later",
+                "not later",
+            ]
+            .iter()
+            .any(|lead| m.as_str().starts_with(lead))
         {
             continue;
         }
@@ -2208,5 +2219,118 @@ mod tests {
         );
         assert_eq!(found[0].deadline.due_on, Some(date(2026, 12, 1)));
         assert!(found[0].deadline.estimated);
+    }
+
+    // ---- patterns of issue 15, on sentences from real texts ----
+
+    #[test]
+    fn every_session_of_a_list_is_a_deadline() {
+        // A/RES/79/165 para 3.
+        let text = "Invites the Chairs of the human rights treaty bodies to address and engage in an interactive dialogue with the General Assembly at its eightieth and eighty-first sessions under the item relevant to the work of the treaty body;";
+        let ga80 = Body::GeneralAssembly;
+        assert_eq!(
+            kinds(text, &ga(79, 2024, 12, 17)),
+            [
+                DeadlineKind::Session {
+                    body: ga80,
+                    session: 80
+                },
+                DeadlineKind::Session {
+                    body: ga80,
+                    session: 81
+                }
+            ]
+        );
+        let text = "Decides to consider the question at its seventy-fifth, seventy-sixth and seventy-seventh sessions;";
+        assert_eq!(kinds(text, &ga(74, 2019, 12, 5)).len(), 3);
+        // "one hundred and first" is one ordinal.
+        assert_eq!(
+            kinds(
+                "Decides to meet at its one hundred and first session;",
+                &ga(74, 2019, 12, 5)
+            ),
+            [DeadlineKind::Session {
+                body: ga80,
+                session: 101
+            }]
+        );
+    }
+
+    #[test]
+    fn a_list_of_sessions_in_a_past_debate_is_history() {
+        // A/RES/74/188 para 2.
+        let text = "invites Governments to focus their statements, in the light of the written comments submitted to the Secretary-General, as well as the views expressed in the debates held at the sixty-second, sixty-fifth, sixty-eighth, seventy-first and seventy-fourth sessions of the General Assembly, on the question of a convention";
+        assert!(kinds(text, &ga(74, 2019, 12, 18)).is_empty());
+    }
+
+    #[test]
+    fn what_is_reported_after_session_of_is_no_body() {
+        // A/RES/80/6 para 20.
+        let text = "the need for the Secretary-General to continue to inform the General Assembly at its eighty-first session of the expenses incurred and reimbursements received";
+        assert_eq!(
+            kinds(text, &ga(80, 2025, 11, 3)),
+            [DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 81
+            }]
+        );
+    }
+
+    #[test]
+    fn a_year_nearly_over_at_adoption_is_history_unless_it_bounds_the_action() {
+        // A/RES/80/105 para 18 (adopted in December 2025).
+        let text = "Approves the report of the Special Committee covering its work during 2025, in which the programme of work for 2026 is outlined";
+        assert!(kinds(text, &ga(80, 2025, 12, 10)).is_empty());
+        // A/RES/80/66 para 10.
+        let text = "to transmit to the Commission the annual report of the Conference on Disarmament on its 2025 session";
+        assert!(kinds(text, &ga(80, 2025, 12, 1)).is_empty());
+        // A/RES/73/140 (17 December 2018): "before the end of 2018" still binds.
+        let text =
+            "to prepare an analysis of volunteering at the national level before the end of 2018";
+        assert_eq!(
+            kinds(text, &ga(73, 2018, 12, 17)),
+            [DeadlineKind::Year { year: 2018 }]
+        );
+    }
+
+    #[test]
+    fn so_many_a_year_is_periodic() {
+        // A/RES/80/105 para 9.
+        let text =
+            "requests the Special Committee to undertake at least one visiting mission a year;";
+        assert_eq!(
+            kinds(text, &ga(80, 2025, 12, 10)),
+            [DeadlineKind::Periodic {
+                amount: 1,
+                unit: Unit::Year
+            }]
+        );
+    }
+
+    #[test]
+    fn a_year_in_a_reason_given_is_no_deadline() {
+        // A/RES/78/150 para 5.
+        let text = "Calls upon Member States to promote a gender-equitable division of unpaid care and domestic work, bearing in mind that women spend 2.8 more hours than men on unpaid care, and considering that, on the current trajectory, the gap will narrow slightly, but by 2050, women globally will still be spending 9.5 per cent more time";
+        assert!(kinds(text, &ga(78, 2023, 12, 19)).is_empty());
+    }
+
+    #[test]
+    fn the_commission_is_the_one_the_title_names() {
+        let ctx = Context {
+            body: Body::EconomicAndSocialCouncil,
+            session: Some(2019),
+            adopted_on: Some(date(2019, 7, 23)),
+            subject_body: body_named_in(
+                "Future organization and methods of work of the Commission on the Status of Women",
+            ),
+        };
+        let text = "Also decides that the Commission will hold a high-level interactive dialogue at its sixty-fifth session;";
+        assert_eq!(
+            kinds(text, &ctx),
+            [DeadlineKind::Session {
+                body: Body::CommissionOnTheStatusOfWomen,
+                session: 65
+            }]
+        );
     }
 }
