@@ -173,9 +173,41 @@ pub fn canonical_actor(name: &str) -> Option<&'static str> {
 
 /// Builds an actor from a printed name: articles and quantifiers dropped, misprints fixed.
 pub fn actor(printed: &str) -> Option<Actor> {
-    let name = clean_name(printed)?;
-    let canonical = canonical_actor(&name).map(str::to_string);
+    let mut name = clean_name(printed)?;
+    if name == "concerned" {
+        // "Calls on all concerned": the quantifier is the name.
+        name = "all concerned".to_string();
+    }
+    let canonical = match canonical_actor(&name) {
+        Some(c) => Some(c.to_string()),
+        None => {
+            let core = core_name(&name);
+            (core != name).then(|| canonical_actor(core).unwrap_or(core).to_string())
+        }
+    };
     Some(Actor { name, canonical })
+}
+
+/// The rule for a name no list entry matches: the group it heads, without the words that
+/// narrow it down ("States that have not yet done so", "States in a position to do so",
+/// "Member States in each region that are able"), so that one group is one actor.
+fn core_name(name: &str) -> &str {
+    static NARROWING: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        first_of_matcher(&[
+            " that ",
+            " which ",
+            " who ",
+            " whose ",
+            " in a position",
+            " referred",
+            " in each ",
+            " not yet",
+            " able ",
+            " wishing ",
+            " willing ",
+        ])
+    });
+    first_of(&NARROWING, name).map_or(name, |at| name[..at].trim_end())
 }
 
 /// The adopting body as the actor of its own decisions.
@@ -221,11 +253,22 @@ fn clean_name(printed: &str) -> Option<String> {
         };
         s = s[lead.len() + 1..].trim_start();
     }
-    let s = s.trim().trim_end_matches([',', '.']).trim().to_string();
+    let mut s = s.trim().trim_end_matches([',', '.']).trim();
+    // "Governments of the Democratic Republic of the Congo and": a list cut short.
+    for tail in [" and", " or", " as well as"] {
+        s = s.strip_suffix(tail).unwrap_or(s).trim_end();
+    }
     if s.is_empty() || !s.chars().next().is_some_and(char::is_alphabetic) {
         return None;
     }
-    Some(s)
+    // A lone lower-case word that heads no group ("concerned") is a fragment, not an actor.
+    if !s.contains(' ')
+        && s.starts_with(|c: char| c.is_lowercase())
+        && (!ACTOR_NOUNS.contains(&s) || matches!(s, "so" | "position" | "all"))
+    {
+        return None;
+    }
+    Some(s.to_string())
 }
 
 /// How the governed words name their addressee.
@@ -1186,11 +1229,33 @@ const NAME_HEADS: &[&str] = &[
     "Initiative",
 ];
 
+/// Names of States with "and" in them.
+const STATES_WITH_AND: &[&str] = &[
+    "Trinidad and Tobago",
+    "Bosnia and Herzegovina",
+    "Antigua and Barbuda",
+    "Saint Kitts and Nevis",
+    "Sao Tome and Principe",
+    "Saint Vincent and the Grenadines",
+    "Great Britain and Northern Ireland",
+];
+
 /// Whether an "and" between `left` and `right` sits inside one proper name.
 fn inside_a_name(left: &str, right: &str) -> bool {
     let last = left.rsplit(' ').next().unwrap_or("");
-    let next = right.trim_start().split(' ').next().unwrap_or("");
-    last.starts_with(|c: char| c.is_uppercase())
+    let right = right.trim_start();
+    let next = right.split(' ').next().unwrap_or("");
+    if STATES_WITH_AND.iter().any(|n| {
+        n.strip_prefix(last)
+            .and_then(|r| r.strip_prefix(" and "))
+            .is_some_and(|r| right.starts_with(r))
+    }) {
+        return true;
+    }
+    // "Rwanda and Uganda": two one-word names are two actors.
+    let one_word_each = !left.trim().contains(' ') && !right.contains(' ');
+    !one_word_each
+        && last.starts_with(|c: char| c.is_uppercase())
         && next.starts_with(|c: char| c.is_uppercase())
         && !NAME_HEADS.contains(&last)
         && !NAME_HEADS.contains(&next)
@@ -1507,6 +1572,43 @@ mod tests {
         assert_eq!(
             group_named_last(before).map(|a| a.name).as_deref(),
             Some("Governments")
+        );
+    }
+
+    #[test]
+    fn names_that_narrow_a_group_belong_to_the_group() {
+        let a = actor("States that have not yet done so").unwrap();
+        assert_eq!(a.name, "States that have not yet done so");
+        assert_eq!(a.canonical.as_deref(), Some("Member States"));
+        let a = actor("Member States in each region that are able").unwrap();
+        assert_eq!(a.canonical.as_deref(), Some("Member States"));
+        // Fragments seen on /actors for the demo.
+        assert_eq!(actor("all concerned").unwrap().name, "all concerned");
+        assert!(actor("so").is_none());
+        assert_eq!(
+            actor("Governments of the Democratic Republic of the Congo and")
+                .unwrap()
+                .name,
+            "Governments of the Democratic Republic of the Congo"
+        );
+    }
+
+    #[test]
+    fn two_states_joined_by_and_are_two_actors_unless_one_name() {
+        assert_eq!(
+            names("Rwanda and Uganda to withdraw", ObjectForm::Direct),
+            ["Rwanda", "Uganda"]
+        );
+        assert_eq!(
+            names("Trinidad and Tobago to report", ObjectForm::Direct),
+            ["Trinidad and Tobago"]
+        );
+        assert_eq!(
+            names(
+                "the Food and Agriculture Organization to assist",
+                ObjectForm::Direct
+            ),
+            ["Food and Agriculture Organization"]
         );
     }
 }
