@@ -8,6 +8,7 @@ pub mod clause;
 mod clean;
 pub mod deadline;
 pub mod document;
+pub mod doubt;
 pub mod error;
 mod header;
 pub mod highlight;

@@ -288,6 +288,13 @@ pub struct VerbMatch {
     pub head: &'static str,
 }
 
+/// Whether a clause's reported verb ("strongly urges", "takes note") is one of the known
+/// operative verbs.
+pub fn is_known(verb: &str) -> bool {
+    verb.split(' ')
+        .any(|w| LEXICON.iter().any(|(v, _)| v.split(' ').next() == Some(w)))
+}
+
 /// Matches a verb phrase starting at `words[0]` (lower-cased comparison). `words` are the
 /// paragraph's following tokens. Gerunds match only when `allow_gerund`.
 pub fn match_verb(words: &[&str], allow_gerund: bool) -> Option<VerbMatch> {
