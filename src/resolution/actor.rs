@@ -173,9 +173,41 @@ pub fn canonical_actor(name: &str) -> Option<&'static str> {
 
 /// Builds an actor from a printed name: articles and quantifiers dropped, misprints fixed.
 pub fn actor(printed: &str) -> Option<Actor> {
-    let name = clean_name(printed)?;
-    let canonical = canonical_actor(&name).map(str::to_string);
+    let mut name = clean_name(printed)?;
+    if name == "concerned" {
+        // "Calls on all concerned": the quantifier is the name.
+        name = "all concerned".to_string();
+    }
+    let canonical = match canonical_actor(&name) {
+        Some(c) => Some(c.to_string()),
+        None => {
+            let core = core_name(&name);
+            (core != name).then(|| canonical_actor(core).unwrap_or(core).to_string())
+        }
+    };
     Some(Actor { name, canonical })
+}
+
+/// The rule for a name no list entry matches: the group it heads, without the words that
+/// narrow it down ("States that have not yet done so", "States in a position to do so",
+/// "Member States in each region that are able"), so that one group is one actor.
+fn core_name(name: &str) -> &str {
+    static NARROWING: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        first_of_matcher(&[
+            " that ",
+            " which ",
+            " who ",
+            " whose ",
+            " in a position",
+            " referred",
+            " in each ",
+            " not yet",
+            " able ",
+            " wishing ",
+            " willing ",
+        ])
+    });
+    first_of(&NARROWING, name).map_or(name, |at| name[..at].trim_end())
 }
 
 /// The adopting body as the actor of its own decisions.
@@ -221,11 +253,22 @@ fn clean_name(printed: &str) -> Option<String> {
         };
         s = s[lead.len() + 1..].trim_start();
     }
-    let s = s.trim().trim_end_matches([',', '.']).trim().to_string();
+    let mut s = s.trim().trim_end_matches([',', '.']).trim();
+    // "Governments of the Democratic Republic of the Congo and": a list cut short.
+    for tail in [" and", " or", " as well as"] {
+        s = s.strip_suffix(tail).unwrap_or(s).trim_end();
+    }
     if s.is_empty() || !s.chars().next().is_some_and(char::is_alphabetic) {
         return None;
     }
-    Some(s)
+    // A lone lower-case word that heads no group ("concerned") is a fragment, not an actor.
+    if !s.contains(' ')
+        && s.starts_with(|c: char| c.is_lowercase())
+        && (!ACTOR_NOUNS.contains(&s) || matches!(s, "so" | "position" | "all"))
+    {
+        return None;
+    }
+    Some(s.to_string())
 }
 
 /// How the governed words name their addressee.
@@ -418,14 +461,187 @@ pub fn actors_from_object(after: &str, form: ObjectForm) -> Result<Vec<Actor>, (
             None => plain_object(s).or_else(|| contributed_from(s)),
         },
     };
-    let Some(phrase) = phrase else {
-        return Ok(Vec::new());
-    };
-    Ok(split_list(phrase)
+    let found = phrase.map_or_else(Vec::new, named_actors);
+    if !found.is_empty() || form == ObjectForm::That {
+        return Ok(found);
+    }
+    // "Calls for increased support by donors", "Encourages further efforts by the Office":
+    // the actor is the agent of the thing asked for.
+    Ok(agent_of_action(s).map_or_else(Vec::new, named_actors))
+}
+
+/// The group a plural pronoun stands for when no clause before named an actor: the group
+/// named last ("Commends the articles to the attention of Governments, and invites them").
+pub fn group_named_last(text: &str) -> Option<Actor> {
+    static GROUPS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new([
+            "Member States",
+            "States Members",
+            "States parties",
+            "States Parties",
+            "States",
+            "Governments",
+            "Parties",
+            "parties",
+            "organizations",
+            "stakeholders",
+        ])
+        .expect("static patterns")
+    });
+    // Leftmost-first matches run left to right: the last one is the group named last.
+    let m = GROUPS.find_iter(text).last()?;
+    actor(&text[m.start()..m.end()])
+}
+
+/// The actors a phrase lists: "the Agency's efforts" stands for the Agency.
+fn named_actors(phrase: &str) -> Vec<Actor> {
+    split_list(phrase)
         .into_iter()
+        .map(|item| {
+            // Only a name owns: "women’s entrepreneurship" is a thing.
+            item.find("'s ")
+                .or_else(|| item.find("’s "))
+                .filter(|&at| {
+                    let owner = item[..at].trim_start();
+                    let owner = owner.strip_prefix("the ").unwrap_or(owner);
+                    owner.starts_with(|c: char| c.is_uppercase())
+                })
+                .map_or(item, |at| &item[..at])
+        })
         .filter(|item| names_an_actor(item))
         .filter_map(actor)
-        .collect())
+        .collect()
+}
+
+/// Nouns of action whose agent follows "by" or "of": "support by donors", "the work of the
+/// Statistics Division", "participation of States".
+const ACTION_NOUNS: &[&str] = &[
+    "support",
+    "efforts",
+    "effort",
+    "work",
+    "investment",
+    "investments",
+    "participation",
+    "engagement",
+    "involvement",
+    "contributions",
+    "contribution",
+    "use",
+    "action",
+    "actions",
+    "activities",
+    "initiatives",
+    "role",
+    "cooperation",
+    "commitment",
+    "commitments",
+    "assistance",
+    "ratification",
+    "accession",
+    "adherence",
+    "compliance",
+    "implementation",
+    "funding",
+    "financing",
+];
+
+/// Nouns whose "of" names who acts ("the work of the Division"), unlike "implementation of
+/// the Goals".
+const AGENT_OF_NOUNS: &[&str] = &[
+    "efforts",
+    "effort",
+    "work",
+    "participation",
+    "engagement",
+    "involvement",
+    "contributions",
+    "contribution",
+    "role",
+    "activities",
+    "initiatives",
+    "commitment",
+    "commitments",
+];
+
+/// A capitalised title of a document or plan, not of someone who acts.
+fn names_a_thing(phrase: &str) -> bool {
+    phrase.split(' ').any(|w| {
+        matches!(
+            w,
+            "Convention"
+                | "Declaration"
+                | "Agenda"
+                | "Programme"
+                | "Framework"
+                | "Strategy"
+                | "Strategic"
+                | "Plan"
+                | "Charter"
+                | "Protocol"
+                | "Treaty"
+                | "Statute"
+                | "Agreement"
+                | "Compact"
+                | "Goals"
+                | "Year"
+                | "Day"
+                | "Decade"
+                | "Report"
+                | "Summit"
+        )
+    })
+}
+
+/// The agent named after the head noun of the object's first phrase.
+fn agent_of_action(s: &str) -> Option<&str> {
+    let mut at = 0;
+    for (i, w) in s.split(' ').enumerate() {
+        if i > 8 || w.ends_with([',', ';', ':']) {
+            return None;
+        }
+        let word_end = at + w.len();
+        if ACTION_NOUNS.contains(&w) {
+            let rest = &s[word_end..];
+            // "the use ... by arbitrators": a few words may stand between.
+            let of = rest
+                .strip_prefix(" of ")
+                .filter(|_| AGENT_OF_NOUNS.contains(&w));
+            let by = of.or_else(|| {
+                let p = rest.find(" by ")?;
+                (rest[..p].split(' ').count() <= 8 && !rest[..p].contains([',', ';']))
+                    .then(|| &rest[p + 4..])
+            })?;
+            static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
+                first_of_matcher(&[
+                    ",",
+                    ";",
+                    ":",
+                    " to ",
+                    " in ",
+                    " for ",
+                    " with ",
+                    " on ",
+                    " that ",
+                    " at ",
+                    " as ",
+                    " through ",
+                    " who ",
+                    " which ",
+                    " towards ",
+                    " including ",
+                ])
+            });
+            let end = first_of(&END, by).unwrap_or(by.len());
+            let agent = &by[..end];
+            return (!agent.is_empty()
+                && !agent.starts_with(|c: char| c.is_ascii_digit())
+                && !names_a_thing(agent))
+            .then_some(agent);
+        }
+        at = word_end + 1;
+    }
+    None
 }
 
 /// Head nouns of lower-case groups that can be addressed ("resident coordinators").
@@ -531,6 +747,25 @@ const ACTOR_NOUNS: &[&str] = &[
     "coordinator",
     "rapporteur",
     "institution",
+    // Singular heads of lower-case names: "the administering Power", "the high-level
+    // political forum", "the secretariat of the Scientific Committee".
+    "power",
+    "forum",
+    "secretariat",
+    "division",
+    "commission",
+    "committee",
+    "council",
+    "department",
+    "board",
+    "panel",
+    "mission",
+    "operation",
+    "force",
+    "mechanism",
+    "programme",
+    "authority",
+    "administration",
 ];
 
 /// A listed name addresses someone: a proper name, or a group headed by an actor noun.
@@ -563,8 +798,18 @@ fn names_an_actor(item: &str) -> bool {
     });
     let head_part = first_of(&COMPLEMENT, core).map_or(core, |i| &core[..i]);
     let head = head_part.rsplit(' ').next().unwrap_or("");
+    // "countries receiving support": a participle phrase after the head noun.
+    let participle_after_head = || {
+        let words: Vec<&str> = head_part.split(' ').collect();
+        words.windows(2).any(|w| {
+            ACTOR_NOUNS.contains(&w[0])
+                && w[1].len() > 4
+                && (w[1].ends_with("ing") || w[1].ends_with("ed"))
+        })
+    };
     let last = core.rsplit(' ').next().unwrap_or("");
     ACTOR_NOUNS.contains(&head)
+        || participle_after_head()
         || PRONOUNS.contains(&head)
         || last.ends_with("states")
         || item.ends_with("States")
@@ -813,6 +1058,36 @@ fn that_subject(s: &str) -> Option<&str> {
             // "that resident coordinators be provided with ...": nobody is asked to act.
             return (end > 0 && bare != "be").then(|| &s[..end]);
         }
+        // "that States conclude agreements": a lower-case word that is neither a link nor a
+        // noun of the name, right after a name, is the verb.
+        let prev = s[..end].rsplit(' ').next().unwrap_or("");
+        if end > 0
+            && bare.starts_with(|c: char| c.is_ascii_lowercase())
+            && (prev.starts_with(|c: char| c.is_uppercase()) || ACTOR_NOUNS.contains(&prev))
+            && !ACTOR_NOUNS.contains(&bare)
+            && !matches!(
+                bare,
+                "of" | "and"
+                    | "or"
+                    | "the"
+                    | "for"
+                    | "on"
+                    | "in"
+                    | "to"
+                    | "with"
+                    | "from"
+                    | "at"
+                    | "as"
+                    | "well"
+                    | "including"
+                    | "within"
+                    | "under"
+                    | "whose"
+            )
+            && !(bare.len() > 4 && bare.ends_with("ed"))
+        {
+            return Some(&s[..end]);
+        }
         if bare.len() != w.len() {
             // "that the Secretary-General, in consultation with ..., continue": the subject
             // ends at the comma.
@@ -897,6 +1172,95 @@ static COMPLEMENT_HEADS: LazyLock<AhoCorasick> =
 static AND_OR: LazyLock<AhoCorasick> =
     LazyLock::new(|| first_of_matcher(&[" and ", " as well as ", " or "]));
 
+/// Capitalised words that end the name of someone who acts: an "and" after them joins two
+/// actors ("the United Nations and the Association", "Member States and Governments").
+const NAME_HEADS: &[&str] = &[
+    "States",
+    "Governments",
+    "Government",
+    "Nations",
+    "Council",
+    "Commission",
+    "Committee",
+    "Assembly",
+    "Organization",
+    "Organizations",
+    "Secretary-General",
+    "Secretariat",
+    "Union",
+    "Bank",
+    "Fund",
+    "Programme",
+    "Office",
+    "Agency",
+    "Agencies",
+    "Parties",
+    "Members",
+    "Court",
+    "Board",
+    "Group",
+    "Forum",
+    "Conference",
+    "Institute",
+    "Centre",
+    "Division",
+    "Department",
+    "Mission",
+    "Force",
+    "Forces",
+    "Authority",
+    "Authorities",
+    "Rapporteur",
+    "Representative",
+    "Envoy",
+    "Coordinator",
+    "Chair",
+    "Chairs",
+    "President",
+    "Prosecutor",
+    "Tribunal",
+    "Movement",
+    "Community",
+    "Society",
+    "Societies",
+    "Women",
+    "Entity",
+    "Platform",
+    "Initiative",
+];
+
+/// Names of States with "and" in them.
+const STATES_WITH_AND: &[&str] = &[
+    "Trinidad and Tobago",
+    "Bosnia and Herzegovina",
+    "Antigua and Barbuda",
+    "Saint Kitts and Nevis",
+    "Sao Tome and Principe",
+    "Saint Vincent and the Grenadines",
+    "Great Britain and Northern Ireland",
+];
+
+/// Whether an "and" between `left` and `right` sits inside one proper name.
+fn inside_a_name(left: &str, right: &str) -> bool {
+    let last = left.rsplit(' ').next().unwrap_or("");
+    let right = right.trim_start();
+    let next = right.split(' ').next().unwrap_or("");
+    if STATES_WITH_AND.iter().any(|n| {
+        n.strip_prefix(last)
+            .and_then(|r| r.strip_prefix(" and "))
+            .is_some_and(|r| right.starts_with(r))
+    }) {
+        return true;
+    }
+    // "Rwanda and Uganda": two one-word names are two actors.
+    let one_word_each = !left.trim().contains(' ') && !right.contains(' ');
+    !one_word_each
+        && last.starts_with(|c: char| c.is_uppercase())
+        && next.starts_with(|c: char| c.is_uppercase())
+        && !NAME_HEADS.contains(&last)
+        && !NAME_HEADS.contains(&next)
+}
+
 /// Splits "Member States, regional organizations and civil society" into its members.
 fn split_list(phrase: &str) -> Vec<&str> {
     let mut items = Vec::new();
@@ -945,7 +1309,12 @@ fn split_list(phrase: &str) -> Vec<&str> {
         let seg = seg.strip_prefix("or ").unwrap_or(seg);
         let mut rest = seg;
         loop {
-            let split = AND_OR.find(rest).map(|m| (m.start(), m.len()));
+            // "Department of Economic and Social Affairs", "Food and Agriculture Organization":
+            // an "and" between two capitalised words inside one name does not split it.
+            let split = AND_OR
+                .find_iter(rest)
+                .find(|m| !inside_a_name(&rest[..m.start()], &rest[m.end()..]))
+                .map(|m| (m.start(), m.len()));
             match split {
                 Some((i, len)) => {
                     let left = &rest[..i];
@@ -1096,5 +1465,150 @@ mod tests {
     #[test]
     fn pronoun_objects_are_left_to_the_caller() {
         assert!(actors_from_object("them to continue", ObjectForm::Direct).is_err());
+    }
+
+    // ---- patterns of issue 15, on sentences from real texts ----
+
+    #[test]
+    fn a_lower_case_singular_head_names_an_actor() {
+        // A/RES/73/112 para 7.
+        assert_eq!(
+            names(
+                "the administering Power to facilitate visits",
+                ObjectForm::Direct
+            ),
+            ["administering Power"]
+        );
+        assert_eq!(
+            names(
+                "the secretariat of the Scientific Committee to continue its work",
+                ObjectForm::Direct
+            ),
+            ["secretariat of the Scientific Committee"]
+        );
+    }
+
+    #[test]
+    fn the_agent_of_an_action_noun_is_the_actor() {
+        // A/RES/80/11 para 22, A/RES/72/150 para 42, A/RES/73/271 para 10.
+        assert_eq!(
+            names(
+                "continued investment by Member States in initiatives that promote",
+                ObjectForm::Direct
+            ),
+            ["Member States"]
+        );
+        assert_eq!(
+            names(
+                "further efforts by the Office of the High Commissioner, in cooperation with",
+                ObjectForm::Direct
+            ),
+            ["Office of the High Commissioner"]
+        );
+        assert_eq!(
+            names(
+                "the work of the Statistics Division of the Department of Economic and Social Affairs",
+                ObjectForm::Direct
+            ),
+            ["Statistics Division of the Department of Economic and Social Affairs"]
+        );
+        assert_eq!(
+            names(
+                "the widest possible participation of States in the Assembly",
+                ObjectForm::Direct
+            ),
+            ["States"]
+        );
+        // "implementation of the Goals" names no one.
+        assert!(
+            names(
+                "the full and effective implementation of the Sustainable Development Goals",
+                ObjectForm::Direct
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_name_owns_what_follows_its_possessive() {
+        assert_eq!(
+            names(
+                "the Agency's efforts to strengthen safeguards",
+                ObjectForm::Direct
+            ),
+            ["Agency"]
+        );
+        // A/RES/75/211 para 21: "women’s entrepreneurship" is a thing.
+        assert!(names("women’s entrepreneurship, including by", ObjectForm::Direct).is_empty());
+    }
+
+    #[test]
+    fn a_participle_phrase_after_the_head_keeps_the_actor() {
+        // A/RES/80/11 para 15.
+        assert_eq!(
+            names(
+                "countries receiving support from the Peacebuilding Fund to share with the Commission",
+                ObjectForm::Direct
+            ),
+            ["countries receiving support from the Peacebuilding Fund"]
+        );
+    }
+
+    #[test]
+    fn the_subject_of_a_that_clause_ends_at_its_verb() {
+        assert_eq!(
+            names(
+                "that States conclude agreements within 48 months",
+                ObjectForm::That
+            ),
+            ["States"]
+        );
+    }
+
+    #[test]
+    fn a_plural_pronoun_stands_for_the_group_named_last() {
+        // A/RES/74/188 para 1.
+        let before = "Commends once again the articles on diplomatic protection to the attention of Governments, and ";
+        assert_eq!(
+            group_named_last(before).map(|a| a.name).as_deref(),
+            Some("Governments")
+        );
+    }
+
+    #[test]
+    fn names_that_narrow_a_group_belong_to_the_group() {
+        let a = actor("States that have not yet done so").unwrap();
+        assert_eq!(a.name, "States that have not yet done so");
+        assert_eq!(a.canonical.as_deref(), Some("Member States"));
+        let a = actor("Member States in each region that are able").unwrap();
+        assert_eq!(a.canonical.as_deref(), Some("Member States"));
+        // Fragments seen on /actors for the demo.
+        assert_eq!(actor("all concerned").unwrap().name, "all concerned");
+        assert!(actor("so").is_none());
+        assert_eq!(
+            actor("Governments of the Democratic Republic of the Congo and")
+                .unwrap()
+                .name,
+            "Governments of the Democratic Republic of the Congo"
+        );
+    }
+
+    #[test]
+    fn two_states_joined_by_and_are_two_actors_unless_one_name() {
+        assert_eq!(
+            names("Rwanda and Uganda to withdraw", ObjectForm::Direct),
+            ["Rwanda", "Uganda"]
+        );
+        assert_eq!(
+            names("Trinidad and Tobago to report", ObjectForm::Direct),
+            ["Trinidad and Tobago"]
+        );
+        assert_eq!(
+            names(
+                "the Food and Agriculture Organization to assist",
+                ObjectForm::Direct
+            ),
+            ["Food and Agriculture Organization"]
+        );
     }
 }

@@ -501,7 +501,16 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
                     Some(form) => match actor::actors_from_object(object, form) {
                         Ok(a) => a,
                         Err(()) => match last_actors_at {
-                            None => last_title.actors_before(&norm, begin),
+                            None => {
+                                let title = last_title.actors_before(&norm, begin);
+                                if title.is_empty() {
+                                    actor::group_named_last(&norm[..begin])
+                                        .into_iter()
+                                        .collect()
+                                } else {
+                                    title
+                                }
+                            }
                             Some(at) => clauses[at].actors.clone(),
                         },
                     },
@@ -596,6 +605,7 @@ mod tests {
             body,
             session,
             adopted_on: NaiveDate::from_ymd_opt(y, m, d),
+            subject_body: None,
         }
     }
 
@@ -803,7 +813,8 @@ mod tests {
         let text =
             "Welcomes the efforts of Member States, and encourages them to continue to cooperate;";
         let s = summary(&classify(text, &ga75()));
-        assert_eq!(s[1].2, Vec::<String>::new());
+        // A position names no actor of its own, but "them" still stands for Member States.
+        assert_eq!(s[1].2, vec!["Member States".to_string()]);
         let text =
             "Urges Member States to ratify the Convention, and encourages them to implement it;";
         let s = summary(&classify(text, &ga75()));

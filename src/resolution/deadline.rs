@@ -25,6 +25,18 @@ pub struct Context {
     pub session: Option<i32>,
     /// `within` and periodic deadlines count from it; dates before it are history.
     pub adopted_on: Option<NaiveDate>,
+    /// The other body the title names ("... of the Commission on the Status of Women"): the
+    /// one "the Commission" stands for when the paragraph names none.
+    pub subject_body: Option<Body>,
+}
+
+/// The first body of `calendar/body_sessions.csv` named in `title`, if any.
+pub fn body_named_in(title: &str) -> Option<Body> {
+    OTHER_BODY_NAMES
+        .iter()
+        .filter_map(|&(name, body)| title.find(name).map(|at| (at, body)))
+        .min_by_key(|&(at, _)| at)
+        .map(|(_, body)| body)
 }
 
 /// A deadline with the byte range of the words it was read from.
@@ -75,7 +87,7 @@ static EVERY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PERIODIC_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|twice a year|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure))(?-u:\b)"#,
+        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|twice a year|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure)|(one (?:[\w-]+ ){1,3}?(?:a|per) year))(?-u:\b)"#,
     )
     .unwrap()
 });
@@ -277,6 +289,17 @@ fn in_aside(text: &str, start: usize, session: bool) -> bool {
     while !text.is_char_boundary(floor) {
         floor += 1;
     }
+    // "bearing in mind that ... by 2050, women will still ...": a reason given, up to the end
+    // of the clause, dates nothing the clause asks for.
+    let clause_start = text[floor..start]
+        .rfind(';')
+        .map_or(floor, |i| floor + i + 1);
+    let clause = &text.as_bytes()[clause_start..start];
+    if memchr::memmem::find(clause, b"bearing in mind that").is_some()
+        || memchr::memmem::find(clause, b"considering that").is_some()
+    {
+        return true;
+    }
     let seg_start = text[floor..start]
         .rfind([',', ';', ':', '('])
         .map_or(floor, |i| floor + i + 1);
@@ -468,8 +491,53 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
                 break;
             }
         }
-        let Some((n, next)) = parsed else {
+        let Some((n, mut next)) = parsed else {
             continue;
+        };
+        // "hundred and first" needs its "and"; "eightieth and eighty-first" does not.
+        if next - i > 1 && words[next - 1].1.eq_ignore_ascii_case("and") {
+            next -= 1;
+        }
+        let start = words[next - 1].0;
+        // "at its eightieth and eighty-first sessions": every session of the list counts.
+        let mut listed: Vec<(i32, Range<usize>)> = Vec::new();
+        while listed.len() < 8
+            && words
+                .get(next)
+                .is_some_and(|w| w.1.eq_ignore_ascii_case("and"))
+            && let Some(w) = words.get(next + 1)
+            && let Some(earlier) = parse_ordinal(w.1)
+        {
+            listed.push((earlier, w.0..w.0 + w.1.len()));
+            next += 2;
+        }
+        // "seventy-fifth, seventy-sixth and seventy-seventh": commas end `words`; read on.
+        let mut list_start = words[next - 1].0;
+        while !listed.is_empty() && listed.len() < 8 {
+            let Some(head) = text[..list_start].trim_end().strip_suffix(',') else {
+                break;
+            };
+            let Some(&(at, w)) = last_words(head, 1).first() else {
+                break;
+            };
+            let Some(earlier) = parse_ordinal(w) else {
+                break;
+            };
+            listed.push((earlier, at..at + w.len()));
+            list_start = at;
+        }
+        // "the debates held at the sixty-second, ... and seventy-fourth sessions": the aside
+        // starts before the list.
+        if !listed.is_empty() && in_aside(text, list_start, true) {
+            continue;
+        }
+        let words = if list_start < words[next - 1].0 {
+            let mut w = vec![(list_start, &text[list_start..list_start])];
+            w.extend(last_words(&text[..list_start], 3));
+            next = 1;
+            w
+        } else {
+            words
         };
         // "main part of its", "resumed": the determiner precedes them.
         let mut j = next;
@@ -478,7 +546,6 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
             j += 1;
         }
         let det = det_at(j).unwrap_or_default();
-        let start = words[next - 1].0;
         if is_record_of(&text[..words.get(j).map_or(start, |w| w.0)]) {
             continue;
         }
@@ -486,7 +553,7 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         let named_after = body_named_after(after, ctx.body);
         let body = match (det.as_str(), named_after) {
             (_, Some(b)) => Some(b),
-            ("its", None) => body_named_before(&text[..start], ctx.body),
+            ("its", None) => body_named_before(&text[..start], ctx),
             (_, None) => Some(ctx.body),
         };
         let Some(body) = body else { continue };
@@ -518,6 +585,15 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         push(out, start..end, text, kind, due);
         if out.found.len() > taken {
             named = Some((kind, due));
+            for (earlier, span) in listed {
+                if body != ctx.body || ctx.session.is_none_or(|cur| earlier >= cur) {
+                    let kind = DeadlineKind::Session {
+                        body,
+                        session: earlier,
+                    };
+                    push_unchecked(out, span, text, kind, calendar.opening_day(body, earlier));
+                }
+            }
         }
     }
 }
@@ -530,13 +606,13 @@ fn year_session(
     calendar: &SessionCalendar,
     out: &mut FoundSet,
 ) {
-    if ctx.adopted_on.is_some_and(|d| year < d.year()) {
+    if ctx.adopted_on.is_some_and(|d| year < d.year()) || year_mostly_past(year, ctx) {
         return;
     }
     // "the 2019 session of the Economic and Social Council": the name after wins.
     let after = &text[span.end..];
     let named_after = body_named_after(after, ctx.body).filter(|b| *b != Body::Other);
-    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx.body));
+    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx));
     if let Some(body @ (Body::EconomicAndSocialCouncil | Body::HighLevelPoliticalForum)) = owner {
         let due = calendar.opening_day(body, year);
         let end = span.end + named_after.and(of_body_len(after)).unwrap_or(0);
@@ -559,6 +635,13 @@ fn year_session(
             Some((last_day_of_year(year), false)),
         );
     }
+}
+
+/// A year that is nearly over when the text is adopted (from October on): "its work during
+/// 2025" or "its 2025 session" in a December 2025 text is history, not a time to act by.
+fn year_mostly_past(year: i32, ctx: &Context) -> bool {
+    ctx.adopted_on
+        .is_some_and(|a| year == a.year() && a.month() >= 10)
 }
 
 /// "the records of the eightieth session", "the report on its 2025 session": a session's
@@ -617,6 +700,10 @@ fn last_words(s: &str, n: usize) -> Vec<(usize, &str)> {
 fn body_named_after(after: &str, own: Body) -> Option<Body> {
     let rest = after.trim_start().strip_prefix("of ")?;
     let rest = rest.strip_prefix("the ").unwrap_or(rest);
+    // "at its eighty-first session of the expenses incurred": what is reported, not a body.
+    if !rest.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
     Some(body_from_name(rest, own))
 }
 
@@ -728,7 +815,8 @@ fn body_from_name(name: &str, own: Body) -> Body {
 
 /// The organ "its" stands for: the nearest organ named before it in the clause, else the
 /// adopting body.
-fn body_named_before(before: &str, own: Body) -> Option<Body> {
+fn body_named_before(before: &str, ctx: &Context) -> Option<Body> {
+    let own = ctx.body;
     const ORGANS: [&str; 12] = [
         "Assembly",
         "Council",
@@ -782,6 +870,14 @@ fn body_named_before(before: &str, own: Body) -> Option<Body> {
             .find_map(|(p, o)| other_body_around(window, p, o));
         if let Some(body) = named {
             return Some(body);
+        }
+        // The commission the resolution is about, named in its title.
+        if let Some(subject) = ctx.subject_body
+            && OTHER_BODY_NAMES
+                .iter()
+                .any(|&(name, b)| b == subject && name.contains(organ))
+        {
+            return Some(subject);
         }
     }
     let full = match organ {
@@ -1217,6 +1313,22 @@ fn find_years(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mut F
         if !(1900..=2200).contains(&year) || ctx.adopted_on.is_some_and(|a| year < a.year()) {
             continue;
         }
+        if year_mostly_past(year, ctx)
+            && ![
+                "by",
+                "until",
+                "before",
+                "the end",
+                "end of",
+                "prior",
+                "no later",
+                "not later",
+            ]
+            .iter()
+            .any(|lead| m.as_str().starts_with(lead))
+        {
+            continue;
+        }
         let tail = text[..m.start()].trim_end();
         if ["period", "the year", "agenda"]
             .iter()
@@ -1406,6 +1518,9 @@ fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
             }
         } else if let Some(w) = c.get(3) {
             (if w.as_str() == "quinquennium" { 5 } else { 2 }, Unit::Year)
+        } else if c.get(6).is_some() {
+            // "at least one visiting mission a year".
+            (1, Unit::Year)
         } else {
             let adj = &c[4];
             // "its annual report" is an existing publication, "annual reports" a new duty.
@@ -1454,6 +1569,7 @@ mod tests {
             body: Body::GeneralAssembly,
             session: Some(session),
             adopted_on: NaiveDate::from_ymd_opt(y, m, d),
+            subject_body: None,
         }
     }
 
@@ -1560,6 +1676,7 @@ mod tests {
             body: Body::EconomicAndSocialCouncil,
             session: Some(2025),
             adopted_on: Some(date(2025, 7, 20)),
+            subject_body: None,
         };
         assert_eq!(
             kinds("to report to the Council at its 2026 session", &ctx),
@@ -1801,6 +1918,7 @@ mod tests {
             body: Body::HumanRightsCouncil,
             session: Some(46),
             adopted_on: Some(date(2021, 3, 23)),
+            subject_body: None,
         };
         let found = find_deadlines(
             "to present a report to the Council at its forty-eighth session",
@@ -1946,7 +2064,8 @@ mod tests {
                 &Context {
                     body: Body::SecurityCouncil,
                     session: None,
-                    adopted_on: Some(date(1994, 1, 31))
+                    adopted_on: Some(date(1994, 1, 31)),
+                    subject_body: None,
                 }
             ),
             vec![DeadlineKind::Month {
@@ -1980,6 +2099,7 @@ mod tests {
             body: Body::SecurityCouncil,
             session: None,
             adopted_on: Some(date(1993, 6, 4)),
+            subject_body: None,
         };
         let found = find_deadlines(
             "within seven days of the adoption of the present resolution",
@@ -2029,6 +2149,7 @@ mod tests {
             body: Body::SecurityCouncil,
             session: None,
             adopted_on: Some(date(1994, 1, 31)),
+            subject_body: None,
         };
         assert_eq!(
             kinds(
@@ -2098,5 +2219,118 @@ mod tests {
         );
         assert_eq!(found[0].deadline.due_on, Some(date(2026, 12, 1)));
         assert!(found[0].deadline.estimated);
+    }
+
+    // ---- patterns of issue 15, on sentences from real texts ----
+
+    #[test]
+    fn every_session_of_a_list_is_a_deadline() {
+        // A/RES/79/165 para 3.
+        let text = "Invites the Chairs of the human rights treaty bodies to address and engage in an interactive dialogue with the General Assembly at its eightieth and eighty-first sessions under the item relevant to the work of the treaty body;";
+        let ga80 = Body::GeneralAssembly;
+        assert_eq!(
+            kinds(text, &ga(79, 2024, 12, 17)),
+            [
+                DeadlineKind::Session {
+                    body: ga80,
+                    session: 80
+                },
+                DeadlineKind::Session {
+                    body: ga80,
+                    session: 81
+                }
+            ]
+        );
+        let text = "Decides to consider the question at its seventy-fifth, seventy-sixth and seventy-seventh sessions;";
+        assert_eq!(kinds(text, &ga(74, 2019, 12, 5)).len(), 3);
+        // "one hundred and first" is one ordinal.
+        assert_eq!(
+            kinds(
+                "Decides to meet at its one hundred and first session;",
+                &ga(74, 2019, 12, 5)
+            ),
+            [DeadlineKind::Session {
+                body: ga80,
+                session: 101
+            }]
+        );
+    }
+
+    #[test]
+    fn a_list_of_sessions_in_a_past_debate_is_history() {
+        // A/RES/74/188 para 2.
+        let text = "invites Governments to focus their statements, in the light of the written comments submitted to the Secretary-General, as well as the views expressed in the debates held at the sixty-second, sixty-fifth, sixty-eighth, seventy-first and seventy-fourth sessions of the General Assembly, on the question of a convention";
+        assert!(kinds(text, &ga(74, 2019, 12, 18)).is_empty());
+    }
+
+    #[test]
+    fn what_is_reported_after_session_of_is_no_body() {
+        // A/RES/80/6 para 20.
+        let text = "the need for the Secretary-General to continue to inform the General Assembly at its eighty-first session of the expenses incurred and reimbursements received";
+        assert_eq!(
+            kinds(text, &ga(80, 2025, 11, 3)),
+            [DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 81
+            }]
+        );
+    }
+
+    #[test]
+    fn a_year_nearly_over_at_adoption_is_history_unless_it_bounds_the_action() {
+        // A/RES/80/105 para 18 (adopted in December 2025).
+        let text = "Approves the report of the Special Committee covering its work during 2025, in which the programme of work for 2026 is outlined";
+        assert!(kinds(text, &ga(80, 2025, 12, 10)).is_empty());
+        // A/RES/80/66 para 10.
+        let text = "to transmit to the Commission the annual report of the Conference on Disarmament on its 2025 session";
+        assert!(kinds(text, &ga(80, 2025, 12, 1)).is_empty());
+        // A/RES/73/140 (17 December 2018): "before the end of 2018" still binds.
+        let text =
+            "to prepare an analysis of volunteering at the national level before the end of 2018";
+        assert_eq!(
+            kinds(text, &ga(73, 2018, 12, 17)),
+            [DeadlineKind::Year { year: 2018 }]
+        );
+    }
+
+    #[test]
+    fn so_many_a_year_is_periodic() {
+        // A/RES/80/105 para 9.
+        let text =
+            "requests the Special Committee to undertake at least one visiting mission a year;";
+        assert_eq!(
+            kinds(text, &ga(80, 2025, 12, 10)),
+            [DeadlineKind::Periodic {
+                amount: 1,
+                unit: Unit::Year
+            }]
+        );
+    }
+
+    #[test]
+    fn a_year_in_a_reason_given_is_no_deadline() {
+        // A/RES/78/150 para 5.
+        let text = "Calls upon Member States to promote a gender-equitable division of unpaid care and domestic work, bearing in mind that women spend 2.8 more hours than men on unpaid care, and considering that, on the current trajectory, the gap will narrow slightly, but by 2050, women globally will still be spending 9.5 per cent more time";
+        assert!(kinds(text, &ga(78, 2023, 12, 19)).is_empty());
+    }
+
+    #[test]
+    fn the_commission_is_the_one_the_title_names() {
+        let ctx = Context {
+            body: Body::EconomicAndSocialCouncil,
+            session: Some(2019),
+            adopted_on: Some(date(2019, 7, 23)),
+            subject_body: body_named_in(
+                "Future organization and methods of work of the Commission on the Status of Women",
+            ),
+        };
+        let text = "Also decides that the Commission will hold a high-level interactive dialogue at its sixty-fifth session;";
+        assert_eq!(
+            kinds(text, &ctx),
+            [DeadlineKind::Session {
+                body: Body::CommissionOnTheStatusOfWomen,
+                session: 65
+            }]
+        );
     }
 }

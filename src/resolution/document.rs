@@ -269,7 +269,27 @@ pub fn parse_resolution(text: &str) -> Result<Resolution, ParseError> {
         mark_running_title(body, title);
     }
     let (body_lines, mut footnotes) = split_footnotes(body);
-    let blocks = cut_blocks(&body_lines, &mut footnotes);
+    let mut blocks = cut_blocks(&body_lines, &mut footnotes);
+    // "A" printed above the title and "The General Assembly" of the first of several
+    // resolutions in one document: the first part starts before the body.
+    if let Some(at) = chapeau_at
+        && blocks.iter().any(|b| matches!(b.kind, BlockKind::Part(_)))
+        && let Some(letter) = lines[at.saturating_sub(12)..at]
+            .iter()
+            .map(|l| l.text.trim())
+            .filter(|t| !t.is_empty())
+            .rev()
+            .take(3)
+            .find(|t| t.len() <= 6 && PART.is_match(t))
+    {
+        blocks.insert(
+            0,
+            Block {
+                kind: BlockKind::Part(letter.trim_end_matches('.').to_string()),
+                lines: Vec::new(),
+            },
+        );
+    }
     assemble(&mut res, blocks, &footnotes, head.meeting.as_deref());
     res.footnotes = footnotes;
     mend_split_words(&mut res);
@@ -548,6 +568,24 @@ fn cut_blocks<'a>(lines: &'a [BodyLine<'_>], notes: &mut Vec<Footnote>) -> Vec<B
         if closed {
             if ANNEX.is_match(t) {
                 break;
+            }
+            // A document of several resolutions (A/RES/76/247 A-C): after one closes with its
+            // meeting line, the next part opens with its letter and its own "The General
+            // Assembly,".
+            if t.len() <= 6
+                && PART.is_match(t)
+                && lines[i + 1..]
+                    .iter()
+                    .take(8)
+                    .any(|l| l.text.starts_with("The ") && CHAPEAU.is_match(&l.text))
+            {
+                closed = false;
+                note_open = false;
+                blocks.push(Block {
+                    kind: BlockKind::Part(t.trim_end_matches('.').to_string()),
+                    lines: Vec::new(),
+                });
+                continue;
             }
             // The closing line's date ("37th plenary meeting\n7 December 2020").
             if let Some(b) = blocks.last_mut()
@@ -931,7 +969,11 @@ fn assemble(
     let mut preamble_marks: Vec<Piece> = Vec::new();
     let mut draft_marks: Vec<Vec<(usize, Vec<MarkAt>)>> = Vec::new();
 
-    for block in blocks {
+    // After a closed part, until its first numbered paragraph: the next part's title and
+    // lead-in ("Resolves that, for 2022:") belong to no paragraph of the part before.
+    let mut reopened = false;
+    let mut blocks = blocks.into_iter().peekable();
+    while let Some(block) = blocks.next() {
         let text = block.text();
         match block.kind {
             BlockKind::Closing(meeting) => {
@@ -940,6 +982,14 @@ fn assemble(
                 if res.adopted_on.is_none() {
                     let rest = block.lines.get(1).copied().unwrap_or("");
                     res.adopted_on = parse_date(rest);
+                }
+                // The next resolution of the same document (part B after part A) reads on.
+                if blocks
+                    .peek()
+                    .is_some_and(|b| matches!(b.kind, BlockKind::Part(_)))
+                {
+                    reopened = true;
+                    continue;
                 }
                 closed = true;
                 break;
@@ -953,6 +1003,7 @@ fn assemble(
                 part_changed = true;
             }
             BlockKind::Numbered(n, ocr) => {
+                reopened = false;
                 let last = drafts.iter().rev().find_map(|d| d.number);
                 let accept = match last {
                     _ if ocr.is_some() => last.is_some_and(|l| n == l + 1),
@@ -1026,7 +1077,10 @@ fn assemble(
                 // Commission ..." after "... its fulfilment by:") or a heading ("Financing of
                 // the appropriation"); only a new part ("B") opens a preamble of its own.
                 let continues = operative_started && !part_changed;
-                if (preambular && !continues) || (!operative_started && !looks_operative(&text)) {
+                if reopened
+                    || (preambular && !continues)
+                    || (!operative_started && !looks_operative(&text))
+                {
                     let (t, m) = stripper.strip(&text);
                     let lead = lead_phrase(&t);
                     res.preamble.push(PreambularParagraph { lead, text: t });
@@ -1325,6 +1379,22 @@ mod tests {
         let r = parse_resolution(text).unwrap();
         let numbers: Vec<_> = r.operative.iter().map(|p| p.number.as_str()).collect();
         assert_eq!(numbers, ["A.1", "A.2", "B.1"]);
+    }
+
+    #[test]
+    fn several_resolutions_in_one_document_each_get_their_part() {
+        // A/RES/76/247 A-C: each part closes with its meeting line, the next opens with its
+        // letter, title, "The General Assembly" and "Resolves that, for 2022:".
+        let text = "A/RES/76/247 A–C\n\nResolution adopted by the General Assembly on 24 December 2021\n\n76/247. Programme budget for 2022\n\nA\nBudget appropriations for 2022\n\nThe General Assembly\n\nResolves that, for 2022:\n\n1.\nAppropriations totalling 3 dollars are hereby approved;\n\n2.\nThe Secretary-General shall be authorized to transfer credits;\n\n54th (resumed) plenary meeting\n24 December 2021\n\n\nB\nIncome estimates for 2022\n\n\nThe General Assembly\n\nResolves that, for 2022:\n\n1.\nEstimates of income totalling 295 dollars are approved;\n\n54th (resumed) plenary meeting\n24 December 2021\n";
+        let r = parse_resolution(text).unwrap();
+        assert_eq!(r.symbol.as_deref(), Some("A/RES/76/247"));
+        let numbers: Vec<_> = r.operative.iter().map(|p| p.number.as_str()).collect();
+        assert_eq!(numbers, ["A.1", "A.2", "B.1"]);
+        assert_eq!(
+            r.operative[1].text,
+            "The Secretary-General shall be authorized to transfer credits;"
+        );
+        assert_eq!(r.meeting.as_deref(), Some("54th (resumed) plenary meeting"));
     }
 
     #[test]

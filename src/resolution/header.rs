@@ -124,7 +124,18 @@ pub(crate) fn read_header(lines: &[(bool, &str)], chapeau_body: Option<Body>) ->
     let flat = joined.replace('\n', " ");
 
     if let Some(m) = PRINTED_SYMBOL.find(&flat) {
-        h.symbol = Some(normalise_printed_symbol(m.as_str()));
+        let mut symbol = m.as_str();
+        // "A/RES/76/247 A–C": a document of several parts is named without its part letters.
+        let after = &flat[m.end()..];
+        if symbol.starts_with("A/RES/")
+            && symbol.ends_with(|c: char| c.is_ascii_uppercase())
+            && ["–", "-", " and ", ", "]
+                .iter()
+                .any(|j| after.starts_with(j))
+        {
+            symbol = symbol[..symbol.len() - 1].trim_end();
+        }
+        h.symbol = Some(normalise_printed_symbol(symbol));
     }
 
     // "75/58. Title" and its wrapped continuation lines up to the next blank line.

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::doubt::{Doubt, doubts};
 use super::model::{
     Action, Body, Clause, Deadline, Footnote, OperativeParagraph, PreambularParagraph, Reference,
     Resolution, SubParagraph,
@@ -45,6 +46,8 @@ pub struct ClauseJson<'a> {
     pub deliverables: &'a [String],
     pub deadlines: &'a [Deadline],
     pub tracked: bool,
+    /// What the reader itself is unsure of ("no_actor", "vague_deadline", ...).
+    pub doubts: Vec<Doubt>,
 }
 
 impl<'a> From<&'a Resolution> for ResolutionJson<'a> {
@@ -92,6 +95,7 @@ impl<'a> From<&'a Clause> for ClauseJson<'a> {
             deliverables: &c.deliverables,
             deadlines: &c.deadlines,
             tracked: c.is_tracked(),
+            doubts: doubts(c),
         }
     }
 }

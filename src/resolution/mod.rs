@@ -8,6 +8,7 @@ pub mod clause;
 mod clean;
 pub mod deadline;
 pub mod document;
+pub mod doubt;
 pub mod error;
 mod header;
 pub mod highlight;
@@ -52,8 +53,33 @@ pub fn classify_resolution(resolution: &mut Resolution, calendar: &SessionCalend
         body: resolution.body.unwrap_or(Body::Other),
         session: resolution.session,
         adopted_on: resolution.adopted_on,
+        subject_body: resolution
+            .title
+            .as_deref()
+            .and_then(deadline::body_named_in),
     };
+    // "Resolves that, for 2022:" above numbered points that have no verb of their own
+    // (budget resolutions): each point is a clause of that verb.
+    let lead_in = resolution
+        .preamble
+        .iter()
+        .rev()
+        .map(|p| p.text.trim_end())
+        .find(|t| t.ends_with(':') && starts_with_operative_verb(t))
+        .map(str::to_string);
     for paragraph in &mut resolution.operative {
         paragraph.clauses = classify_paragraph(&paragraph.text, &context, calendar);
+        if let Some(lead) = &lead_in
+            && !starts_with_operative_verb(&paragraph.text)
+        {
+            let joined = format!("{lead} {}", paragraph.text);
+            paragraph.clauses = classify_paragraph(&joined, &context, calendar);
+        }
     }
+}
+
+/// Whether `text` opens with an operative verb ("Resolves that", "Also decides").
+fn starts_with_operative_verb(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().take(4).collect();
+    (0..words.len().min(2)).any(|i| verb::match_verb(&words[i..], false).is_some())
 }

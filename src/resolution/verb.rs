@@ -33,6 +33,8 @@ const LEXICON: &[(&str, Action)] = &[
     ("renews", Decision),
     ("may consider", Decision),
     ("may decide", Decision),
+    ("amends", Decision),
+    ("accepts", Decision),
     // request
     ("requests", Request),
     ("entrusts", Request),
@@ -41,6 +43,7 @@ const LEXICON: &[(&str, Action)] = &[
     ("directs", Request),
     ("asks", Request),
     ("requesting", Request),
+    ("expects", Request),
     // invitation
     ("invites", Invitation),
     ("inviting", Invitation),
@@ -283,6 +286,13 @@ pub struct VerbMatch {
     pub action: Action,
     /// The bare head word ("urges" for "strongly urges").
     pub head: &'static str,
+}
+
+/// Whether a clause's reported verb ("strongly urges", "takes note") is one of the known
+/// operative verbs.
+pub fn is_known(verb: &str) -> bool {
+    verb.split(' ')
+        .any(|w| LEXICON.iter().any(|(v, _)| v.split(' ').next() == Some(w)))
 }
 
 /// Matches a verb phrase starting at `words[0]` (lower-cased comparison). `words` are the
