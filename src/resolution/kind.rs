@@ -305,6 +305,7 @@ mod tests {
             body,
             session,
             adopted_on: NaiveDate::parse_from_str(adopted_on, "%Y-%m-%d").ok(),
+            subject_body: None,
         }
     }
 
