@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod json;
 pub mod model;
 mod reference;
+pub mod series;
 pub mod source;
 pub mod summary;
 pub mod verb;

@@ -1,0 +1,12 @@
+//! Series of resolutions: the same item coming back session after session. What changed
+//! between two consecutive texts ([`diff`]), which texts form a
+//! series ([`identity`]). Pure Rust, no I/O.
+
+pub mod diff;
+pub mod identity;
+
+pub use diff::{
+    Mark, ParagraphDiff, Part, RequestChange, RequestChangeKind, ResolutionDiff, Segment,
+    SegmentKind, diff_resolutions,
+};
+pub use identity::{SeriesBasis, SeriesFacts, continues};
