@@ -146,6 +146,8 @@ async fn import_in(
     .await?
     .rows_affected();
     apply_fulfilments(tx, document_id, doc.symbol).await?;
+    // Last, so that the series lock is held only until the commit.
+    super::series::assign_series(tx, document_id, doc.symbol, res, doc.source_text).await?;
 
     Ok(match existing {
         Some(_) => ImportOutcome::Updated {

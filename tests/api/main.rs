@@ -16,3 +16,4 @@ mod hostile;
 mod import;
 mod requests;
 mod scale;
+mod series;

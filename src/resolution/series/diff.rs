@@ -61,6 +61,8 @@ pub enum SegmentKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Segment {
     pub kind: SegmentKind,
+    /// A space goes before it (outside any highlighting).
+    pub space_before: bool,
     pub text: String,
 }
 
@@ -741,7 +743,11 @@ fn align(before: &[Para], after: &[Para]) -> Vec<Group> {
     mark_moves(&mut groups);
     groups.sort_by_key(|g| g.after.first().copied().unwrap_or(usize::MAX));
     // Dropped paragraphs go after the group that holds the paragraph before them.
-    for (i, _) in in_group_before.iter().enumerate().filter(|(_, taken)| !**taken) {
+    for (i, _) in in_group_before
+        .iter()
+        .enumerate()
+        .filter(|(_, taken)| !**taken)
+    {
         let at = groups
             .iter()
             .position(|g| g.before.iter().any(|&b| b > i))
@@ -1029,14 +1035,11 @@ fn segments<'t, 'a: 't>(words: impl Iterator<Item = (SegmentKind, &'t Token<'a>)
                 }
                 last.text.push_str(t.text);
             }
-            _ => {
-                let mut text = String::new();
-                if space && !out.is_empty() {
-                    text.push(' ');
-                }
-                text.push_str(t.text);
-                out.push(Segment { kind, text });
-            }
+            _ => out.push(Segment {
+                kind,
+                space_before: space && !out.is_empty(),
+                text: t.text.to_string(),
+            }),
         }
     }
     out

@@ -2,7 +2,10 @@
 //! and their titles agree (a title may change when the recall and the agenda item agree), or
 //! they carry the same title. Pure: the store gathers the candidates and applies the answer.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
+use regex::Regex;
 
 /// What is known of a resolution when deciding whether two belong to one series.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +18,9 @@ pub struct SeriesFacts<'a> {
     pub title: Option<&'a str>,
     /// As printed after "Agenda item": `["98 (t)"]`.
     pub agenda_items: &'a [String],
+    /// The agenda item's name as the header prints it, from [`agenda_item_title`]: stable
+    /// across sessions where its number is not.
+    pub agenda_title: Option<&'a str>,
 }
 
 /// Why two resolutions were put in one series.
@@ -25,6 +31,9 @@ pub enum SeriesBasis {
     /// The later recalls the earlier under the same agenda item of the same session, whatever
     /// the titles.
     RecallAndAgendaItem,
+    /// The titles share most of their words and the agenda item's name is the same (a title
+    /// cut short in the source, with no recall of a text in the tracker).
+    TitleAndAgendaItem,
     /// Same body, same title, an earlier session (the recall may cite a text not in the tracker:
     /// 78/43 recalls 77/75 yet continues 76/28).
     Title,
@@ -35,6 +44,7 @@ impl SeriesBasis {
         match self {
             SeriesBasis::RecallAndTitle => "recall and title",
             SeriesBasis::RecallAndAgendaItem => "recall and agenda item",
+            SeriesBasis::TitleAndAgendaItem => "title and agenda item",
             SeriesBasis::Title => "title",
         }
     }
@@ -66,6 +76,34 @@ fn title_similarity(a: &str, b: &str) -> f64 {
     2.0 * common as f64 / (a.len() + b.len()) as f64
 }
 
+static AGENDA_NUMBERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\As?\s+\d+(?:\s?\([a-z]+\))?(?:(?:,|\s+and)\s+\d+(?:\s?\([a-z]+\))?)*").unwrap()
+});
+
+/// The agenda item's name from a resolution's header, lower case, spaces collapsed:
+/// "general and complete disarmament: measures to prevent terrorists from acquiring weapons
+/// of mass destruction" after "Agenda item 98 (t)".
+pub fn agenda_item_title(source: &str) -> Option<String> {
+    let head = &source[..source.floor_char_boundary(4000)];
+    let at = head.find("Agenda item")? + "Agenda item".len();
+    let rest = &head[at..];
+    let rest = &rest[AGENDA_NUMBERS.find(rest)?.end()..];
+    let end = ["Resolution adopted", "[", "\n\n\n", "\n \n"]
+        .iter()
+        .filter_map(|stop| rest.find(stop))
+        .min()
+        .unwrap_or(rest.len())
+        .min(rest.floor_char_boundary(400));
+    let name = rest[..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('*', "")
+        .to_lowercase();
+    let name = name.trim().to_string();
+    (!name.is_empty()).then_some(name)
+}
+
 /// Whether `earlier` comes before `later`: by session, then by adoption date.
 pub fn is_earlier(earlier: &SeriesFacts, later: &SeriesFacts) -> bool {
     match (earlier.session, later.session) {
@@ -91,6 +129,9 @@ pub fn continues(earlier: &SeriesFacts, later: &SeriesFacts, recalls: bool) -> O
         if titles.is_some_and(|(_, s)| s >= SAME_TITLE) {
             return Some(SeriesBasis::RecallAndTitle);
         }
+        if earlier.agenda_title.is_some() && earlier.agenda_title == later.agenda_title {
+            return Some(SeriesBasis::RecallAndAgendaItem);
+        }
         // Agenda item numbers change from session to session, so they only agree within one.
         if earlier.session.is_some()
             && earlier.session == later.session
@@ -101,9 +142,17 @@ pub fn continues(earlier: &SeriesFacts, later: &SeriesFacts, recalls: bool) -> O
         }
         return None;
     }
-    titles
-        .is_some_and(|(same, _)| same)
-        .then_some(SeriesBasis::Title)
+    match titles {
+        Some((true, _)) => Some(SeriesBasis::Title),
+        Some((false, similar))
+            if similar >= SAME_TITLE
+                && earlier.agenda_title.is_some()
+                && earlier.agenda_title == later.agenda_title =>
+        {
+            Some(SeriesBasis::TitleAndAgendaItem)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +167,7 @@ mod tests {
             adopted_on: None,
             title: Some(title),
             agenda_items: &[],
+            agenda_title: None,
         }
     }
 
@@ -185,6 +235,60 @@ mod tests {
             Some(SeriesBasis::RecallAndAgendaItem)
         );
         assert_eq!(continues(&a, &b, false), None);
+    }
+
+    #[test]
+    fn a_title_cut_short_keeps_the_series_under_the_same_agenda_item() {
+        let item = "general and complete disarmament: measures to prevent terrorists from acquiring weapons of mass destruction";
+        let mut a = facts("A/RES/78/43", 78, WMD);
+        // The demo's 80/41 prints its title over two lines and loses the second.
+        let mut b = facts(
+            "A/RES/80/41",
+            80,
+            "Measures to prevent terrorists from acquiring weapons of",
+        );
+        assert_eq!(continues(&a, &b, false), None);
+        a.agenda_title = Some(item);
+        b.agenda_title = Some(item);
+        assert_eq!(
+            continues(&a, &b, false),
+            Some(SeriesBasis::TitleAndAgendaItem)
+        );
+    }
+
+    #[test]
+    fn a_new_title_keeps_the_series_when_recall_and_agenda_item_agree() {
+        let item = "social development";
+        let mut a = facts("A/RES/78/1", 78, "Cooperatives in social development");
+        let mut b = facts("A/RES/79/1", 79, "The role of cooperatives today");
+        a.agenda_title = Some(item);
+        b.agenda_title = Some(item);
+        assert_eq!(
+            continues(&a, &b, true),
+            Some(SeriesBasis::RecallAndAgendaItem)
+        );
+        assert_eq!(continues(&a, &b, false), None);
+    }
+
+    #[test]
+    fn reads_the_agenda_item_name_from_every_header_layout() {
+        let wmd = "general and complete disarmament: measures to prevent terrorists from acquiring weapons of mass destruction";
+        // PDF text, Markdown, and the one-line header of the eightieth session's texts.
+        for source in [
+            "Seventy-fourth session \nAgenda item 98 (t) \nGeneral and complete disarmament: measures to prevent \nterrorists from acquiring weapons of mass destruction \n \n \n \n Resolution adopted by the General Assembly",
+            "Seventy-fifth session\n\nAgenda item 103 (v)\n\nGeneral and complete disarmament: measures to prevent terrorists from acquiring weapons of mass destruction\n\nResolution adopted by",
+            "Eightieth session Agenda item 99 (t) General and complete disarmament: measures to prevent terrorists from acquiring weapons of mass destruction\n\nResolution adopted by the General Assembly on 1 December 2025",
+        ] {
+            assert_eq!(agenda_item_title(source).as_deref(), Some(wmd), "{source}");
+        }
+        assert_eq!(
+            agenda_item_title(
+                "Agenda items 136 and 146\nProgramme budget for 2020\n\n\nResolution"
+            )
+            .as_deref(),
+            Some("programme budget for 2020")
+        );
+        assert_eq!(agenda_item_title("Security Council resolution"), None);
     }
 
     #[test]

@@ -9,4 +9,4 @@ pub use diff::{
     Mark, ParagraphDiff, Part, RequestChange, RequestChangeKind, ResolutionDiff, Segment,
     SegmentKind, diff_resolutions,
 };
-pub use identity::{SeriesBasis, SeriesFacts, continues};
+pub use identity::{SeriesBasis, SeriesFacts, agenda_item_title, continues};
