@@ -17,6 +17,6 @@ ALTER TABLE documents
                                 'title and agenda item', 'title'));
 
 CREATE INDEX documents_series_idx ON documents (series_id) WHERE series_id IS NOT NULL;
--- Finding earlier texts of the same title at import.
-CREATE INDEX documents_body_title_idx ON documents (body, lower(title));
-CREATE INDEX documents_body_agenda_title_idx ON documents (body, agenda_title);
+-- Finding texts of the same title at import, or of a title cut short in its source: the
+-- start of the title, so that one look-up finds both.
+CREATE INDEX documents_body_title_start_idx ON documents (body, left(lower(title), 32));

@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::resolution::series::{
-    SeriesBasis, SeriesFacts, agenda_item_title, continues, identity::is_earlier,
-};
+use crate::resolution::series::{SeriesBasis, SeriesFacts, continues, identity::is_earlier};
 use crate::resolution::{Relation, Resolution};
 
 /// Puts a just-saved resolution in the series of the stored resolutions it continues or that
@@ -17,9 +15,8 @@ pub(crate) async fn assign_series(
     document_id: i64,
     symbol: &str,
     res: &Resolution,
-    source_text: &str,
+    agenda_title: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let agenda_title = agenda_item_title(source_text);
     let body = res.body.map(|b| b.code()).unwrap_or("OTHER");
     let recalled: Vec<String> = res
         .references
@@ -38,22 +35,23 @@ pub(crate) async fn assign_series(
         .fetch_one(&mut *tx)
         .await?;
     }
-    // Three indexed look-ups joined, rather than one OR that would scan every document.
+    // Indexed look-ups joined, rather than one OR that would scan every document. A title cut
+    // short in its source still starts like the whole title.
     let candidates = sqlx::query!(
         r#"
-        WITH c AS (
+        WITH recalling AS (
+            SELECT DISTINCT document_id AS id FROM document_references
+            WHERE cited_symbol = $4 AND relation = 'recalls'
+        ), c AS (
             SELECT id FROM documents WHERE symbol = ANY($3::text[])
-            UNION SELECT id FROM documents WHERE body = $2 AND lower(title) = lower($5)
-            UNION SELECT document_id FROM document_references
-                WHERE cited_symbol = $4 AND relation = 'recalls'
-            UNION SELECT id FROM documents WHERE body = $2 AND agenda_title = $6
+            UNION SELECT id FROM documents
+                WHERE body = $2 AND left(lower(title), 32) = left(lower($5), 32)
+            UNION SELECT id FROM recalling
         )
         SELECT d.id, d.symbol, d.session, d.adopted_on, d.title, d.agenda_items, d.series_id,
             d.series_basis, d.agenda_title,
             d.symbol = ANY($3::text[]) AS "recalled!",
-            EXISTS (SELECT 1 FROM document_references r
-                    WHERE r.document_id = d.id AND r.cited_symbol = $4
-                      AND r.relation = 'recalls') AS "recalls_new!"
+            d.id IN (SELECT id FROM recalling) AS "recalls_new!"
         FROM documents d JOIN c ON c.id = d.id
         WHERE d.id <> $1 AND d.body = $2
         "#,
@@ -62,7 +60,6 @@ pub(crate) async fn assign_series(
         &recalled,
         symbol,
         title,
-        agenda_title,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -73,7 +70,7 @@ pub(crate) async fn assign_series(
         adopted_on: res.adopted_on,
         title,
         agenda_items: &res.agenda_items,
-        agenda_title: agenda_title.as_deref(),
+        agenda_title,
     };
     // The resolution's own link: to the latest earlier text it continues.
     let mut own_basis: Option<(SeriesBasis, SeriesFacts)> = None;
@@ -114,15 +111,15 @@ pub(crate) async fn assign_series(
             series.extend(c.series_id);
         }
     }
-    // One write of the new row in every case: its agenda item's name, for the imports after it.
-    sqlx::query!(
-        "UPDATE documents SET agenda_title = $2, series_basis = $3 WHERE id = $1",
-        document_id,
-        agenda_title,
-        own_basis.as_ref().map(|(b, _)| b.as_str()),
-    )
-    .execute(&mut *tx)
-    .await?;
+    if let Some((basis, _)) = &own_basis {
+        sqlx::query!(
+            "UPDATE documents SET series_basis = $2 WHERE id = $1",
+            document_id,
+            basis.as_str(),
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     if members.is_empty() {
         return Ok(());
     }
@@ -222,4 +219,40 @@ pub async fn find_series_of_document(
             .await?
             .flatten(),
     )
+}
+
+/// A series' latest text and the sessions it came back at, for predicting its return.
+#[derive(Debug, Clone)]
+pub struct SeriesLatest {
+    pub series_id: i64,
+    pub id: i64,
+    pub symbol: String,
+    pub title: Option<String>,
+    pub session: Option<i32>,
+    pub source_text: String,
+    /// Every session of the series, oldest first.
+    pub sessions: Vec<i32>,
+}
+
+/// Every series of a body with its latest text.
+pub async fn list_series_latest(
+    db: impl PgExecutor<'_>,
+    body: &str,
+) -> Result<Vec<SeriesLatest>, sqlx::Error> {
+    sqlx::query_as!(
+        SeriesLatest,
+        r#"
+        SELECT DISTINCT ON (d.series_id) d.series_id AS "series_id!", d.id, d.symbol, d.title,
+            d.session, d.source_text,
+            coalesce((SELECT array_agg(x.session ORDER BY x.session) FROM documents x
+                      WHERE x.series_id = d.series_id AND x.session IS NOT NULL),
+                     '{}') AS "sessions!"
+        FROM documents d
+        WHERE d.series_id IS NOT NULL AND d.body = $1
+        ORDER BY d.series_id, d.session DESC NULLS LAST, d.adopted_on DESC NULLS LAST
+        "#,
+        body
+    )
+    .fetch_all(db)
+    .await
 }

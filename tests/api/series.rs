@@ -135,3 +135,56 @@ async fn a_resolution_alone_has_no_series_and_an_unknown_series_says_where_to_lo
     let html = response.text().await.unwrap();
     assert!(html.contains("There is no series 4242"), "{html}");
 }
+
+#[tokio::test]
+async fn the_agenda_shows_a_series_predicted_beyond_the_session_its_latest_text_decided() {
+    let app = app_with_demo().await;
+    let obligations = |app: &TestApp| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM obligations")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = obligations(&app).await;
+    // 80/41 puts the item on the eighty-first session's agenda: decided, not predicted.
+    let decided = app
+        .get("/agenda?body=GA&session=81")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        decided.contains(
+            "Measures to prevent terrorists from acquiring weapons of mass destruction — "
+        )
+    );
+    assert!(
+        !decided.contains("id=\"predicted\""),
+        "nothing predicted at 81"
+    );
+    // Every session (80/41 says so), so it is expected back at the eighty-second.
+    let html = app
+        .get("/agenda?body=GA&session=82")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let predicted = &html[html.find("id=\"predicted\"").expect("a predicted section")..];
+    assert!(predicted.contains("<span class=\"badge\">predicted</span>"));
+    assert!(
+        predicted.contains("Measures to prevent terrorists"),
+        "{predicted}"
+    );
+    assert!(predicted.contains("with the report of the Secretary-General due"));
+    assert!(
+        predicted.contains("annual cycle (A/RES/80/41 puts the item on the agenda of session 81)")
+    );
+    assert_eq!(
+        obligations(&app).await,
+        before,
+        "a prediction is not an obligation"
+    );
+}
