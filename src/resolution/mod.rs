@@ -16,6 +16,7 @@ pub mod json;
 pub mod kind;
 pub mod model;
 mod reference;
+pub mod series;
 pub mod source;
 pub mod state;
 pub mod summary;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::{PgConnection, PgPool};
 use tracing::instrument;
 
+use crate::resolution::series::agenda_item_title;
 use crate::resolution::{
     DeadlineKind, Location, Resolution, SourceType, classify_kind, window::obligation_window_for,
 };
@@ -98,19 +99,22 @@ async fn import_in(
         });
     }
     let body = res.body.map(|b| b.code()).unwrap_or("OTHER");
+    // The agenda item's name finds a series' texts across sessions (see `series`).
+    let agenda_title = agenda_item_title(doc.source_text);
     // One statement for a new document and a corrected one; the row is already locked above.
     let document_id = sqlx::query_scalar!(
         r#"
         INSERT INTO documents (symbol, body, session, adopted_on, title, agenda_items,
-            committee_report, meeting, source_text, content_hash, source_name, source_type)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            committee_report, meeting, source_text, content_hash, source_name, source_type,
+            agenda_title)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         ON CONFLICT (symbol) DO UPDATE SET
             body = EXCLUDED.body, session = EXCLUDED.session, adopted_on = EXCLUDED.adopted_on,
             title = EXCLUDED.title, agenda_items = EXCLUDED.agenda_items,
             committee_report = EXCLUDED.committee_report, meeting = EXCLUDED.meeting,
             source_text = EXCLUDED.source_text, content_hash = EXCLUDED.content_hash,
             source_name = EXCLUDED.source_name, source_type = EXCLUDED.source_type,
-            updated_at = now()
+            agenda_title = EXCLUDED.agenda_title, updated_at = now()
         RETURNING id
         "#,
         doc.symbol,
@@ -125,6 +129,7 @@ async fn import_in(
         doc.content_hash,
         doc.source_name,
         doc.source_type.as_str(),
+        agenda_title.as_deref(),
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -159,6 +164,8 @@ async fn import_in(
     .await?
     .rows_affected();
     apply_fulfilments(tx, document_id, doc.symbol).await?;
+    // Last, so that the series lock is held only until the commit.
+    super::series::assign_series(tx, document_id, doc.symbol, res, agenda_title.as_deref()).await?;
 
     Ok(match existing {
         Some(_) => ImportOutcome::Updated {

@@ -17,7 +17,9 @@ use super::cache::Snapshot;
 use super::params::Query;
 use super::{AppError, AppState};
 use crate::resolution::agenda::agenda_inclusion;
+use crate::resolution::series::{PredictedReturn, predict_returns};
 use crate::resolution::summary::ordinal;
+use crate::resolution::{SessionCalendar, read_resolution};
 use crate::store::{self, SessionChoice, SessionClause};
 
 pub fn router() -> Router<AppState> {
@@ -53,6 +55,47 @@ struct AgendaPage {
     opens_on: Option<NaiveDate>,
     plan: Arc<SessionPlan>,
     choices: Arc<Vec<SessionChoice>>,
+    /// Series expected back at this session though no resolution has put them on its agenda.
+    predicted: Arc<Vec<PredictedItem>>,
+}
+
+/// A series predicted to return at the session, with its basis; never an obligation.
+pub struct PredictedItem {
+    pub series_id: i64,
+    pub title: String,
+    pub latest_id: i64,
+    pub latest_symbol: String,
+    pub prediction: PredictedReturn,
+}
+
+/// The series of `body` whose cycle brings them back at `session`, beyond what their texts
+/// decided.
+async fn predict_session(
+    pool: &sqlx::PgPool,
+    body: &str,
+    session: i32,
+) -> Result<Vec<PredictedItem>, sqlx::Error> {
+    let calendar = SessionCalendar::builtin();
+    let mut out = Vec::new();
+    for s in store::list_series_latest(pool, body).await? {
+        if s.session.is_none_or(|latest| latest >= session) {
+            continue;
+        }
+        let Ok(latest) = read_resolution(&s.source_text, &calendar) else {
+            continue;
+        };
+        let (_, returns) = predict_returns(&s.sessions, &latest, session);
+        if let Some(prediction) = returns.into_iter().find(|r| r.session == session) {
+            out.push(PredictedItem {
+                series_id: s.series_id,
+                title: s.title.unwrap_or_else(|| s.symbol.clone()),
+                latest_id: s.id,
+                latest_symbol: s.symbol,
+                prediction,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// A session's agenda items and the requests due at it.
@@ -108,6 +151,7 @@ async fn show_agenda(
             opens_on: None,
             plan: Arc::default(),
             choices,
+            predicted: Arc::default(),
         });
     };
     let as_of = super::today::parse_optional_date(q.as_of.as_deref(), "as_of")?;
@@ -122,6 +166,12 @@ async fn show_agenda(
             },
         )
         .await?;
+    let predicted = state
+        .cache
+        .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
+            Ok(predict_session(pool, &body, session).await?)
+        })
+        .await?;
     let opens_on = choices
         .iter()
         .find(|c| c.body == body && c.session == session)
@@ -133,6 +183,7 @@ async fn show_agenda(
         session: Some(session),
         opens_on,
         choices,
+        predicted,
     })
 }
 

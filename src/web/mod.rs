@@ -13,6 +13,7 @@ pub mod obligations;
 mod overview;
 pub mod params;
 mod resolutions;
+mod series;
 pub mod timeline;
 pub mod today;
 
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(obligations::router())
         .merge(exports::router())
         .merge(resolutions::router())
+        .merge(series::router())
         .merge(agenda::router())
         .merge(import::router())
         .merge(auth::router())

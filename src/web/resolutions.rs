@@ -74,6 +74,8 @@ struct ShowPage {
     cited: Vec<LinkRow>,
     citing: Vec<LinkRow>,
     chain: Vec<ChainLink>,
+    /// The series it belongs to, for the link to what changed since last time.
+    series: Option<i64>,
 }
 
 async fn show_resolution(
@@ -146,6 +148,7 @@ async fn show_resolution(
         cited: store::list_cited(pool, id).await?,
         citing: store::list_citing(pool, &doc.symbol).await?,
         chain: store::list_follow_up_chain(pool, id).await?,
+        series: store::find_series_of_document(pool, id).await?,
         doc,
         preamble,
         operative,

@@ -18,3 +18,4 @@ mod import;
 mod operations;
 mod requests;
 mod scale;
+mod series;

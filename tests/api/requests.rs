@@ -223,6 +223,7 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/obligations", LIST),
     ("GET", "/resolutions", &["symbol"]),
     ("GET", "/resolutions/{id}", &[]),
+    ("GET", "/series/{id}", &[]),
     ("GET", "/agenda", &["body", "session"]),
     ("GET", "/import", &[]),
     ("POST", "/import/preview", &["text"]),
