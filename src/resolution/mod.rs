@@ -20,6 +20,7 @@ pub mod series;
 pub mod source;
 pub mod state;
 pub mod summary;
+pub mod symbol;
 pub mod verb;
 pub mod window;
 

@@ -115,6 +115,17 @@ impl ObligationState {
         }
     }
 
+    /// True while something is still to be done or to come: not fulfilled, not set aside,
+    /// not settled by its day having passed (on the agenda, held, expired). What a
+    /// resolution's "open" count counts.
+    pub fn is_open(self) -> bool {
+        use ObligationState::*;
+        match self {
+            Overdue | DueSoon | Later | NoDate | Scheduled | Runs | ExpiresSoon | ReviewDue => true,
+            Fulfilled | NotApplicable | OnAgenda | Held | Renewed | Expired => false,
+        }
+    }
+
     /// The stylesheet's class for the badge and the row: the colours of the due list.
     pub fn class(self) -> &'static str {
         use ObligationState::*;
@@ -178,6 +189,15 @@ mod tests {
         assert_eq!(on(MandatePeriod, "open", "2027-01-10"), S::ExpiresSoon);
         assert_eq!(on(MandatePeriod, "open", "2024-03-23"), S::Expired);
         assert_eq!(on(MandatePeriod, "fulfilled", "2024-03-23"), S::Renewed);
+    }
+
+    #[test]
+    fn open_means_still_to_do_or_to_come_and_overdue_is_open() {
+        assert!(on(Deliverable, "open", "2020-01-01").is_open());
+        assert!(on(MandatePeriod, "open", "2028-03-23").is_open());
+        assert!(!on(AgendaInclusion, "open", "2020-09-15").is_open());
+        assert!(!on(Deliverable, "fulfilled", "2020-01-01").is_open());
+        assert!(!on(MandatePeriod, "open", "2024-03-23").is_open());
     }
 
     #[test]

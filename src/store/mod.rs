@@ -10,6 +10,7 @@ mod documents;
 mod generate;
 mod import;
 mod obligations;
+mod resolutions;
 mod series;
 mod sessions;
 
@@ -27,6 +28,7 @@ pub use documents::*;
 pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
 pub use import::{DocumentImport, ImportOutcome, import_document};
 pub use obligations::{FollowUpStatus, PreviousStatus, StatusChange, update_obligation_status};
+pub use resolutions::*;
 pub use series::{
     SeriesLatest, SeriesMember, find_series_of_document, list_series_latest, list_series_members,
 };

@@ -15,6 +15,7 @@ mod extract;
 mod foundation;
 mod hostile;
 mod import;
+mod officer;
 mod operations;
 mod requests;
 mod scale;

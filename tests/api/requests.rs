@@ -221,7 +221,7 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("GET", "/obligations.csv", LIST),
     ("GET", "/obligations.ics", LIST),
     ("GET", "/api/obligations", LIST),
-    ("GET", "/resolutions", &["symbol"]),
+    ("GET", "/resolutions", &["symbol", "q", "body", "page"]),
     ("GET", "/resolutions/{id}", &[]),
     ("GET", "/series/{id}", &[]),
     ("GET", "/agenda", &["body", "session"]),

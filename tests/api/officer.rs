@@ -1,0 +1,204 @@
+//! A mission officer's day (issue 18): finding any resolution by its symbol written any usual
+//! way or by title words, reading what a resolution asks at a glance, and forms that keep
+//! what was typed.
+
+use reqwest::header;
+
+use crate::dashboard::app_with_demo;
+use crate::harness::TestApp;
+
+async fn document_id(app: &TestApp, symbol: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM documents WHERE symbol = $1")
+        .bind(symbol)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{symbol}: {e}"))
+}
+
+/// Where a GET of `path` sends the client, when it is a redirect.
+async fn location(app: &TestApp, path: &str) -> Option<String> {
+    let response = app.get(path).await;
+    (response.status() == 303).then(|| {
+        response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string()
+    })
+}
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let response = app.get(path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+/// Each `(obligation id, state label)` of the table rows in `html`.
+fn row_states(html: &str) -> Vec<(i64, String)> {
+    html.split("<tr")
+        .filter_map(|row| {
+            let at = row.find("href=\"/obligations/")? + "href=\"/obligations/".len();
+            let id: i64 = row[at..at + row[at..].find('"')?].parse().ok()?;
+            let badge = row.find("<span class=\"badge ")?;
+            let label_at = badge + row[badge..].find('>')? + 1;
+            let label = &row[label_at..label_at + row[label_at..].find('<')?];
+            Some((id, label.to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_resolution_is_found_by_every_usual_way_of_writing_its_symbol() {
+    let app = app_with_demo().await;
+    let ga = format!("/resolutions/{}", document_id(&app, "A/RES/75/58").await);
+    for q in [
+        "75%2F58",
+        "A%2FRES%2F75%2F58",
+        "a%2Fres%2F75%2F58",
+        "res+75%2F58",
+        "+A+%2F+RES+%2F+75%2F58+",
+    ] {
+        assert_eq!(
+            location(&app, &format!("/resolutions?q={q}"))
+                .await
+                .as_deref(),
+            Some(ga.as_str()),
+            "{q}"
+        );
+    }
+    let sc = format!(
+        "/resolutions/{}",
+        document_id(&app, "S/RES/1445 (2002)").await
+    );
+    for q in [
+        "S%2FRES%2F1445+(2002)",
+        "s%2Fres%2F1445(2002)",
+        "res+1445",
+        "Res.+1445",
+        "1445",
+    ] {
+        assert_eq!(
+            location(&app, &format!("/resolutions?q={q}"))
+                .await
+                .as_deref(),
+            Some(sc.as_str()),
+            "{q}"
+        );
+    }
+    let hrc = format!("/resolutions/{}", document_id(&app, "A/HRC/RES/46/9").await);
+    assert_eq!(
+        location(&app, "/resolutions?q=46%2F9").await.as_deref(),
+        Some(hrc.as_str())
+    );
+    // The old exact-symbol links keep working, now in any case.
+    assert_eq!(
+        location(&app, "/resolutions?symbol=a/res/75/58")
+            .await
+            .as_deref(),
+        Some(ga.as_str())
+    );
+    // Title words list the resolutions whose title has them.
+    let found = page(&app, "/resolutions?q=terrorists+acquiring").await;
+    assert!(found.contains(">A/RES/75/58</a>"), "{found}");
+    assert!(found.contains(">A/RES/74/43</a>"), "{found}");
+    assert!(!found.contains(">S/RES/1445 (2002)</a>"), "{found}");
+    // A symbol not in the tracker says so and falls back to title words.
+    let missing = page(&app, "/resolutions?q=99%2F99").await;
+    assert!(missing.contains("No resolution in the tracker has the symbol A/RES/99/99"));
+    assert!(missing.contains("No resolution matches"), "{missing}");
+}
+
+#[tokio::test]
+async fn the_resolutions_index_lists_every_resolution_with_its_open_and_overdue_counts() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/resolutions").await;
+    let documents: i64 = sqlx::query_scalar("SELECT count(*) FROM documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("{documents} resolutions")), "{html}");
+    let id = document_id(&app, "A/RES/75/58").await;
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains(&format!("href=\"/resolutions/{id}\"")))
+        .expect("75/58 is listed");
+    assert!(
+        row.contains("7 Dec 2020") && row.contains("<td>75</td>"),
+        "{row}"
+    );
+    // Each overdue count is the overdue list's count of that resolution.
+    let mut overdue_somewhere = 0;
+    for row in html.split("<tr>").skip(2) {
+        let at = row.find("href=\"/resolutions/").unwrap() + "href=\"/resolutions/".len();
+        let doc = &row[at..at + row[at..].find('"').unwrap()];
+        let list = page(
+            &app,
+            &format!("/obligations?resolution={doc}&state=overdue"),
+        )
+        .await;
+        let listed = row_states(&list).len();
+        overdue_somewhere += listed;
+        let cell = if listed > 0 {
+            format!("href=\"/obligations?resolution={doc}&amp;state=overdue\">{listed}</a></td>")
+        } else {
+            "<td>0</td>\n    </tr>".to_string()
+        };
+        assert!(row.contains(&cell), "{cell} in {row}");
+    }
+    assert!(
+        overdue_somewhere > 0,
+        "the demo has overdue obligations today"
+    );
+    // Only GA, and a body that does not exist is said beside its field, with the form kept.
+    let ga = page(&app, "/resolutions?body=SC").await;
+    assert!(ga.contains("1 resolution,"), "{ga}");
+    let bad = app.get("/resolutions?body=UNGA&q=weapons").await;
+    assert_eq!(bad.status(), 400);
+    let bad = bad.text().await.unwrap();
+    assert!(bad.contains("There is no body UNGA:"), "{bad}");
+    assert!(bad.contains("value=\"weapons\""), "{bad}");
+    // The search box is in the header of every page.
+    for path in [
+        "/",
+        "/obligations",
+        "/agenda",
+        &format!("/resolutions/{id}"),
+    ] {
+        let html = page(&app, path).await;
+        assert!(
+            html.contains("<form class=\"find\" method=\"get\" action=\"/resolutions\""),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_resolution_page_leads_with_what_it_asks_in_the_states_of_the_lists() {
+    let app = app_with_demo().await;
+    let id = document_id(&app, "A/RES/75/58").await;
+    let html = page(&app, &format!("/resolutions/{id}")).await;
+    let summary_at = html.find("id=\"summary\"").expect("a summary");
+    assert!(summary_at < html.find("id=\"preamble\"").unwrap());
+    let summary = &html[summary_at..summary_at + html[summary_at..].find("</section>").unwrap()];
+    // Who, when as a date and in the text's words.
+    assert!(summary.contains("Secretary-General"), "{summary}");
+    assert!(summary.contains("14 Sep 2021"), "{summary}");
+    assert!(summary.contains("seventy-sixth session"), "{summary}");
+    let in_summary = row_states(summary);
+    let list = page(&app, &format!("/obligations?resolution={id}")).await;
+    let mut in_list = row_states(&list);
+    let mut sorted = in_summary.clone();
+    sorted.sort();
+    in_list.sort();
+    assert!(!in_list.is_empty());
+    assert_eq!(sorted, in_list, "the summary and the list agree");
+    // The clause badges under the text say the same state.
+    let text = &html[html.find("id=\"operative\"").unwrap()..];
+    for (obligation, state) in &in_summary {
+        let at = text
+            .find(&format!("href=\"/obligations/{obligation}\""))
+            .unwrap();
+        let after = &text[at..];
+        let line = &after[..after.find("</li>").unwrap()];
+        assert!(line.contains(&format!(">{state}</span>")), "{line}");
+    }
+}
