@@ -142,56 +142,103 @@ const ACTIONS: [&str; 6] = [
     "position",
 ];
 
+/// What is wrong with one field of the list's filter: the page shows it beside that field.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct FieldError {
+    /// The query parameter's name (`due_from`, `body` ...).
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The message when the field is `field`.
+    pub fn on(&self, field: &str) -> Option<&str> {
+        (self.field == field).then_some(self.message.as_str())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::BadRequest(e.message)
+    }
+}
+
+/// The message of a refusal, for a field's error.
+fn message_of(e: AppError) -> String {
+    e.to_string()
+}
+
 impl ListQuery {
-    /// The store filter, or a message saying which field is wrong.
-    pub fn filter(&self) -> Result<ObligationFilter, AppError> {
+    /// The store filter, or what is wrong with which field.
+    pub fn filter(&self) -> Result<ObligationFilter, FieldError> {
         let body = blank_to_none(&self.body);
         if let Some(b) = &body
             && !BODIES.contains(&b.as_str())
         {
-            return Err(AppError::BadRequest(format!(
-                "unknown body {b:?}: use GA, SC, HRC, ECOSOC or OTHER"
-            )));
+            return Err(FieldError::new(
+                "body",
+                format!("unknown body {b:?}: use GA, SC, HRC, ECOSOC or OTHER"),
+            ));
         }
         let action = blank_to_none(&self.action);
         if let Some(a) = &action
             && !ACTIONS.contains(&a.as_str())
         {
-            return Err(AppError::BadRequest(format!("unknown action {a:?}")));
+            return Err(FieldError::new(
+                "action",
+                format!("unknown action {a:?}: choose one of the list"),
+            ));
         }
         let status = blank_to_none(&self.status);
         if let Some(s) = &status
             && s != "outstanding"
             && s.parse::<FollowUpStatus>().is_err()
         {
-            return Err(AppError::BadRequest(format!("unknown status {s:?}")));
+            return Err(FieldError::new(
+                "status",
+                format!("unknown status {s:?}: choose one of the list"),
+            ));
         }
         let kinds = match blank_to_none(&self.kind) {
             None => Vec::new(),
             Some(k) => vec![
                 k.parse::<ObligationKind>()
-                    .map_err(AppError::BadRequest)?
+                    .map_err(|e| FieldError::new("kind", e))?
                     .as_str()
                     .to_string(),
             ],
         };
-        let number = |v: &Option<String>, field: &str| -> Result<Option<i64>, AppError> {
+        let number = |v: &Option<String>, field: &'static str| -> Result<Option<i64>, FieldError> {
             blank_to_none(v)
                 .map(|s| {
                     s.parse::<i64>().map_err(|_| {
-                        AppError::BadRequest(format!("{field} must be a number, not {s:?}"))
+                        FieldError::new(field, format!("{field} must be a number, not {s:?}"))
                     })
                 })
                 .transpose()
         };
-        let session_number = |v: &Option<String>, field: &str| -> Result<Option<i32>, AppError> {
+        let session_number = |v: &Option<String>,
+                              field: &'static str|
+         -> Result<Option<i32>, FieldError> {
             number(v, field)?
                 .map(|s| {
                     i32::try_from(s).map_err(|_| {
-                        AppError::BadRequest(format!("{field} must be a session number, not {s}"))
+                        FieldError::new(field, format!("{field} must be a session number, not {s}"))
                     })
                 })
                 .transpose()
+        };
+        let date = |v: &Option<String>, field: &'static str| {
+            parse_optional_date(v.as_deref(), field)
+                .map_err(|e| FieldError::new(field, message_of(e)))
         };
         let mut filter = ObligationFilter {
             body,
@@ -200,44 +247,49 @@ impl ListQuery {
             actor_id: number(&self.actor, "actor")?,
             action,
             status,
-            due_from: parse_optional_date(self.due_from.as_deref(), "due_from")?,
-            due_to: parse_optional_date(self.due_to.as_deref(), "due_to")?,
+            due_from: date(&self.due_from, "due_from")?,
+            due_to: date(&self.due_to, "due_to")?,
             text: blank_to_none(&self.q),
             document_id: number(&self.resolution, "resolution")?,
             kinds,
-            as_of: parse_optional_date(self.as_of.as_deref(), "as_of")?,
+            as_of: date(&self.as_of, "as_of")?,
         };
         match blank_to_none(&self.state).as_deref() {
             None => {}
             Some("overdue") => {
-                let today = AsOf {
-                    as_of: self.as_of.clone(),
-                }
-                .today()?;
+                let today = filter
+                    .as_of
+                    .unwrap_or_else(|| chrono::Local::now().date_naive());
                 let yesterday = today.pred_opt().unwrap_or(today);
                 filter.status = Some("outstanding".into());
                 filter.due_to = Some(filter.due_to.map_or(yesterday, |d| d.min(yesterday)));
                 filter = filter.late_kinds_only();
             }
             Some(other) => {
-                return Err(AppError::BadRequest(format!(
-                    "unknown state {other:?}: use overdue, or the status filter"
-                )));
+                return Err(FieldError::new(
+                    "state",
+                    format!("unknown state {other:?}: use overdue, or the status filter"),
+                ));
             }
         }
         Ok(filter)
     }
 
-    pub fn sort(&self) -> Result<ObligationSort, AppError> {
+    pub fn sort(&self) -> Result<ObligationSort, FieldError> {
         match blank_to_none(&self.sort) {
             None => Ok(ObligationSort::default()),
-            Some(s) => ObligationSort::parse(&s)
-                .ok_or_else(|| AppError::BadRequest(format!("unknown sort {s:?}"))),
+            Some(s) => ObligationSort::parse(&s).ok_or_else(|| {
+                FieldError::new(
+                    "sort",
+                    format!("unknown sort {s:?}: choose one of the list"),
+                )
+            }),
         }
     }
 
-    pub fn page(&self) -> Result<i64, AppError> {
+    pub fn page(&self) -> Result<i64, FieldError> {
         super::params::parse_page(self.page.as_deref())
+            .map_err(|e| FieldError::new("page", message_of(e)))
     }
 
     /// This query with another page, as a URL.
@@ -294,24 +346,25 @@ struct ListPage {
     actors: std::sync::Arc<Vec<store::ActorName>>,
     sort: &'static str,
     today: NaiveDate,
+    /// What is wrong with the filter as sent: shown beside its field, the form kept.
+    error: Option<FieldError>,
+    /// The last page's address, when the page asked for is past it.
+    last_url: Option<String>,
+}
+
+impl ListPage {
+    /// The message beside `field`, when it is the one that is wrong.
+    fn error_on(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().and_then(|e| e.on(field))
+    }
 }
 
 async fn list_obligations(
     State(state): State<AppState>,
     snapshot: Snapshot,
     Query(query): Query<ListQuery>,
-) -> Result<ListPage, AppError> {
-    let today = AsOf {
-        as_of: query.as_of.clone(),
-    }
-    .today()?;
-    let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
-    let filter = query.filter()?;
-    let sort = query.sort()?;
-    let page = query.page()?;
-    let found = find_page(&state, &snapshot, &query, &filter, sort, PAGE_SIZE, page).await?;
-    let (rows, total) = (found.rows.clone(), found.total);
-    let pages = ((total.count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     let pool = &state.pool;
     let actors = state
         .cache
@@ -319,27 +372,22 @@ async fn list_obligations(
             Ok(store::list_actor_names(pool).await?)
         })
         .await?;
-    let first = if rows.is_empty() {
-        0
-    } else {
-        (page - 1) * PAGE_SIZE + 1
-    };
-    let last = (page - 1) * PAGE_SIZE + rows.len() as i64;
-    let has_next = rows.len() as i64 == PAGE_SIZE && (total.more || page < pages);
-    let export_query = query.export_query();
-    Ok(ListPage {
-        prev_url: (page > 1).then(|| query.url_for_page(page - 1)),
-        next_url: has_next.then(|| query.url_for_page(page + 1)),
-        items: rows
-            .into_iter()
-            .map(|r| ObligationItem::new(r, today, soon_until))
-            .collect(),
-        total,
-        page,
-        pages,
-        first,
-        last,
-        export_query,
+    let checked = query
+        .filter()
+        .and_then(|filter| Ok((filter, query.sort()?, query.page()?)));
+    let mut page_view = ListPage {
+        prev_url: None,
+        next_url: None,
+        items: Vec::new(),
+        total: store::MatchCount {
+            count: 0,
+            more: false,
+        },
+        page: 1,
+        pages: 1,
+        first: 0,
+        last: 0,
+        export_query: query.export_query(),
         sorts: ObligationSort::ALL
             .iter()
             .map(|s| (s.as_str(), s.label()))
@@ -354,10 +402,51 @@ async fn list_obligations(
         actions: ACTIONS,
         bodies: BODIES,
         actors,
-        sort: sort.as_str(),
+        // The sort as sent, when it is one, even when another field is wrong.
+        sort: query.sort().unwrap_or_default().as_str(),
+        today: chrono::Local::now().date_naive(),
+        error: None,
+        last_url: None,
         query,
-        today,
-    })
+    };
+    let (filter, sort, page) = match checked {
+        Ok(checked) => checked,
+        // The same page with the form as sent and the message beside the wrong field.
+        Err(error) => {
+            page_view.error = Some(error);
+            return Ok((axum::http::StatusCode::BAD_REQUEST, page_view).into_response());
+        }
+    };
+    let query = &page_view.query;
+    let today = filter
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
+    let found = find_page(&state, &snapshot, query, &filter, sort, PAGE_SIZE, page).await?;
+    let (rows, total) = (found.rows.clone(), found.total);
+    let pages = ((total.count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let first = if rows.is_empty() {
+        0
+    } else {
+        (page - 1) * PAGE_SIZE + 1
+    };
+    let last = (page - 1) * PAGE_SIZE + rows.len() as i64;
+    let has_next = rows.len() as i64 == PAGE_SIZE && (total.more || page < pages);
+    page_view.prev_url = (page > 1).then(|| query.url_for_page((page - 1).min(pages)));
+    page_view.next_url = has_next.then(|| query.url_for_page(page + 1));
+    page_view.last_url = (rows.is_empty() && page > pages).then(|| query.url_for_page(pages));
+    page_view.items = rows
+        .into_iter()
+        .map(|r| ObligationItem::new(r, today, soon_until))
+        .collect();
+    page_view.total = total;
+    page_view.page = page;
+    page_view.pages = pages;
+    page_view.first = first;
+    page_view.last = last;
+    page_view.sort = sort.as_str();
+    page_view.today = today;
+    Ok(page_view.into_response())
 }
 
 /// One page of a filtered list and how many match in all.
@@ -459,7 +548,11 @@ async fn show_obligation(
     let day = as_of.day()?;
     let mut obligation = store::find_obligation(&state.pool, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no obligation {id}.")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "There is no obligation {id}. Check the link, or find it in the obligations list."
+            ))
+        })?;
     let clause = [obligation.clause_id];
     let actors = store::list_clause_actors(&state.pool, &clause).await?;
     let deadlines = store::list_clause_deadlines(&state.pool, &clause).await?;
@@ -583,7 +676,11 @@ async fn change_status(
     };
     let before = store::update_obligation_status(&mut tx, id, &change)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no obligation {id}.")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "There is no obligation {id}. Check the link, or find it in the obligations list."
+            ))
+        })?;
     // Undoing what evidence in a document set needs a reason, kept in the history; the
     // transaction is dropped, so nothing changes.
     if before.evidence_symbol.is_some()

@@ -135,7 +135,7 @@ pub fn parse_count(
     }
 }
 
-/// A path parameter, its refusal on the dashboard's error page.
+/// A path parameter; one that cannot be read is a page that does not exist (404).
 pub struct Path<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for Path<T>
@@ -147,10 +147,15 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
-            Err(e) => Err(AppError::BadRequest(format!(
-                "{}. Check the link, or start again from the menu.",
-                e.body_text().trim_end_matches('.')
-            ))),
+            // An id that cannot be one (`/obligations/abc`) names nothing: not found.
+            Err(e) => {
+                tracing::debug!("path not read: {}", e.body_text());
+                Err(AppError::NotFound(
+                    "There is nothing at this address: a part of it is not a number as this \
+                     site's addresses have. Check the link, or start again from the menu."
+                        .into(),
+                ))
+            }
         }
     }
 }

@@ -270,9 +270,11 @@ async fn show_resolution(
     Path(id): Path<i64>,
 ) -> Result<ShowPage, AppError> {
     let pool = &state.pool;
-    let doc = store::find_document(pool, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no resolution {id}.")))?;
+    let doc = store::find_document(pool, id).await?.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "There is no resolution {id}. Check the link, or find it with the search box."
+        ))
+    })?;
     let paragraphs = store::list_paragraphs(pool, id).await?;
     let clauses = store::list_clauses(pool, id).await?;
     let clause_ids: Vec<i64> = clauses.iter().map(|c| c.id).collect();

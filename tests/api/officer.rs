@@ -202,3 +202,71 @@ async fn a_resolution_page_leads_with_what_it_asks_in_the_states_of_the_lists() 
         assert!(line.contains(&format!(">{state}</span>")), "{line}");
     }
 }
+
+#[tokio::test]
+async fn an_invalid_filter_shows_the_list_again_with_the_input_and_the_message_beside_it() {
+    let app = app_with_demo().await;
+    let response = app
+        .get("/obligations?body=GA&q=weapons&due_from=next+week&sort=resolution")
+        .await;
+    assert_eq!(response.status(), 400);
+    let html = response.text().await.unwrap();
+    // The list's own page, not the error page.
+    assert!(html.contains("<h1>Obligations</h1>"), "{html}");
+    assert!(html.contains("role=\"alert\""), "{html}");
+    let field = &html[html.find("name=\"due_from\"").expect("the field")..];
+    let field = &field[..field.find("</label>").unwrap()];
+    assert!(field.contains("value=\"next week\""), "{field}");
+    assert!(field.contains("aria-invalid=\"true\""), "{field}");
+    assert!(
+        field.contains("id=\"error-due_from\">due_from must be a date"),
+        "{field}"
+    );
+    // What else was typed or chosen is kept.
+    assert!(html.contains("value=\"weapons\""), "{html}");
+    assert!(html.contains("<option value=\"GA\" selected>"), "{html}");
+    assert!(
+        html.contains("<option value=\"resolution\" selected>"),
+        "{html}"
+    );
+    let sort = app.get("/obligations?sort=sideways").await;
+    assert_eq!(sort.status(), 400);
+    assert!(
+        sort.text()
+            .await
+            .unwrap()
+            .contains("id=\"error-sort\">unknown sort")
+    );
+}
+
+#[tokio::test]
+async fn a_page_past_the_end_of_a_list_says_so_and_links_to_the_last() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/obligations?body=GA&page=999").await;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM obligations o JOIN documents d ON d.id = o.document_id
+         WHERE o.clause_id IS NOT NULL AND d.body = 'GA'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let pages = (total + 49) / 50;
+    assert!(
+        html.contains(&format!(
+            "Page 999 is past the end of this list: it has {pages} page"
+        )),
+        "{html}"
+    );
+    let last = if pages > 1 {
+        format!("href=\"/obligations?body=GA&#38;page={pages}\">Go to the last page")
+    } else {
+        "href=\"/obligations?body=GA\">Go to the last page".to_string()
+    };
+    assert!(html.contains(&last), "{html}");
+    assert!(!html.contains("No obligations match"), "{html}");
+    let index = page(&app, "/resolutions?page=5").await;
+    assert!(
+        index.contains("Page 5 is past the end: this list has 1 page."),
+        "{index}"
+    );
+}

@@ -91,13 +91,25 @@ async fn numbers_out_of_range_answer_400_with_the_reason() {
         ("/admin/audit?page=9223372036854775807", "page must be"),
         ("/?as_of=262142-12-31", "as_of must be"),
         ("/obligations?due_from=%2B99999-01-01", "due_from must be"),
-        ("/obligations/9223372036854775808", "Cannot parse"),
-        ("/obligations/abc", "Cannot parse"),
     ] {
         let (status, body) = fetch(&app, path).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert!(body.contains(reason), "{path}: {body}");
         assert!(body.contains("<html"), "{path}: {body}");
+    }
+    // An id that cannot be one names nothing (issue 18): not found, on the error page.
+    for path in [
+        "/obligations/9223372036854775808",
+        "/obligations/abc",
+        "/obligations/999999",
+        "/resolutions/abc",
+    ] {
+        let (status, body) = fetch(&app, path).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(
+            body.contains("<html") && body.contains("Check the link"),
+            "{path}: {body}"
+        );
     }
 }
 
