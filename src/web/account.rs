@@ -7,6 +7,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -57,11 +58,58 @@ async fn account_page(
     })
 }
 
+/// Carries a token just made to the account page, once: the form answers with a redirect, so
+/// that reloading the page shows it instead of making another token.
+const NEW_FEED_COOKIE: &str = "mandates_new_feed";
+
+fn new_feed_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((NEW_FEED_COOKIE, token))
+        .path("/account")
+        .http_only(true)
+        .secure(state.inner.secure_cookies())
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::minutes(5))
+        .build()
+}
+
+fn feed_url(state: &AppState, token: &str) -> String {
+    format!(
+        "{}/obligations.ics?status=outstanding&token={token}",
+        state.inner.base_url.trim_end_matches('/')
+    )
+}
+
 async fn show_account(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-) -> Result<AccountPage, AppError> {
-    account_page(&state, user, None, None, None).await
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let new_token = jar
+        .get(NEW_FEED_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| {
+            !t.is_empty()
+                && t.len() <= 128
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+    let Some(token) = new_token else {
+        return Ok(account_page(&state, user, None, None, None)
+            .await?
+            .into_response());
+    };
+    let page = account_page(
+        &state,
+        user,
+        Some(feed_url(&state, &token)),
+        Some("Feed token made.".into()),
+        None,
+    )
+    .await?;
+    // Shown once: the next visit no longer has it.
+    let mut spent = new_feed_cookie(&state, String::new());
+    spent.make_removal();
+    Ok((CookieJar::new().add(spent), page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -113,7 +161,7 @@ async fn create_feed_token(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     CsrfForm(form): CsrfForm<FeedTokenForm>,
-) -> Result<AccountPage, AppError> {
+) -> Result<Response, AppError> {
     let label = form.label.trim();
     let label = if label.is_empty() { "calendar" } else { label };
     if label.chars().count() > 100 {
@@ -138,18 +186,9 @@ async fn create_feed_token(
     )
     .await?;
     tx.commit().await?;
-    let url = format!(
-        "{}/obligations.ics?status=outstanding&token={token}",
-        state.inner.base_url.trim_end_matches('/')
-    );
-    account_page(
-        &state,
-        user,
-        Some(url),
-        Some(format!("Feed token “{label}” made.")),
-        None,
-    )
-    .await
+    // Post, redirect, get: a reload of the page that shows the token makes no other one.
+    let jar = CookieJar::new().add(new_feed_cookie(&state, token));
+    Ok((jar, Redirect::to("/account")).into_response())
 }
 
 #[derive(Deserialize)]

@@ -43,7 +43,9 @@ async fn csv(
     let sort = query.sort()?;
     let (today, soon_until) = day_and_horizon(&query)?;
     let links = Links::new(&state.inner.base_url);
-    let mut first = Vec::new();
+    // A byte-order mark: without it Excel reads the file as the local code page and garbles
+    // curly quotes and accented names.
+    let mut first = "\u{feff}".as_bytes().to_vec();
     write_csv(&mut first, export::CSV_HEADER);
     let body = stream_rows(state, filter, sort, first, move |row, out| {
         let at = export::state_of(row, today, soon_until);
@@ -188,8 +190,10 @@ struct JsonPaging {
 struct JsonList<'a> {
     /// How many obligations match, counted up to `store::COUNT_LIMIT`.
     count: i64,
-    /// True when more than `count` match.
+    /// True when there is a next page (`next` then has its URL).
     more: bool,
+    /// True when more than `count` match: the count stopped at its limit.
+    count_is_lower_bound: bool,
     page: i64,
     per_page: i64,
     next: Option<String>,
@@ -233,7 +237,8 @@ async fn json(
     });
     let list = JsonList {
         count: total.count,
-        more: total.more,
+        more: next.is_some(),
+        count_is_lower_bound: total.more,
         page,
         per_page,
         next,

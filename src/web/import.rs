@@ -187,7 +187,9 @@ async fn save(
             ..
         }) => (document_id, "updated", obligations),
         Ok(ImportOutcome::Unchanged { document_id }) => {
-            return Ok(Redirect::to(&format!("/resolutions/{document_id}")));
+            return Ok(Redirect::to(&format!(
+                "/resolutions/{document_id}?imported=unchanged"
+            )));
         }
         Err(reason) => return Err(AppError::BadRequest(reason)),
     };
@@ -202,7 +204,8 @@ async fn save(
         Some(serde_json::json!({ "outcome": what, "source": name, "obligations": obligations })),
     )
     .await?;
-    Ok(Redirect::to(&link))
+    // The resolution's page says it was saved (see `resolutions::ImportNotice`).
+    Ok(Redirect::to(&format!("{link}?imported={what}")))
 }
 
 /// The form again with the reason it was refused; 422 so that a client sees the refusal.

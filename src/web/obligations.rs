@@ -530,6 +530,14 @@ struct ShowPage {
     editor_csrf: Option<String>,
     /// Why there is no form, when there is none.
     read_only_reason: String,
+    /// True right after the follow-up form was saved.
+    saved: bool,
+}
+
+/// `?saved=1`: the page is the answer to its own form, which says so.
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedNotice {
+    saved: Option<String>,
 }
 
 /// A change in the history: the state it left and the state it made.
@@ -543,6 +551,7 @@ async fn show_obligation(
     MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
     Query(as_of): Query<AsOf>,
+    Query(notice): Query<SavedNotice>,
 ) -> Result<ShowPage, AppError> {
     let today = as_of.today()?;
     let day = as_of.day()?;
@@ -628,6 +637,7 @@ async fn show_obligation(
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         status_label,
+        saved: notice.saved.is_some(),
     })
 }
 
@@ -712,5 +722,5 @@ async fn change_status(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&link))
+    Ok(Redirect::to(&format!("{link}?saved=1")))
 }

@@ -263,11 +263,35 @@ struct ShowPage {
     chain: Vec<ChainLink>,
     /// The series it belongs to, for the link to what changed since last time.
     series: Option<i64>,
+    /// Said right after an import.
+    imported: Option<&'static str>,
+}
+
+/// `?imported=imported|updated|unchanged`: the page answers the import form, and says so.
+#[derive(Deserialize)]
+struct ImportNotice {
+    imported: Option<String>,
+}
+
+impl ImportNotice {
+    fn message(&self) -> Option<&'static str> {
+        match self.imported.as_deref()? {
+            "imported" => {
+                Some("Imported: the resolution is in the tracker; what it asks is below.")
+            }
+            "updated" => Some(
+                "Updated: its text was read again; the follow-up states entered before are kept.",
+            ),
+            "unchanged" => Some("Already in the tracker with this same text: nothing changed."),
+            _ => None,
+        }
+    }
 }
 
 async fn show_resolution(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    Query(notice): Query<ImportNotice>,
 ) -> Result<ShowPage, AppError> {
     let pool = &state.pool;
     let doc = store::find_document(pool, id).await?.ok_or_else(|| {
@@ -367,6 +391,7 @@ async fn show_resolution(
         citing: store::list_citing(pool, &doc.symbol).await?,
         chain: store::list_follow_up_chain(pool, id).await?,
         series: store::find_series_of_document(pool, id).await?,
+        imported: notice.message(),
         doc,
         summary,
         preamble,

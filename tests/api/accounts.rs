@@ -372,15 +372,14 @@ async fn filter_values_with_sql_metacharacters_find_the_right_rows_and_change_no
 async fn a_revoked_feed_token_stops_working() {
     let app = app_with_series().await;
     let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
-    let page = viewer
+    let made = viewer
         .post(format!("{}/account/feed-tokens", app.address))
         .form(&[("label", "Outlook"), ("csrf", csrf.as_str())])
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    assert_eq!(made.status(), 303);
+    let page = text_of(&viewer, format!("{}/account", app.address)).await;
     let start = page
         .find(&format!("{}/obligations.ics?", app.address))
         .expect(&page);

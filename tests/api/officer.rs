@@ -270,3 +270,123 @@ async fn a_page_past_the_end_of_a_list_says_so_and_links_to_the_last() {
         "{index}"
     );
 }
+
+#[tokio::test]
+async fn reloading_the_page_that_shows_a_new_feed_token_makes_no_other_token() {
+    let app = app_with_demo().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    let made = viewer
+        .post(format!("{}/account/feed-tokens", app.address))
+        .form(&[("label", "Outlook"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 303);
+    assert_eq!(made.headers()[header::LOCATION], "/account");
+    let account = format!("{}/account", app.address);
+    let shown = crate::harness::text_of(&viewer, &account).await;
+    assert!(shown.contains("Feed token made."), "{shown}");
+    assert!(
+        shown.contains(&format!("{}/obligations.ics?", app.address)),
+        "{shown}"
+    );
+    // A reload is a GET of the account page: no second token, and the secret is not shown
+    // again.
+    let reloaded = crate::harness::text_of(&viewer, &account).await;
+    assert!(!reloaded.contains("/obligations.ics?status"), "{reloaded}");
+    let tokens: i64 = sqlx::query_scalar("SELECT count(*) FROM feed_tokens")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(tokens, 1);
+}
+
+#[tokio::test]
+async fn the_csv_opens_in_excel_with_its_curly_quotes_and_the_json_more_agrees_with_next() {
+    let app = app_with_demo().await;
+    let csv = app.get("/obligations.csv").await.bytes().await.unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFobligation_id,"), "{csv:?}");
+    let mut next = Some(format!("{}/api/obligations?per_page=50", app.address));
+    let mut pages = 0;
+    while let Some(url) = next {
+        let body = app
+            .client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        pages += 1;
+        next = page["next"].as_str().map(String::from);
+        assert_eq!(page["more"], next.is_some(), "{url}: {page}");
+    }
+    assert!(pages > 1, "the demo has more than a page of 50");
+}
+
+#[tokio::test]
+async fn saving_a_status_or_an_import_says_it_was_saved() {
+    let app = app_with_demo().await;
+    let id: i64 = sqlx::query_scalar("SELECT min(id) FROM obligations WHERE clause_id IS NOT NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let saved = app
+        .client
+        .post(format!("{}/obligations/{id}/status", app.address))
+        .form(&[
+            ("status", "fulfilled"),
+            ("fulfilled_by", "A/76/123"),
+            ("csrf", app.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303);
+    let location = saved.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(location, format!("/obligations/{id}?saved=1"));
+    let html = page(&app, &location).await;
+    assert!(
+        html.contains("Saved: the status is now <strong>fulfilled</strong>, fulfilled by A/76/123"),
+        "{html}"
+    );
+    // Without the answer's mark, the page is the page.
+    assert!(
+        !page(&app, &format!("/obligations/{id}"))
+            .await
+            .contains("Saved:")
+    );
+
+    let text =
+        std::fs::read_to_string(crate::extract::fixture("src/demo/A-RES-75-58.txt")).unwrap();
+    let import = |text: String| {
+        let client = app.client.clone();
+        let url = format!("{}/import/save", app.address);
+        let csrf = app.csrf.clone();
+        async move {
+            let response = client
+                .post(url)
+                .form(&[("text", text.as_str()), ("name", "pasted"), ("csrf", &csrf)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 303);
+            response.headers()[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let again = import(text).await;
+    assert!(again.ends_with("?imported=unchanged"), "{again}");
+    assert!(
+        page(&app, &again)
+            .await
+            .contains("Already in the tracker with this same text")
+    );
+}
