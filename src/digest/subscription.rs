@@ -52,6 +52,18 @@ pub fn normalize_filter(filter: &str) -> Result<String, String> {
         None if filter.starts_with("http") || filter.starts_with('/') => "",
         None => filter,
     };
+    // A name the list does not read would silently mean "everything" (issue 18).
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+        .map_err(|e| format!("the filter is not a query string like body=GA&actor=3: {e}"))?;
+    if let Some((unknown, _)) = pairs
+        .iter()
+        .find(|(k, _)| !ListQuery::KEYS.contains(&k.as_str()))
+    {
+        return Err(format!(
+            "the filter has {unknown:?}, which the obligations list does not read; use {}",
+            ListQuery::KEYS.join(", ")
+        ));
+    }
     let mut parsed: ListQuery = serde_urlencoded::from_str(query)
         .map_err(|e| format!("the filter is not a query string like body=GA&actor=3: {e}"))?;
     parsed.filter().map_err(|e| format!("filter: {e}"))?;
@@ -305,6 +317,12 @@ mod tests {
             normalize_filter("session=abc")
                 .unwrap_err()
                 .contains("session")
+        );
+        // An unknown name is refused, not read as "everything".
+        assert!(
+            normalize_filter("foo=bar")
+                .unwrap_err()
+                .contains("\"foo\", which the obligations list does not read")
         );
     }
 

@@ -9,6 +9,7 @@ mod digest;
 mod documents;
 mod generate;
 mod import;
+mod lists;
 mod obligations;
 mod resolutions;
 mod series;
@@ -27,6 +28,7 @@ pub use digest::*;
 pub use documents::*;
 pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
 pub use import::{DocumentImport, ImportOutcome, import_document};
+pub use lists::*;
 pub use obligations::{FollowUpStatus, PreviousStatus, StatusChange, update_obligation_status};
 pub use resolutions::*;
 pub use series::{

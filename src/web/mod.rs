@@ -8,6 +8,7 @@ mod digest;
 mod error;
 mod exports;
 mod import;
+mod lists;
 pub mod metrics;
 pub mod obligations;
 mod overview;
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(account::router())
         .merge(digest::router())
+        .merge(lists::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

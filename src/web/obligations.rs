@@ -121,6 +121,27 @@ pub struct ListQuery {
     pub as_of: Option<String>,
 }
 
+impl ListQuery {
+    /// The names the list's query string has; a saved filter or a digest's refuses others.
+    pub const KEYS: [&'static str; 15] = [
+        "body",
+        "session",
+        "due_session",
+        "state",
+        "actor",
+        "action",
+        "status",
+        "kind",
+        "due_from",
+        "due_to",
+        "q",
+        "resolution",
+        "sort",
+        "page",
+        "as_of",
+    ];
+}
+
 fn is_blank(v: &Option<String>) -> bool {
     v.as_deref().is_none_or(|s| s.trim().is_empty())
 }
@@ -350,6 +371,10 @@ struct ListPage {
     error: Option<FieldError>,
     /// The last page's address, when the page asked for is past it.
     last_url: Option<String>,
+    /// The signed-in person's form token, for saving the list under a name.
+    csrf: Option<String>,
+    /// Admins also subscribe others to the list (the digest page).
+    admin: bool,
 }
 
 impl ListPage {
@@ -362,6 +387,7 @@ impl ListPage {
 async fn list_obligations(
     State(state): State<AppState>,
     snapshot: Snapshot,
+    MaybeUser(user): MaybeUser,
     Query(query): Query<ListQuery>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
@@ -407,6 +433,8 @@ async fn list_obligations(
         today: chrono::Local::now().date_naive(),
         error: None,
         last_url: None,
+        admin: user.as_ref().is_some_and(|u| u.is_admin()),
+        csrf: user.map(|u| u.csrf).filter(|c| !c.is_empty()),
         query,
     };
     let (filter, sort, page) = match checked {

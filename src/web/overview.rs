@@ -9,6 +9,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::auth::MaybeUser;
 use super::cache::Snapshot;
 use super::obligations::{DEFAULT_WEEKS_AHEAD, DueState, ObligationItem};
 use super::params::{Path, Query};
@@ -58,6 +59,9 @@ struct OverviewPage {
     overdue_more: i64,
     /// Ones due soon beyond those shown.
     soon_more: i64,
+    /// The signed-in person's saved lists ("My lists"), with the form token their buttons
+    /// send; None when nobody is signed in.
+    my_lists: Option<(Vec<super::lists::MyList>, String)>,
 }
 
 /// One kind's line of the overview: its count in each state it has.
@@ -105,8 +109,16 @@ fn summarise_kinds(
 async fn show_overview(
     State(state): State<AppState>,
     snapshot: Snapshot,
+    MaybeUser(user): MaybeUser,
     Query(q): Query<OverviewQuery>,
 ) -> Result<OverviewPage, AppError> {
+    // Each person's own, so outside the shared cache below.
+    let my_lists = match &user {
+        Some(u) if !u.csrf.is_empty() => {
+            Some((super::lists::my_lists(&state, u).await?, u.csrf.clone()))
+        }
+        _ => None,
+    };
     let today = AsOf {
         as_of: q.as_of.clone(),
     }
@@ -152,6 +164,7 @@ async fn show_overview(
         kinds: summarise_kinds(&data.kinds, today, soon_until),
         overdue_more: (data.counts.overdue - data.overdue.len() as i64).max(0),
         soon_more: (data.counts.due_soon - data.due_soon.len() as i64).max(0),
+        my_lists,
         counts: data.counts.clone(),
         overdue: items(&data.overdue),
         due_soon: items(&data.due_soon),

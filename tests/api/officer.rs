@@ -390,3 +390,109 @@ async fn saving_a_status_or_an_import_says_it_was_saved() {
             .contains("Already in the tracker with this same text")
     );
 }
+
+#[tokio::test]
+async fn a_viewer_saves_a_list_sees_it_in_words_and_subscribes_to_its_weekly_digest() {
+    let app = app_with_demo().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    let actor: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = 'Secretary-General'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let list = crate::harness::text_of(
+        &viewer,
+        format!(
+            "{}/obligations?actor={actor}&status=outstanding&body=GA",
+            app.address
+        ),
+    )
+    .await;
+    assert!(
+        list.contains("action=\"/lists\""),
+        "a viewer can save the list"
+    );
+    let filter = format!("body=GA&status=outstanding&actor={actor}&sort=due");
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let viewer = viewer.clone();
+        let url = format!("{}{path}", app.address);
+        async move { viewer.post(url).form(&form).send().await.unwrap() }
+    };
+    let saved = post(
+        "/lists".into(),
+        vec![
+            ("name", "Secretary-General outstanding".into()),
+            ("filter", filter.clone()),
+            ("csrf", csrf.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.headers()[header::LOCATION], "/#my-lists");
+    let overview = crate::harness::text_of(&viewer, format!("{}/", app.address)).await;
+    let mine = &overview[overview.find("id=\"my-lists\"").expect("My lists")..];
+    let mine = &mine[..mine.find("</section>").unwrap()];
+    assert!(
+        mine.contains("Secretary-General outstanding</a>: Secretary-General, outstanding, GA."),
+        "{mine}"
+    );
+    let list_id: i64 = sqlx::query_scalar("SELECT id FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // Unknown filter keys are refused, here and in the admins' digest form.
+    let refused = post(
+        "/lists".into(),
+        vec![
+            ("name", "Everything?".into()),
+            ("filter", "foo=bar".into()),
+            ("csrf", csrf.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 400);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("foo&#34;, which the obligations list does not read"),
+        "{refused}"
+    );
+    let digest_form = app
+        .client
+        .post(format!("{}/digest/subscribers", app.address))
+        .form(&[
+            ("email", "ana@example.org"),
+            ("filter", "foo=bar"),
+            ("csrf", app.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(digest_form.status(), 400);
+    // The viewer subscribes themselves: no 403, no address asked.
+    let subscribed = post(
+        format!("/lists/{list_id}/subscribe"),
+        vec![("csrf", csrf.clone())],
+    )
+    .await;
+    assert_eq!(subscribed.status(), 303);
+    let (email, filter_query): (String, String) =
+        sqlx::query_as("SELECT email, filter_query FROM subscribers")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(email, "vera.viewer@test.example");
+    assert_eq!(
+        filter_query,
+        format!("body=GA&actor={actor}&status=outstanding")
+    );
+    let overview = crate::harness::text_of(&viewer, format!("{}/", app.address)).await;
+    assert!(overview.contains("emailed to you every week"), "{overview}");
+    // Someone else's list is not theirs to subscribe to.
+    let (other, other_csrf) = app.client_as("viewer", "Otto Other").await;
+    let response = other
+        .post(format!("{}/lists/{list_id}/subscribe", app.address))
+        .form(&[("csrf", other_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}

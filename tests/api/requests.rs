@@ -247,6 +247,8 @@ const ROUTES: &[(&str, &str, &[&str])] = &[
     ("GET", "/account", &[]),
     ("POST", "/account/password", &["current", "new"]),
     ("POST", "/account/feed-tokens", &["label"]),
+    ("POST", "/lists", &["name", "filter"]),
+    ("POST", "/lists/{id}/subscribe", &[]),
     ("POST", "/account/feed-tokens/{id}/revoke", &[]),
     ("GET", "/admin/users", &[]),
     ("POST", "/admin/users", &["email", "name", "role"]),
