@@ -486,6 +486,15 @@ async fn a_viewer_saves_a_list_sees_it_in_words_and_subscribes_to_its_weekly_dig
     );
     let overview = crate::harness::text_of(&viewer, format!("{}/", app.address)).await;
     assert!(overview.contains("emailed to you every week"), "{overview}");
+    // The kinds' states come in the order of urgency, whatever order the database grouped
+    // them in (a restored backup once showed another).
+    let deliverables = &overview[overview.find("id=\"kind-deliverable\"").unwrap()..];
+    let deliverables = &deliverables[..deliverables.find("</tr>").unwrap()];
+    assert!(
+        deliverables.find("overdue</span>").unwrap()
+            < deliverables.find("fulfilled</span>").unwrap(),
+        "{deliverables}"
+    );
     // Someone else's list is not theirs to subscribe to.
     let (other, other_csrf) = app.client_as("viewer", "Otto Other").await;
     let response = other
