@@ -115,3 +115,30 @@ pub async fn list_obligation_state_facts(
     .fetch_all(db)
     .await
 }
+
+/// Who an obligation asks (its clause's actors, as printed, in order).
+#[derive(Debug, Clone)]
+pub struct ObligationActors {
+    pub obligation_id: i64,
+    pub actors: String,
+}
+
+/// The actors of each of the obligations `ids` that names any.
+pub async fn list_obligation_actors(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<Vec<ObligationActors>, sqlx::Error> {
+    sqlx::query_as!(
+        ObligationActors,
+        r#"
+        SELECT o.id AS obligation_id,
+               string_agg(ca.printed_name, '; ' ORDER BY ca.position) AS "actors!"
+        FROM obligations o JOIN clause_actors ca ON ca.clause_id = o.clause_id
+        WHERE o.id = ANY($1)
+        GROUP BY o.id
+        "#,
+        ids
+    )
+    .fetch_all(db)
+    .await
+}

@@ -57,6 +57,8 @@ struct AgendaPage {
     choices: Arc<Vec<SessionChoice>>,
     /// Series expected back at this session though no resolution has put them on its agenda.
     predicted: Arc<Vec<PredictedItem>>,
+    /// Who must submit each report or do each request, by obligation id.
+    who: std::collections::HashMap<i64, String>,
 }
 
 /// A series predicted to return at the session, with its basis; never an obligation.
@@ -152,6 +154,7 @@ async fn show_agenda(
             plan: Arc::default(),
             choices,
             predicted: Arc::default(),
+            who: Default::default(),
         });
     };
     let as_of = super::today::parse_optional_date(q.as_of.as_deref(), "as_of")?;
@@ -172,6 +175,19 @@ async fn show_agenda(
             Ok(predict_session(pool, &body, session).await?)
         })
         .await?;
+    let ids: Vec<i64> = plan
+        .groups
+        .iter()
+        .flat_map(|g| &g.entries)
+        .flat_map(|e| &e.requests)
+        .chain(&plan.other_requests)
+        .filter_map(|r| r.obligation_id)
+        .collect();
+    let who = store::list_obligation_actors(pool, &ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.obligation_id, a.actors))
+        .collect();
     let opens_on = choices
         .iter()
         .find(|c| c.body == body && c.session == session)
@@ -184,6 +200,7 @@ async fn show_agenda(
         opens_on,
         choices,
         predicted,
+        who,
     })
 }
 

@@ -51,6 +51,11 @@ fn section<'a>(html: &'a str, heading_id: &str) -> &'a str {
     &rest[..rest.find("</section>").unwrap_or(rest.len())]
 }
 
+/// The id of the obligation of `symbol`'s paragraph `number` with `verb`.
+pub async fn obligation_id_of(app: &TestApp, symbol: &str, number: &str, verb: &str) -> i64 {
+    obligation_id(app, symbol, number, verb).await
+}
+
 async fn obligation_id(app: &TestApp, symbol: &str, number: &str, verb: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT o.id FROM obligations o JOIN documents d ON d.id = o.document_id

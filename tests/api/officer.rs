@@ -505,3 +505,20 @@ async fn a_viewer_saves_a_list_sees_it_in_words_and_subscribes_to_its_weekly_dig
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn agenda_planning_says_who_must_submit_each_report_and_numbers_nothing() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/agenda?body=GA&session=76").await;
+    let request = crate::dashboard::obligation_id_of(&app, "A/RES/75/58", "5", "requests").await;
+    let at = html
+        .find(&format!("href=\"/obligations/{request}\""))
+        .unwrap_or_else(|| panic!("75/58's report is due at GA 76: {html}"));
+    let line = &html[at..at + html[at..].find("</li>").unwrap()];
+    assert!(
+        line.contains("<span class=\"who\">by Secretary-General</span>"),
+        "{line}"
+    );
+    // The list is not numbered: its order is not the Assembly's item numbers.
+    assert!(!html.contains("<ol class=\"agenda\">"), "{html}");
+}
