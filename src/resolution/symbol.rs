@@ -105,9 +105,63 @@ fn security_council(s: &str) -> Option<SymbolSearch> {
     })
 }
 
+/// True when `text` reads as a United Nations document symbol ("A/76/170", "E/CN.4/2005/1",
+/// "A/76/170/Add.1", "S/RES/2720 (2023)"): what the status form's "fulfilled by" takes, so that
+/// words ("see the email from Bob") go in the note instead.
+pub fn looks_like_document_symbol(text: &str) -> bool {
+    let text = text.trim();
+    let mut words = text.split_whitespace();
+    let Some(symbol) = words.next() else {
+        return false;
+    };
+    let year_ok = match words.next() {
+        None => true,
+        Some(year) => {
+            year.len() == 6
+                && year.starts_with('(')
+                && year.ends_with(')')
+                && year[1..5].chars().all(|c| c.is_ascii_digit())
+        }
+    };
+    year_ok
+        && words.next().is_none()
+        && text.len() <= 80
+        && symbol.starts_with(|c: char| c.is_ascii_alphabetic())
+        && symbol.contains('/')
+        && symbol.contains(|c: char| c.is_ascii_digit())
+        && symbol
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_symbols_are_told_from_words() {
+        for symbol in [
+            "A/76/170",
+            "A/76/170/Add.1",
+            "E/CN.4/2005/1",
+            "S/RES/2720 (2023)",
+            "A/C.1/76/L.5",
+            "S/PRST/2023/1",
+            "A/HRC/RES/46/9",
+        ] {
+            assert!(looks_like_document_symbol(symbol), "{symbol}");
+        }
+        for words in [
+            "see the email from Bob",
+            "",
+            "report",
+            "https://undocs.org/A/76/170",
+            "A/76/170 and A/76/171",
+            "A/B/C",
+        ] {
+            assert!(!looks_like_document_symbol(words), "{words}");
+        }
+    }
 
     fn exact(input: &str) -> Vec<String> {
         read_symbol_search(input)

@@ -17,6 +17,7 @@ use super::params::{Path, Query};
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
 use crate::resolution::summary::describe_deadline_row;
+use crate::resolution::symbol::looks_like_document_symbol;
 use crate::resolution::window::{Precision, window_from};
 use crate::resolution::{ObligationKind, window};
 use crate::store::{
@@ -702,6 +703,13 @@ async fn change_status(
     let fulfilled_by = Some(form.fulfilled_by.trim()).filter(|s| !s.is_empty());
     if fulfilled_by.is_some_and(|s| s.len() > 100) || form.note.len() > 10_000 {
         return Err(AppError::BadRequest("A field is too long.".into()));
+    }
+    if let Some(words) = fulfilled_by.filter(|s| !looks_like_document_symbol(s)) {
+        return Err(AppError::BadRequest(format!(
+            "\u{201c}{words}\u{201d} is not a document symbol such as A/76/170 or S/2023/45: \
+             put the symbol of the document that fulfils it in \u{201c}fulfilled by\u{201d}, \
+             and anything else in the note."
+        )));
     }
     let effective_on = parse_optional_date(Some(&form.effective_on), "effective_on")?;
     let mut tx = state.pool.begin().await?;

@@ -522,3 +522,37 @@ async fn agenda_planning_says_who_must_submit_each_report_and_numbers_nothing() 
     // The list is not numbered: its order is not the Assembly's item numbers.
     assert!(!html.contains("<ol class=\"agenda\">"), "{html}");
 }
+
+#[tokio::test]
+async fn fulfilled_by_takes_a_document_symbol_not_words() {
+    let app = app_with_demo().await;
+    let id: i64 = sqlx::query_scalar(
+        "SELECT min(id) FROM obligations WHERE clause_id IS NOT NULL AND status = 'open'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/obligations/{id}/status", app.address))
+        .form(&[
+            ("status", "fulfilled"),
+            ("fulfilled_by", "see the email from Bob"),
+            ("csrf", app.csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("is not a document symbol such as A/76/170"),
+        "{html}"
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM obligations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "open", "nothing was saved");
+}
