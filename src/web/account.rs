@@ -447,6 +447,24 @@ async fn show_audit(
     })
 }
 
+/// An audit entry's action in words; the code stays in the page as the words' title.
+pub fn describe_action(code: &str) -> &str {
+    match code {
+        "obligation.status" => "changed the follow-up state",
+        "resolution.import" => "imported a resolution",
+        "feed_token.create" => "made a calendar feed token",
+        "feed_token.revoke" => "revoked a calendar feed token",
+        "user.add" => "added an account",
+        "user.update" => "changed an account",
+        "user.password" => "changed a password",
+        "subscriber.add" => "subscribed someone to the digest",
+        "subscriber.remove" => "removed a digest subscriber",
+        "subscriber.self" => "subscribed themselves to the digest",
+        "list.save" => "saved a list",
+        other => other,
+    }
+}
+
 /// A before or after value for the audit table: its fields, one per line.
 pub fn describe_json(value: &Option<serde_json::Value>) -> String {
     match value {

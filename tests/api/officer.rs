@@ -299,6 +299,15 @@ async fn reloading_the_page_that_shows_a_new_feed_token_makes_no_other_token() {
         .await
         .unwrap();
     assert_eq!(tokens, 1);
+    // The audit log says it in words, the code kept as their title, one field a line.
+    let audit = crate::harness::text_of(&app.client, format!("{}/admin/audit", app.address)).await;
+    assert!(
+        audit.contains("<span title=\"feed_token.create\">made a calendar feed token</span>"),
+        "{audit}"
+    );
+    let css =
+        crate::harness::text_of(&app.client, format!("{}/static/style.css", app.address)).await;
+    assert!(css.contains("td.json { white-space: pre-line; }"));
 }
 
 #[tokio::test]
