@@ -67,8 +67,8 @@ pub struct KindSummary {
     pub states: Vec<(DueState, i64)>,
 }
 
-/// Each kind's counts by state, in the order of [`ObligationKind::ALL`] and of first
-/// appearance of each state; the states follow from the kind ([`DueState::of`]) with a day
+/// Each kind's counts by state, in the order of [`ObligationKind::ALL`] and of
+/// [`DueState`]; the states follow from the kind ([`DueState::of`]) with a day
 /// standing for each part of time the counts were taken in.
 fn summarise_kinds(
     counts: &[KindCount],
@@ -92,6 +92,8 @@ fn summarise_kinds(
                     None => states.push((state, c.count)),
                 }
             }
+            // The rows come in no set order; the badges must not change with it.
+            states.sort_by_key(|(s, _)| *s);
             let total = states.iter().map(|(_, n)| n).sum();
             (total > 0).then_some(KindSummary {
                 kind,
