@@ -254,6 +254,12 @@ fn clean_name(printed: &str) -> Option<String> {
         s = s[lead.len() + 1..].trim_start();
     }
     let mut s = s.trim().trim_end_matches([',', '.']).trim();
+    // "those States responsible", but "those who participated" is the whole name.
+    if let Some(rest) = s.strip_prefix("those ")
+        && rest.starts_with(|c: char| c.is_uppercase())
+    {
+        s = rest;
+    }
     // "Governments of the Democratic Republic of the Congo and": a list cut short.
     for tail in [" and", " or", " as well as"] {
         s = s.strip_suffix(tail).unwrap_or(s).trim_end();
@@ -516,6 +522,8 @@ fn named_actors(phrase: &str) -> Vec<Actor> {
 /// Nouns of action whose agent follows "by" or "of": "support by donors", "the work of the
 /// Statistics Division", "participation of States".
 const ACTION_NOUNS: &[&str] = &[
+    "collaboration",
+    "coordination",
     "support",
     "efforts",
     "effort",
@@ -549,6 +557,9 @@ const ACTION_NOUNS: &[&str] = &[
 /// Nouns whose "of" names who acts ("the work of the Division"), unlike "implementation of
 /// the Goals".
 const AGENT_OF_NOUNS: &[&str] = &[
+    "collaboration",
+    "cooperation",
+    "coordination",
     "efforts",
     "effort",
     "work",
@@ -782,6 +793,7 @@ fn names_an_actor(item: &str) -> bool {
         "other ",
         "relevant ",
         "all other ",
+        "those ",
     ]
     .iter()
     .fold(lower.as_str(), |s, p| s.strip_prefix(p).unwrap_or(s));
@@ -1609,6 +1621,26 @@ mod tests {
                 ObjectForm::Direct
             ),
             ["Food and Agriculture Organization"]
+        );
+    }
+
+    #[test]
+    fn more_ways_of_naming_who_acts() {
+        // A/RES/78/193 para 3.
+        assert_eq!(
+            names(
+                "those States responsible to cease immediately",
+                ObjectForm::Direct
+            ),
+            ["States responsible"]
+        );
+        // A/RES/77/80 para 5.
+        assert_eq!(
+            names(
+                "the collaboration of civil society organizations and associations in the efforts",
+                ObjectForm::Direct
+            ),
+            ["civil society organizations", "associations"]
         );
     }
 }

@@ -103,6 +103,33 @@ impl SessionCalendar {
         }
     }
 
+    /// The last session of `body` that opens before `day`, with its opening day: where a
+    /// mandate that expires on `day` must be renewed. None for a body without sessions (the
+    /// Security Council) or without any date known.
+    pub fn last_session_before(
+        &self,
+        body: Body,
+        day: NaiveDate,
+    ) -> Option<(i32, NaiveDate, Estimated)> {
+        let known = self
+            .rows
+            .range((body.code(), i32::MIN)..=(body.code(), i32::MAX))
+            .filter_map(|(&(_, n), r)| r.opening.map(|d| (n, d, r.estimated)))
+            .rfind(|&(_, d, _)| d < day);
+        // Beyond the known rows, count on with the estimates (a few sessions a year at most).
+        let mut best = known;
+        let first = best.map_or(1, |(n, _, _)| n + 1);
+        for n in first..first.saturating_add(400) {
+            match self.opening_day(body, n) {
+                Some((d, estimated)) if d < day => best = Some((n, d, estimated)),
+                Some(_) => break,
+                None if best.is_some() => break,
+                None => {}
+            }
+        }
+        best
+    }
+
     /// A yearly body's session: the nearest known session before it (else after it), moved by
     /// the years between the two numbers to the same weekday on or after the same day.
     fn yearly_estimate(&self, body: Body, session: i32) -> Option<NaiveDate> {
@@ -435,6 +462,24 @@ mod tests {
         assert_eq!(
             cal.opening_day(Body::GeneralAssembly, 91),
             Some((d(2036, 9, 9), true))
+        );
+    }
+
+    #[test]
+    fn the_last_session_before_a_mandate_expires_is_where_it_is_renewed() {
+        let cal = SessionCalendar::builtin();
+        // A/HRC/RES/46/9 (23 March 2021) renews a mandate for three years: it expires on 23
+        // March 2024, during the 55th session, which opened on 26 February 2024.
+        let day = NaiveDate::from_ymd_opt(2024, 3, 23).unwrap();
+        let (n, opens, _) = cal
+            .last_session_before(Body::HumanRightsCouncil, day)
+            .unwrap();
+        assert_eq!(n, 55);
+        assert!(opens < day && opens.year() == 2024, "{opens}");
+        // The Security Council has no sessions.
+        assert!(
+            cal.last_session_before(Body::SecurityCouncil, day)
+                .is_none()
         );
     }
 }

@@ -876,55 +876,50 @@ const STANDALONE_SHORT_WORDS: [&str; 62] = [
 /// four letters that is not a word of its own, one space, then a lower-case run.
 fn split_word_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
     let b = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < b.len() {
-            let start = i;
-            if !b[i].is_ascii_alphabetic() {
-                i += 1;
-                continue;
-            }
-            while i < b.len() && b[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            let x = start..i;
-            // Not glued to a digit, a hyphen or an apostrophe, and a space right after it.
-            let clean_before =
-                start == 0 || !matches!(b[start - 1], b'0'..=b'9' | b'-' | b'\'' | b'.');
-            if !clean_before || x.len() > 4 || b.get(i) != Some(&b' ') {
-                continue;
-            }
-            let y_start = i + 1;
-            if !b.get(y_start).is_some_and(u8::is_ascii_lowercase) {
-                continue;
-            }
-            let mut y_end = y_start;
-            while y_end < b.len() && b[y_end].is_ascii_alphabetic() {
-                y_end += 1;
-            }
-            if y_end - y_start < 2 || b.get(y_end).is_some_and(|&c| c == b'-' || c >= 0x80) {
-                continue;
-            }
-            // The breaks that cost a reading: a verb's first letter cut off ("d ecides"), a
-            // capitalised name cut after a few letters ("Secr etariat", "Un ited"). Lower-case
-            // runs longer than one letter are mostly words, and checking them against the
-            // document would cost a look-up for nearly every short word of every text.
-            // A tail that is itself a common short word ("Iraq and") is no fragment; leaving it
-            // out also keeps the most frequent words out of the document count below.
-            let word = &text[x.clone()];
-            let tail = &text[y_start..y_end];
-            let single_lower = x.len() == 1 && b[start].is_ascii_lowercase();
-            let capitalised = x.len() >= 2 && b[start].is_ascii_uppercase();
-            if !(single_lower || capitalised)
-                || STANDALONE_SHORT_WORDS
-                    .iter()
-                    .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(tail))
-            {
-                continue;
-            }
-            return Some((x, y_start..y_end));
+    // Every candidate has a space between its halves: visit the spaces, not every byte.
+    memchr::memchr_iter(b' ', b).filter_map(move |space| {
+        let y_start = space + 1;
+        if !b.get(y_start).is_some_and(u8::is_ascii_lowercase) {
+            return None;
         }
-        None
+        // The letters before the space: one to four, a whole run.
+        let mut start = space;
+        while start > 0 && space - start < 5 && b[start - 1].is_ascii_alphabetic() {
+            start -= 1;
+        }
+        let x = start..space;
+        if x.is_empty() || x.len() > 4 {
+            return None;
+        }
+        // Not glued to a digit, a hyphen or an apostrophe.
+        if start > 0 && matches!(b[start - 1], b'0'..=b'9' | b'-' | b'\'' | b'.') {
+            return None;
+        }
+        let mut y_end = y_start;
+        while y_end < b.len() && b[y_end].is_ascii_alphabetic() {
+            y_end += 1;
+        }
+        if y_end - y_start < 2 || b.get(y_end).is_some_and(|&c| c == b'-' || c >= 0x80) {
+            return None;
+        }
+        // The breaks that cost a reading: a verb's first letter cut off ("d ecides"), a
+        // capitalised name cut after a few letters ("Secr etariat", "Un ited"). Lower-case
+        // runs longer than one letter are mostly words, and checking them against the
+        // document would cost a look-up for nearly every short word of every text.
+        // A tail that is itself a common short word ("Iraq and") is no fragment; leaving it
+        // out also keeps the most frequent words out of the document count below.
+        let word = &text[x.clone()];
+        let tail = &text[y_start..y_end];
+        let single_lower = x.len() == 1 && b[start].is_ascii_lowercase();
+        let capitalised = x.len() >= 2 && b[start].is_ascii_uppercase();
+        if !(single_lower || capitalised)
+            || STANDALONE_SHORT_WORDS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(tail))
+        {
+            return None;
+        }
+        Some((x, y_start..y_end))
     })
 }
 

@@ -85,3 +85,36 @@ fn starts_with_operative_verb(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().take(4).collect();
     (0..words.len().min(2)).any(|i| verb::match_verb(&words[i..], false).is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ecosoc_text_numbered_with_tabs_reads_whole() {
+        // The layout of ECOSOC resolutions (E/RES/2019/15): a tab after each number, sessions
+        // of the commission the title names and the Council's own sessions by year.
+        let text = "United Nations E/RES/2019/15\n\nEconomic and Social Council\n\nResolution adopted by the Economic and Social Council on 23 July 2019\n\n2019/15. Future organization and methods of work of the Commission on the Status of Women\n\nThe Economic and Social Council,\n\nRecalling its resolution 2015/6 of 8 June 2015,\n\n1.\tDecides that the Commission on the Status of Women shall consider at its sixty-fourth session the priority theme;\n\n2.\tAlso d ecides that the Commission will hold a high-level interactive dialogue at its sixty-fifth session;\n\n3.\tRequests the Secretary-General to report to the Economic and Social Council at its 2020 session.\n\n20th plenary meeting\n23 July 2019\n";
+        let r = read_resolution(text, &SessionCalendar::builtin()).unwrap();
+        assert_eq!(r.symbol.as_deref(), Some("E/RES/2019/15"));
+        assert_eq!(r.body, Some(Body::EconomicAndSocialCouncil));
+        let numbers: Vec<_> = r.operative.iter().map(|p| p.number.as_str()).collect();
+        assert_eq!(numbers, ["1", "2", "3"]);
+        let second = &r.operative[1].clauses[0];
+        assert_eq!(second.verb, "decides");
+        assert_eq!(
+            second.deadlines[0].kind,
+            DeadlineKind::Session {
+                body: Body::CommissionOnTheStatusOfWomen,
+                session: 65
+            }
+        );
+        assert_eq!(
+            r.operative[2].clauses[0].deadlines[0].kind,
+            DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2020
+            }
+        );
+    }
+}

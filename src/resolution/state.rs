@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::kind::ObligationKind;
 
 /// An obligation's state on a day, for its badge, its colour, the CSV and the JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ObligationState {
     Overdue,
     DueSoon,

@@ -17,9 +17,10 @@ use super::params::{Path, Query};
 use super::today::{AsOf, parse_optional_date};
 use super::{AppError, AppState};
 use crate::resolution::summary::describe_deadline_row;
+use crate::resolution::summary::ordinal;
 use crate::resolution::symbol::looks_like_document_symbol;
 use crate::resolution::window::{Precision, window_from};
-use crate::resolution::{ObligationKind, window};
+use crate::resolution::{Body, ObligationKind, SessionCalendar, window};
 use crate::store::{
     self, DeadlineRow, FollowUpStatus, ObligationDetail, ObligationEvent, ObligationFilter,
     ObligationRow, ObligationSort, StatusChange,
@@ -550,6 +551,8 @@ struct ShowPage {
     /// The obligation's window in the words of its deadline ("early 2026 (1 January – 30
     /// April 2026)"), or its day.
     window: Option<String>,
+    /// For a mandate period: where its renewal falls due, before it expires.
+    renewal: Option<String>,
     actors: Vec<store::ClauseActorRow>,
     deadlines: Vec<DeadlineView>,
     history: Vec<HistoryLine>,
@@ -655,6 +658,7 @@ async fn show_obligation(
         ),
         kind: kind_of(&obligation.kind),
         window: window_of_detail(&obligation),
+        renewal: renewal_of(&obligation),
         deadlines: deadlines.iter().map(DeadlineView::from).collect(),
         obligation,
         actors,
@@ -667,6 +671,32 @@ async fn show_obligation(
             .collect(),
         status_label,
         saved: notice.saved.is_some(),
+    })
+}
+
+/// "at the Human Rights Council's 55th session (opening 26 February 2024), the last before
+/// the mandate expires on 23 March 2024": a mandate must be renewed before it lapses.
+fn renewal_of(o: &ObligationDetail) -> Option<String> {
+    if kind_of(&o.kind) != ObligationKind::MandatePeriod {
+        return None;
+    }
+    let expires = o.due_on?;
+    let body = Body::from_code(&o.body)?;
+    static CALENDAR: std::sync::LazyLock<SessionCalendar> =
+        std::sync::LazyLock::new(SessionCalendar::builtin);
+    let expiry = expires.format("%-d %B %Y");
+    Some(match CALENDAR.last_session_before(body, expires) {
+        Some((n, opens, estimated)) => format!(
+            "at the {}'s {} session (opening {}{}), the last before the mandate expires on {expiry}",
+            body.name(),
+            ordinal(n),
+            opens.format("%-d %B %Y"),
+            if estimated { ", estimated" } else { "" },
+        ),
+        None => format!(
+            "by the {} before {expiry}, when the mandate expires",
+            body.name()
+        ),
     })
 }
 

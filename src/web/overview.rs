@@ -71,27 +71,9 @@ pub struct KindSummary {
     pub states: Vec<(DueState, i64)>,
 }
 
-/// Each kind's counts by state, in the order of [`ObligationKind::ALL`] and of first
-/// appearance of each state; the states follow from the kind ([`DueState::of`]) with a day
+/// Each kind's counts by state, in the order of [`ObligationKind::ALL`] and of
+/// [`DueState`]; the states follow from the kind ([`DueState::of`]) with a day
 /// standing for each part of time the counts were taken in.
-/// The order of a kind's states on the overview: what needs doing first.
-const STATE_ORDER: [DueState; 14] = [
-    DueState::Overdue,
-    DueState::ReviewDue,
-    DueState::DueSoon,
-    DueState::ExpiresSoon,
-    DueState::Later,
-    DueState::Scheduled,
-    DueState::Runs,
-    DueState::NoDate,
-    DueState::OnAgenda,
-    DueState::Held,
-    DueState::Fulfilled,
-    DueState::Renewed,
-    DueState::Expired,
-    DueState::NotApplicable,
-];
-
 fn summarise_kinds(
     counts: &[KindCount],
     today: NaiveDate,
@@ -114,9 +96,8 @@ fn summarise_kinds(
                     None => states.push((state, c.count)),
                 }
             }
-            // In the order of urgency, not the order the grouped rows came in (which differs
-            // from one cluster to another: a restored backup showed another order).
-            states.sort_by_key(|(s, _)| STATE_ORDER.iter().position(|o| o == s));
+            // The rows come in no set order; the badges must not change with it.
+            states.sort_by_key(|(s, _)| *s);
             let total = states.iter().map(|(_, n)| n).sum();
             (total > 0).then_some(KindSummary {
                 kind,

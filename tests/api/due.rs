@@ -93,6 +93,18 @@ async fn each_obligation_page_names_its_kind() {
     let id = obligation_id(&app, "A/HRC/RES/46/9", "1").await;
     let html = page(&app, &format!("/obligations/{id}?as_of=2026-12-05")).await;
     assert!(html.contains(">expired</span>"), "{html}");
+    // The renewal falls due at the Council's last session before the mandate expires on 23
+    // March 2024: the 55th, which opened on 26 February 2024.
+    let renewal = html
+        .split("id=\"renewal\">")
+        .nth(1)
+        .and_then(|r| r.split("</dd>").next())
+        .unwrap_or_else(|| panic!("no renewal line: {html}"));
+    assert!(
+        renewal.contains("Human Rights Council") && renewal.contains("55th session"),
+        "{renewal}"
+    );
+    assert!(renewal.contains("23 March 2024"), "{renewal}");
 }
 
 #[tokio::test]

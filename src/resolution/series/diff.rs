@@ -1206,7 +1206,8 @@ mod tests {
         read_resolution(text, &SessionCalendar::builtin()).expect("a resolution")
     }
 
-    /// A text of the project (`src/demo/...`) or of the shared corpus (`../shared/corpus/...`).
+    /// A text of the project: the demo (`src/demo/`) or real pairs copied from the shared corpus
+    /// (`tests/fixtures/corpus/`), so that the tests need nothing outside the checkout.
     fn read(path: &str) -> Resolution {
         let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
         let text =
@@ -1302,8 +1303,8 @@ mod tests {
         // 78/176 OP7 ("Encourages Member States, as part of the preparations for the thirtieth
         // anniversary ...") comes before OP6 ("Invites relevant stakeholders ...") in 79/150.
         let d = diff_resolutions(
-            &read("../shared/corpus/more/A-RES-78-176.txt"),
-            &read("../shared/corpus/more/A-RES-79-150.txt"),
+            &read("tests/fixtures/corpus/A-RES-78-176.txt"),
+            &read("tests/fixtures/corpus/A-RES-79-150.txt"),
         );
         let moved = find(&d, "OP7");
         assert_eq!(moved.before, ["OP7"]);
@@ -1327,8 +1328,8 @@ mod tests {
     #[test]
     fn two_appeals_of_882_made_one_paragraph_in_898_are_shown_merged() {
         let d = diff_resolutions(
-            &read("../shared/corpus/more/S-RES-882-1993.txt"),
-            &read("../shared/corpus/more/S-RES-898-1994.txt"),
+            &read("tests/fixtures/corpus/S-RES-882-1993.txt"),
+            &read("tests/fixtures/corpus/S-RES-898-1994.txt"),
         );
         let merged = find(&d, "OP13");
         assert_eq!(merged.before, ["OP14", "OP15"]);
@@ -1350,8 +1351,8 @@ mod tests {
         // No consecutive pair of the shared corpus splits a paragraph, so the real merge of
         // 882/898 is read the other way: 898 OP13 became 882 OP14 and OP15.
         let d = diff_resolutions(
-            &read("../shared/corpus/more/S-RES-898-1994.txt"),
-            &read("../shared/corpus/more/S-RES-882-1993.txt"),
+            &read("tests/fixtures/corpus/S-RES-898-1994.txt"),
+            &read("tests/fixtures/corpus/S-RES-882-1993.txt"),
         );
         for label in ["OP14", "OP15"] {
             let part = find(&d, label);
@@ -1379,8 +1380,8 @@ mod tests {
     #[test]
     fn a_paragraph_where_only_the_session_changed_is_updated() {
         let d = diff_resolutions(
-            &read("../shared/corpus/A-RES-79-27.txt"),
-            &read("../shared/corpus/more/A-RES-80-42.txt"),
+            &read("tests/fixtures/corpus/A-RES-79-27.txt"),
+            &read("tests/fixtures/corpus/A-RES-80-42.txt"),
         );
         for label in ["OP8", "OP9"] {
             let p = find(&d, label);
@@ -1396,8 +1397,8 @@ mod tests {
     #[test]
     fn a_text_that_only_rolls_forward_is_a_technical_update() {
         let d = diff_resolutions(
-            &read("../shared/corpus/more/A-RES-79-76.txt"),
-            &read("../shared/corpus/more/A-RES-80-69.txt"),
+            &read("tests/fixtures/corpus/A-RES-79-76.txt"),
+            &read("tests/fixtures/corpus/A-RES-80-69.txt"),
         );
         assert!(d.is_technical_update());
         assert_eq!(d.verdict(), "technical update");
