@@ -142,7 +142,7 @@ pub struct MatchCount {
     pub more: bool,
 }
 
-pub const COUNT_LIMIT: i64 = 10_000;
+pub const COUNT_LIMIT: i64 = 1_000;
 
 /// The filtered, sorted obligations, `limit` from `offset`.
 pub async fn list_obligations<'e>(
@@ -193,24 +193,25 @@ pub fn stream_obligations<'e>(
           ) st
         JOIN clauses c ON c.id = o.clause_id
         JOIN documents d ON d.id = o.document_id
-        WHERE ($1::text IS NULL OR d.body = $1)
-          AND ($2::int IS NULL OR d.session = $2)
-          AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
-                                             WHERE ca.clause_id = c.id AND ca.actor_id = $3))
-          AND ($4::text IS NULL OR c.action = $4)
+        -- Every filter reads the obligation row's own copies (see the migration
+        -- keep_list_filters_on_obligations), so each has an index and counts stay on one table.
+        WHERE o.clause_id IS NOT NULL
+          AND ($1::text IS NULL OR o.body = $1)
+          AND ($2::int IS NULL OR o.session = $2)
+          AND ($3::bigint IS NULL OR o.actor_ids @> ARRAY[$3::bigint])
+          AND ($4::text IS NULL OR o.action = $4)
           AND ($5::text IS NULL OR st.status = $5
                OR ($5 = 'outstanding' AND st.status IN ('open', 'in_progress')))
           AND ($6::date IS NULL OR o.due_on >= $6)
           AND ($7::date IS NULL OR o.due_on <= $7)
-          AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
-                                           AND p.search @@ websearch_to_tsquery('english', $8)))
+          AND ($8::text IS NULL OR o.search @@ websearch_to_tsquery('english', $8))
           AND ($9::bigint IS NULL OR o.document_id = $9)
-          AND ($15::date IS NULL OR d.adopted_on IS NULL OR d.adopted_on <= $15)
+          AND ($15::date IS NULL OR o.adopted_on IS NULL OR o.adopted_on <= $15)
           AND (cardinality($13::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($13))
           AND ($14::int IS NULL OR EXISTS (SELECT 1 FROM deadlines dl
-                                           WHERE dl.clause_id = c.id AND dl.kind = 'session'
+                                           WHERE dl.clause_id = o.clause_id AND dl.kind = 'session'
                                              AND dl.session = $14
-                                             AND dl.body = coalesce($1, d.body)))
+                                             AND dl.body = coalesce($1, o.body)))
         ORDER BY
           CASE WHEN $10 = 'due_desc' THEN o.due_on END DESC NULLS LAST,
           CASE WHEN $10 = 'resolution' THEN d.symbol END ASC,
@@ -255,26 +256,24 @@ pub async fn count_obligations(
                                        ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'open')
                    END AS status
           ) st
-          JOIN clauses c ON c.id = o.clause_id
-          JOIN documents d ON d.id = o.document_id
-          WHERE ($1::text IS NULL OR d.body = $1)
-            AND ($2::int IS NULL OR d.session = $2)
-            AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM clause_actors ca
-                                               WHERE ca.clause_id = c.id AND ca.actor_id = $3))
-            AND ($4::text IS NULL OR c.action = $4)
+          -- The list's WHERE clause, on the obligation row alone: no join per counted row.
+          WHERE o.clause_id IS NOT NULL
+            AND ($1::text IS NULL OR o.body = $1)
+            AND ($2::int IS NULL OR o.session = $2)
+            AND ($3::bigint IS NULL OR o.actor_ids @> ARRAY[$3::bigint])
+            AND ($4::text IS NULL OR o.action = $4)
             AND ($5::text IS NULL OR st.status = $5
                  OR ($5 = 'outstanding' AND st.status IN ('open', 'in_progress')))
             AND ($6::date IS NULL OR o.due_on >= $6)
             AND ($7::date IS NULL OR o.due_on <= $7)
-            AND ($8::text IS NULL OR EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = c.paragraph_id
-                                             AND p.search @@ websearch_to_tsquery('english', $8)))
+            AND ($8::text IS NULL OR o.search @@ websearch_to_tsquery('english', $8))
             AND ($9::bigint IS NULL OR o.document_id = $9)
-          AND ($13::date IS NULL OR d.adopted_on IS NULL OR d.adopted_on <= $13)
+            AND ($13::date IS NULL OR o.adopted_on IS NULL OR o.adopted_on <= $13)
             AND (cardinality($11::text[]) = 0 OR coalesce(o.kind, 'other') = ANY($11))
             AND ($12::int IS NULL OR EXISTS (SELECT 1 FROM deadlines dl
-                                             WHERE dl.clause_id = c.id AND dl.kind = 'session'
+                                             WHERE dl.clause_id = o.clause_id AND dl.kind = 'session'
                                                AND dl.session = $12
-                                               AND dl.body = coalesce($1, d.body)))
+                                               AND dl.body = coalesce($1, o.body)))
           LIMIT $10
         ) matching
         "#,

@@ -68,6 +68,34 @@ async fn generator_adds_whole_consistent_resolutions() {
         "{}",
         String::from_utf8_lossy(&import.stderr)
     );
+    // The list's filter copies on each obligation (generated ones written by the generator,
+    // imported ones by the trigger) agree with the document, clause, actors and paragraph.
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM obligations o JOIN clauses c ON c.id = o.clause_id
+         JOIN paragraphs p ON p.id = c.paragraph_id JOIN documents d ON d.id = o.document_id
+         WHERE o.body IS DISTINCT FROM d.body OR o.session IS DISTINCT FROM d.session
+            OR o.adopted_on IS DISTINCT FROM d.adopted_on OR o.action IS DISTINCT FROM c.action
+            OR o.search IS DISTINCT FROM p.search
+            OR o.actor_ids <> coalesce((SELECT array_agg(DISTINCT ca.actor_id ORDER BY ca.actor_id)
+                                        FROM clause_actors ca WHERE ca.clause_id = c.id), '{}')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "obligations whose filter copies disagree");
+    // A correction of a document's session reaches its obligations.
+    sqlx::query("UPDATE documents SET session = 99 WHERE symbol = 'A/RES/78/43'")
+        .execute(pool)
+        .await
+        .unwrap();
+    let moved: Vec<Option<i32>> = sqlx::query_scalar(
+        "SELECT DISTINCT o.session FROM obligations o JOIN documents d ON d.id = o.document_id
+         WHERE d.symbol = 'A/RES/78/43'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(moved, vec![Some(99)]);
     // A generated resolution's page shows.
     let id: i64 = sqlx::query_scalar(
         "SELECT id FROM documents WHERE source_name LIKE 'generated from %' ORDER BY id DESC LIMIT 1",
