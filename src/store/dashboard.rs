@@ -315,6 +315,35 @@ pub async fn count_overview(
     soon_until: NaiveDate,
     as_of: Option<NaiveDate>,
 ) -> Result<OverviewCounts, sqlx::Error> {
+    if as_of.is_none() {
+        // What is known now: the tallies the writes keep (see the migration
+        // tally_obligations_by_day_and_actor), not a scan of every obligation.
+        let row = sqlx::query!(
+            r#"
+            SELECT
+              coalesce(sum(n) FILTER (WHERE status IN ('open', 'in_progress') AND due_on < $1
+                                      AND kind = ANY($3)), 0)::bigint AS "overdue!",
+              coalesce(sum(n) FILTER (WHERE status IN ('open', 'in_progress') AND due_on >= $1
+                                      AND due_on <= $2), 0)::bigint AS "due_soon!",
+              coalesce(sum(n) FILTER (WHERE status IN ('open', 'in_progress')), 0)::bigint AS "outstanding!",
+              coalesce(sum(n) FILTER (WHERE status = 'fulfilled'), 0)::bigint AS "fulfilled!",
+              coalesce(sum(n), 0)::bigint AS "tracked!"
+            FROM obligation_tallies
+            "#,
+            today,
+            soon_until,
+            &late_kinds(),
+        )
+        .fetch_one(db)
+        .await?;
+        return Ok(OverviewCounts {
+            overdue: row.overdue,
+            due_soon: row.due_soon,
+            outstanding: row.outstanding,
+            fulfilled: row.fulfilled,
+            tracked: row.tracked,
+        });
+    }
     let row = sqlx::query!(
         r#"
         SELECT
@@ -370,6 +399,24 @@ pub async fn count_by_kind(
     soon_until: NaiveDate,
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<KindCount>, sqlx::Error> {
+    if as_of.is_none() {
+        return sqlx::query_as!(
+            KindCount,
+            r#"
+            SELECT kind AS "kind!",
+                   CASE WHEN status IN ('fulfilled', 'not_applicable') THEN status ELSE 'open' END AS "status!",
+                   CASE WHEN due_on IS NULL THEN 'none' WHEN due_on < $1 THEN 'past'
+                        WHEN due_on <= $2 THEN 'soon' ELSE 'later' END AS "part!",
+                   sum(n)::bigint AS "count!"
+            FROM obligation_tallies
+            GROUP BY 1, 2, 3 HAVING sum(n) > 0
+            "#,
+            today,
+            soon_until,
+        )
+        .fetch_all(db)
+        .await;
+    }
     sqlx::query_as!(
         KindCount,
         r#"
@@ -416,6 +463,28 @@ pub async fn count_by_month(
     actor_id: Option<i64>,
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<MonthCount>, sqlx::Error> {
+    if as_of.is_none() && actor_id.is_none() {
+        return sqlx::query_as!(
+            MonthCount,
+            r#"
+            SELECT date_trunc('month', due_on)::date AS "month!",
+              coalesce(sum(n) FILTER (WHERE status IN ('open', 'in_progress') AND due_on < $1
+                                      AND kind = ANY($4)), 0)::bigint AS "overdue!",
+              coalesce(sum(n) FILTER (WHERE status IN ('open', 'in_progress')
+                                      AND (due_on >= $1 OR kind <> ALL($4))), 0)::bigint AS "open!",
+              coalesce(sum(n) FILTER (WHERE status = 'fulfilled'), 0)::bigint AS "fulfilled!"
+            FROM obligation_tallies
+            WHERE due_on >= $2 AND due_on < $3
+            GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1
+            "#,
+            today,
+            from,
+            until,
+            &late_kinds(),
+        )
+        .fetch_all(db)
+        .await;
+    }
     sqlx::query_as!(
         MonthCount,
         r#"
@@ -865,12 +934,13 @@ pub async fn list_actors(db: impl PgExecutor<'_>) -> Result<Vec<ActorRow>, sqlx:
         ActorRow,
         r#"
         SELECT a.id, a.name,
-               count(o.id) FILTER (WHERE o.status IN ('open', 'in_progress')) AS "outstanding!"
+               coalesce(sum(t.n) FILTER (WHERE t.status IN ('open', 'in_progress')), 0)::bigint
+                 AS "outstanding!"
         FROM actors a
-        LEFT JOIN clause_actors ca ON ca.actor_id = a.id
-        LEFT JOIN obligations o ON o.clause_id = ca.clause_id
+        -- Kept by the writes (see the migration tally_obligations_by_day_and_actor).
+        LEFT JOIN actor_tallies t ON t.actor_id = a.id
         GROUP BY a.id, a.name
-        ORDER BY count(o.id) FILTER (WHERE o.status IN ('open', 'in_progress')) DESC, a.name
+        ORDER BY 3 DESC, a.name
         "#
     )
     .fetch_all(db)

@@ -377,8 +377,8 @@ pub async fn generate_clones(
     Ok(obligations)
 }
 
-/// After the copies: identity sequences past the computed ids, fresh planner statistics and
-/// visibility map.
+/// After the copies: identity sequences past the computed ids, recounted tallies, fresh planner
+/// statistics and visibility map.
 pub async fn finish_generation(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
@@ -391,6 +391,11 @@ pub async fn finish_generation(pool: &PgPool) -> Result<(), sqlx::Error> {
     )
     .fetch_one(pool)
     .await?;
+    // The tallies the overview and actors page read: the superuser's copy skipped the
+    // triggers that keep them.
+    sqlx::query!("SELECT recount_obligation_tallies()")
+        .execute(pool)
+        .await?;
     // VACUUM as well: a fresh visibility map lets counts use index-only scans.
     sqlx::query!("VACUUM (ANALYZE)").execute(pool).await?;
     Ok(())

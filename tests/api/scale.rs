@@ -83,6 +83,41 @@ async fn generator_adds_whole_consistent_resolutions() {
     .await
     .unwrap();
     assert_eq!(stale, 0, "obligations whose filter copies disagree");
+    // The tallies the writes keep equal a count of the rows, after a generation, an import
+    // and a change of state through the dashboard.
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM obligations WHERE status = 'open' AND clause_id IS NOT NULL LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/obligations/{id}/status", app.address))
+        .form(&[("status", "fulfilled"), ("csrf", app.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let tallies_off: i64 = sqlx::query_scalar(
+        "WITH kept AS (SELECT due_on, kind, status, n FROM obligation_tallies WHERE n <> 0),
+              truth AS (SELECT due_on, coalesce(kind, 'other') AS kind, status, count(*) AS n
+                        FROM obligations WHERE clause_id IS NOT NULL GROUP BY 1, 2, 3),
+              kept_actors AS (SELECT actor_id, status, n FROM actor_tallies WHERE n <> 0),
+              truth_actors AS (SELECT u AS actor_id, status, count(*) AS n
+                               FROM obligations, unnest(actor_ids) u
+                               WHERE clause_id IS NOT NULL GROUP BY 1, 2)
+         SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM truth) a)
+              + (SELECT count(*) FROM (SELECT * FROM truth EXCEPT SELECT * FROM kept) b)
+              + (SELECT count(*) FROM (SELECT * FROM kept_actors
+                                       EXCEPT SELECT * FROM truth_actors) c)
+              + (SELECT count(*) FROM (SELECT * FROM truth_actors
+                                       EXCEPT SELECT * FROM kept_actors) d)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(tallies_off, 0, "tallies that disagree with the rows");
     // A correction of a document's session reaches its obligations.
     sqlx::query("UPDATE documents SET session = 99 WHERE symbol = 'A/RES/78/43'")
         .execute(pool)
