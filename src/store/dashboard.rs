@@ -200,7 +200,8 @@ pub fn stream_obligations<'e>(
           AND ($2::int IS NULL OR o.session = $2)
           AND ($3::bigint IS NULL OR o.actor_ids @> ARRAY[$3::bigint])
           AND ($4::text IS NULL OR o.action = $4)
-          AND ($5::text IS NULL OR st.status = $5
+          -- Written so that "outstanding" folds to the predicate of the partial indexes.
+          AND ($5::text IS NULL OR ($5 <> 'outstanding' AND st.status = $5)
                OR ($5 = 'outstanding' AND st.status IN ('open', 'in_progress')))
           AND ($6::date IS NULL OR o.due_on >= $6)
           AND ($7::date IS NULL OR o.due_on <= $7)
@@ -262,7 +263,7 @@ pub async fn count_obligations(
             AND ($2::int IS NULL OR o.session = $2)
             AND ($3::bigint IS NULL OR o.actor_ids @> ARRAY[$3::bigint])
             AND ($4::text IS NULL OR o.action = $4)
-            AND ($5::text IS NULL OR st.status = $5
+            AND ($5::text IS NULL OR ($5 <> 'outstanding' AND st.status = $5)
                  OR ($5 = 'outstanding' AND st.status IN ('open', 'in_progress')))
             AND ($6::date IS NULL OR o.due_on >= $6)
             AND ($7::date IS NULL OR o.due_on <= $7)
