@@ -19,3 +19,4 @@ mod operations;
 mod requests;
 mod scale;
 mod series;
+mod servers;
