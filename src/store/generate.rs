@@ -396,6 +396,10 @@ pub async fn finish_generation(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query!("SELECT recount_obligation_tallies()")
         .execute(pool)
         .await?;
+    // Nor did they move the version cached pages are kept under.
+    sqlx::query!("UPDATE data_version SET version = version + 1")
+        .execute(pool)
+        .await?;
     // VACUUM as well: a fresh visibility map lets counts use index-only scans.
     sqlx::query!("VACUUM (ANALYZE)").execute(pool).await?;
     Ok(())

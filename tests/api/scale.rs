@@ -173,3 +173,118 @@ async fn pages_follow_changes_made_by_another_process() {
         "the list still shows the old rows"
     );
 }
+
+/// The data version the result cache keys on.
+async fn data_version(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT version FROM data_version")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pages_are_the_same_with_the_result_cache_on_and_off() {
+    let app = crate::dashboard::app_with_series().await;
+    // A second server on the same database, keeping nothing.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uncached = format!("http://{}", listener.local_addr().unwrap());
+    let config = mandates::web::AppConfig {
+        base_url: app.address.clone(),
+        cache_results: false,
+        ..mandates::web::AppConfig::default()
+    };
+    let router = mandates::web::router(mandates::web::AppState::new(app.db.pool.clone(), config))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let actor: i64 = sqlx::query_scalar("SELECT actor_id FROM clause_actors LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let paths = [
+        "/".to_string(),
+        "/?weeks=12".into(),
+        "/?as_of=2021-08-01".into(),
+        "/obligations".into(),
+        "/obligations?page=2".into(),
+        "/obligations?body=GA".into(),
+        "/obligations?session=75".into(),
+        format!("/obligations?actor={actor}"),
+        format!("/obligations?actor={actor}&status=outstanding"),
+        "/obligations?q=report".into(),
+        "/obligations?q=secretary-general%20report&status=outstanding".into(),
+        "/obligations?status=fulfilled&sort=due_desc".into(),
+        "/obligations?status=outstanding&sort=resolution".into(),
+        "/obligations?due_from=2021-01-01&due_to=2022-12-31".into(),
+        "/obligations?state=overdue".into(),
+        "/obligations?kind=deliverable".into(),
+        "/obligations?as_of=2021-08-01&status=open".into(),
+        "/obligations?action=request".into(),
+        "/actors".into(),
+        format!("/actors/{actor}"),
+        "/agenda".into(),
+        "/agenda?body=GA&session=76".into(),
+        "/api/obligations?status=outstanding".into(),
+        "/obligations.csv?body=GA".into(),
+    ];
+    let compare = |round: &'static str| {
+        let paths = &paths;
+        let (client, cached, uncached) = (&app.client, &app.address, &uncached);
+        async move {
+            for path in paths {
+                // Twice through the cache: the second answer comes from it.
+                let first = crate::harness::text_of(client, format!("{cached}{path}")).await;
+                let kept = crate::harness::text_of(client, format!("{cached}{path}")).await;
+                let fresh = crate::harness::text_of(client, format!("{uncached}{path}")).await;
+                assert_eq!(first, fresh, "{round}: {path}");
+                assert_eq!(kept, fresh, "{round}: {path} from the cache");
+            }
+        }
+    };
+    compare("before any change").await;
+    // A change of state: both servers show it on the next request.
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM obligations WHERE status = 'open' AND clause_id IS NOT NULL
+         ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let version = data_version(&app).await;
+    let response = app
+        .client
+        .post(format!("{uncached}/obligations/{id}/status"))
+        .form(&[("status", "fulfilled"), ("csrf", app.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(data_version(&app).await > version);
+    compare("after a change of state").await;
+    // Reads that write bookkeeping (a feed token's use) leave the cached pages standing.
+    let page = app
+        .client
+        .post(format!("{}/account/feed-tokens", app.address))
+        .form(&[("label", "Outlook"), ("csrf", app.csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("token=").expect(&page) + "token=".len();
+    let token: String = page[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    let version = data_version(&app).await;
+    for _ in 0..3 {
+        let feed = crate::harness::new_client()
+            .get(format!("{}/obligations.ics?token={token}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(feed.status(), 200);
+    }
+    assert_eq!(data_version(&app).await, version);
+    compare("after feed reads").await;
+}
