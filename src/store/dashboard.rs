@@ -241,9 +241,21 @@ pub fn stream_obligations<'e>(
 
 /// How many obligations match `filter`, up to [`COUNT_LIMIT`].
 pub async fn count_obligations(
-    db: impl PgExecutor<'_>,
+    pool: &sqlx::PgPool,
     filter: &ObligationFilter,
 ) -> Result<MatchCount, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if filter.text.is_some() {
+        // Words cluster (copies of one text sit together), so the planner's hope of meeting
+        // 1,001 matches early in a table or index scan fails: 0.2 s at a million for a word
+        // in 1 % of rows. Counting from the word's GIN index (bitmap scans) takes 15-35 ms.
+        sqlx::query!("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!("SET LOCAL enable_indexscan = off")
+            .execute(&mut *tx)
+            .await?;
+    }
     let count = sqlx::query_scalar!(
         r#"
         SELECT count(*) AS "count!" FROM (
@@ -292,8 +304,9 @@ pub async fn count_obligations(
         filter.due_session,
         filter.as_of,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(MatchCount {
         count: count.min(COUNT_LIMIT),
         more: count > COUNT_LIMIT,
