@@ -10,7 +10,7 @@
 //! Settings (environment): `MANDATES_BENCH_OBLIGATIONS` (1000000), `MANDATES_BENCH_DATA_DIR`
 //! (target/workload-pg-N; generated once, reused after), `MANDATES_BENCH_CONNECTIONS` (64),
 //! `MANDATES_BENCH_SECONDS` per phase (20), `MANDATES_BENCH_WRITES_PER_SECOND` (2),
-//! `MANDATES_BENCH_FEED_PER_SECOND` (1).
+//! `MANDATES_BENCH_FEED_PER_SECOND` (1), `MANDATES_BENCH_SKIP` (leave out paths containing it).
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -322,7 +322,12 @@ async fn main() {
     }
     let viewer = account(&data_dir, "viewer@bench.example", "viewer");
     let editor = account(&data_dir, "editor@bench.example", "editor");
-    let paths = filters();
+    // MANDATES_BENCH_SKIP=agenda leaves out pages whose path contains it (to see the rest).
+    let skip = std::env::var("MANDATES_BENCH_SKIP").unwrap_or_default();
+    let paths: Vec<String> = filters()
+        .into_iter()
+        .filter(|p| skip.is_empty() || !p.contains(&skip))
+        .collect();
     println!(
         "{obligations} obligations, {} distinct pages and filters, {connections} connections, \
          {seconds} s per phase, {writes_per_second} status changes/s, {feeds_per_second} feed polls/s",
