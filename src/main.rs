@@ -454,10 +454,17 @@ fn main() -> ExitCode {
         eprintln!("error: cannot read .env: {e}");
         return ExitCode::FAILURE;
     }
+    let cli = Cli::parse();
+    // The generator's statements each copy thousands of rows and take seconds by design:
+    // sqlx's "slow statement" warnings would drown its progress lines.
+    let default_filter = match &cli.command {
+        Command::Dev { .. } => "info,sqlx=error",
+        _ => "info,sqlx=warn",
+    };
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("MANDATES_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+                .unwrap_or_else(|_| EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr);
     // JSON lines for a log collector; plain lines for people.
@@ -472,7 +479,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -627,8 +633,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 indicatif::ProgressBar::hidden()
             };
+            let started = std::time::Instant::now();
+            let to_terminal = !progress.is_hidden();
             let summary = mandates::generate::generate(&db.pool, obligations, |added| {
-                progress.set_position(added)
+                progress.set_position(added);
+                // Logs and CI see a line per chunk instead of the bar.
+                if !to_terminal {
+                    eprintln!(
+                        "added {added} of {obligations} obligations ({:.0} s)",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
             })
             .await?;
             progress.finish_and_clear();

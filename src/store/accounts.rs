@@ -358,7 +358,9 @@ pub async fn revoke_feed_token(
     .await
 }
 
-/// The owner of a live feed token of an enabled account, noting the use.
+/// The owner of a live feed token of an enabled account, noting the use at most once a
+/// minute: a calendar app polling every few seconds must not write (and so end every cached
+/// result and add a WAL record) on each fetch.
 pub async fn use_feed_token(
     db: impl PgExecutor<'_>,
     token_hash: &str,
@@ -366,14 +368,19 @@ pub async fn use_feed_token(
     sqlx::query_as!(
         SessionUser,
         r#"
-        WITH used AS (
-          UPDATE feed_tokens SET last_used_at = now()
+        WITH live AS (
+          SELECT id, user_id, last_used_at FROM feed_tokens
           WHERE token_hash = $1 AND revoked_at IS NULL
-          RETURNING user_id
+        ),
+        noted AS (
+          UPDATE feed_tokens t SET last_used_at = now()
+          FROM live
+          WHERE t.id = live.id
+            AND (live.last_used_at IS NULL OR live.last_used_at < now() - interval '1 minute')
         )
         SELECT u.id AS user_id, u.email, u.name, u.role, '' AS "csrf_token!",
                now() AS "expires_at!"
-        FROM used JOIN users u ON u.id = used.user_id
+        FROM live JOIN users u ON u.id = live.user_id
         WHERE u.disabled_at IS NULL
         "#,
         token_hash

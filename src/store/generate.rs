@@ -305,19 +305,25 @@ pub async fn generate_clones(
                       (tob.due_on + make_interval(years => s.shift))::date AS due_on,
                       (tob.due_from + make_interval(years => s.shift))::date AS due_from,
                       tob.kind, tob.due_precision, tob.due_words,
+                      -- The list's filter copies (kept by a trigger, which a superuser's
+                      -- copy skips): the clone's document, the template clause's actors
+                      -- and words.
+                      s.body, s.session, s.adopted_on, tob.action, tob.actor_ids, tob.search,
                       abs(hashint8($7 + g * $8 + tob.rank)) % 100 AS draw
                FROM (SELECT g, ($1::bigint[])[((g - 1) % cardinality($1) + 1)::int] AS template
                      FROM generate_series($2::bigint, $3::bigint) g) gs
                JOIN tob ON tob.document_id = gs.template
                CROSS JOIN LATERAL (
-                 SELECT (extract(year FROM cd.adopted_on) - extract(year FROM td.adopted_on))::int AS shift
+                 SELECT (extract(year FROM cd.adopted_on) - extract(year FROM td.adopted_on))::int AS shift,
+                        cd.body, cd.session, cd.adopted_on
                  FROM documents cd, documents td WHERE cd.id = $4 + g AND td.id = tob.document_id
                ) s
              ),
              inserted AS (
                INSERT INTO obligations (id, document_id, paragraph_number, verb, occurrence,
                                         clause_id, due_on, status, changed_by, changed_at,
-                                        kind, due_from, due_precision, due_words)
+                                        kind, due_from, due_precision, due_words,
+                                        body, session, adopted_on, action, actor_ids, search)
                OVERRIDING SYSTEM VALUE
                SELECT id, document_id, paragraph_number, verb, occurrence, clause_id, due_on,
                       CASE WHEN due_on IS NULL OR due_on >= current_date
@@ -325,7 +331,8 @@ pub async fn generate_clones(
                            WHEN draw < 72 THEN 'fulfilled'
                            WHEN draw < 80 THEN 'not_applicable'
                            WHEN draw < 92 THEN 'open' ELSE 'in_progress' END,
-                      'dev generate', now(), kind, due_from, due_precision, due_words
+                      'dev generate', now(), kind, due_from, due_precision, due_words,
+                      body, session, adopted_on, action, actor_ids, search
                FROM made
                RETURNING id, status, changed_by
              )
@@ -370,8 +377,8 @@ pub async fn generate_clones(
     Ok(obligations)
 }
 
-/// After the copies: identity sequences past the computed ids, fresh planner statistics and
-/// visibility map.
+/// After the copies: identity sequences past the computed ids, recounted tallies, fresh planner
+/// statistics and visibility map.
 pub async fn finish_generation(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
@@ -384,6 +391,15 @@ pub async fn finish_generation(pool: &PgPool) -> Result<(), sqlx::Error> {
     )
     .fetch_one(pool)
     .await?;
+    // The tallies the overview and actors page read: the superuser's copy skipped the
+    // triggers that keep them.
+    sqlx::query!("SELECT recount_obligation_tallies()")
+        .execute(pool)
+        .await?;
+    // Nor did they move the version cached pages are kept under.
+    sqlx::query!("UPDATE data_version SET version = version + 1")
+        .execute(pool)
+        .await?;
     // VACUUM as well: a fresh visibility map lets counts use index-only scans.
     sqlx::query!("VACUUM (ANALYZE)").execute(pool).await?;
     Ok(())

@@ -131,10 +131,11 @@ pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
         .map_err(StoreError::Connect)
 }
 
-/// The database's current snapshot as text: equal for two reads exactly when no transaction
-/// that wrote anything has committed (or begun writing) in between.
+/// The version of what pages show, as text: equal for two reads exactly when no transaction
+/// that changed a table a page reads has committed in between (see the migration
+/// count_data_versions; sign-in throttles, the audit log and digest jobs do not move it).
 pub async fn database_snapshot(pool: &PgPool) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT pg_current_snapshot()::text AS "snapshot!""#)
+    sqlx::query_scalar!(r#"SELECT version::text AS "version!" FROM data_version"#)
         .fetch_one(pool)
         .await
 }

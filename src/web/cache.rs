@@ -1,9 +1,10 @@
 //! Query results kept for as long as the database has not changed.
 //!
-//! The key of every entry includes PostgreSQL's current snapshot (`pg_current_snapshot()`),
-//! which changes whenever a transaction that wrote anything commits, in this process or any
-//! other. A page therefore never shows data older than the database it asked: one cheap query
-//! per request decides whether the stored result still holds. Results are loaded after the
+//! The key of every entry includes the database's data version (`data_version`), which moves
+//! when a transaction that changed anything a page reads commits, in this process or any
+//! other (writes that pages do not show, such as sign-in throttles, the audit log or a feed's
+//! last use, leave it). A page therefore never shows data older than the database it asked:
+//! one cheap query per request decides whether the stored result still holds. Results are loaded after the
 //! snapshot is read, so what is stored is never older than its key. Concurrent requests for a
 //! missing entry wait for one load instead of each running it.
 

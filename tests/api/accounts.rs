@@ -431,6 +431,58 @@ async fn a_revoked_feed_token_stops_working() {
     assert!(response.text().await.unwrap().contains("revoked"));
 }
 
+#[tokio::test]
+async fn a_feed_read_notes_its_use_at_most_once_a_minute() {
+    let app = app_with_series().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    let page = viewer
+        .post(format!("{}/account/feed-tokens", app.address))
+        .form(&[("label", "Outlook"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page
+        .find(&format!("{}/obligations.ics?", app.address))
+        .expect(&page);
+    let url = page[start..start + page[start..].find('<').unwrap()].replace("&#38;", "&");
+    let calendar = new_client();
+    let last_used = || async {
+        sqlx::query_scalar::<_, Option<chrono::DateTime<chrono::Utc>>>(
+            "SELECT last_used_at FROM feed_tokens",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(last_used().await, None);
+    assert_eq!(calendar.get(&url).send().await.unwrap().status(), 200);
+    let first = last_used().await.expect("the first read is noted");
+    // Polled again within the minute: the read writes nothing (the row keeps its version).
+    let version = || async {
+        sqlx::query_scalar::<_, String>("SELECT xmin::text FROM feed_tokens")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+    };
+    let before = version().await;
+    for _ in 0..3 {
+        assert_eq!(calendar.get(&url).send().await.unwrap().status(), 200);
+    }
+    assert_eq!(last_used().await, Some(first));
+    assert_eq!(version().await, before);
+    // A minute later, the next read is noted again.
+    sqlx::query("UPDATE feed_tokens SET last_used_at = now() - interval '61 seconds'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(calendar.get(&url).send().await.unwrap().status(), 200);
+    let noted = last_used().await.unwrap();
+    assert!(noted > first, "{noted} after {first}");
+}
+
 /// What a sign-in answered: status, the error it showed, its Retry-After.
 #[derive(Debug)]
 struct Answer {

@@ -20,3 +20,4 @@ mod operations;
 mod requests;
 mod scale;
 mod series;
+mod servers;

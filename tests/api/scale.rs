@@ -68,6 +68,69 @@ async fn generator_adds_whole_consistent_resolutions() {
         "{}",
         String::from_utf8_lossy(&import.stderr)
     );
+    // The list's filter copies on each obligation (generated ones written by the generator,
+    // imported ones by the trigger) agree with the document, clause, actors and paragraph.
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM obligations o JOIN clauses c ON c.id = o.clause_id
+         JOIN paragraphs p ON p.id = c.paragraph_id JOIN documents d ON d.id = o.document_id
+         WHERE o.body IS DISTINCT FROM d.body OR o.session IS DISTINCT FROM d.session
+            OR o.adopted_on IS DISTINCT FROM d.adopted_on OR o.action IS DISTINCT FROM c.action
+            OR o.search IS DISTINCT FROM p.search
+            OR o.actor_ids <> coalesce((SELECT array_agg(DISTINCT ca.actor_id ORDER BY ca.actor_id)
+                                        FROM clause_actors ca WHERE ca.clause_id = c.id), '{}')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "obligations whose filter copies disagree");
+    // The tallies the writes keep equal a count of the rows, after a generation, an import
+    // and a change of state through the dashboard.
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM obligations WHERE status = 'open' AND clause_id IS NOT NULL LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/obligations/{id}/status", app.address))
+        .form(&[("status", "fulfilled"), ("csrf", app.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let tallies_off: i64 = sqlx::query_scalar(
+        "WITH kept AS (SELECT due_on, kind, status, n FROM obligation_tallies WHERE n <> 0),
+              truth AS (SELECT due_on, coalesce(kind, 'other') AS kind, status, count(*) AS n
+                        FROM obligations WHERE clause_id IS NOT NULL GROUP BY 1, 2, 3),
+              kept_actors AS (SELECT actor_id, status, n FROM actor_tallies WHERE n <> 0),
+              truth_actors AS (SELECT u AS actor_id, status, count(*) AS n
+                               FROM obligations, unnest(actor_ids) u
+                               WHERE clause_id IS NOT NULL GROUP BY 1, 2)
+         SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM truth) a)
+              + (SELECT count(*) FROM (SELECT * FROM truth EXCEPT SELECT * FROM kept) b)
+              + (SELECT count(*) FROM (SELECT * FROM kept_actors
+                                       EXCEPT SELECT * FROM truth_actors) c)
+              + (SELECT count(*) FROM (SELECT * FROM truth_actors
+                                       EXCEPT SELECT * FROM kept_actors) d)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(tallies_off, 0, "tallies that disagree with the rows");
+    // A correction of a document's session reaches its obligations.
+    sqlx::query("UPDATE documents SET session = 99 WHERE symbol = 'A/RES/78/43'")
+        .execute(pool)
+        .await
+        .unwrap();
+    let moved: Vec<Option<i32>> = sqlx::query_scalar(
+        "SELECT DISTINCT o.session FROM obligations o JOIN documents d ON d.id = o.document_id
+         WHERE d.symbol = 'A/RES/78/43'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(moved, vec![Some(99)]);
     // A generated resolution's page shows.
     let id: i64 = sqlx::query_scalar(
         "SELECT id FROM documents WHERE source_name LIKE 'generated from %' ORDER BY id DESC LIMIT 1",
@@ -109,4 +172,119 @@ async fn pages_follow_changes_made_by_another_process() {
         list_after.contains("A/RES/75/58"),
         "the list still shows the old rows"
     );
+}
+
+/// The data version the result cache keys on.
+async fn data_version(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT version FROM data_version")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pages_are_the_same_with_the_result_cache_on_and_off() {
+    let app = crate::dashboard::app_with_series().await;
+    // A second server on the same database, keeping nothing.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uncached = format!("http://{}", listener.local_addr().unwrap());
+    let config = mandates::web::AppConfig {
+        base_url: app.address.clone(),
+        cache_results: false,
+        ..mandates::web::AppConfig::default()
+    };
+    let router = mandates::web::router(mandates::web::AppState::new(app.db.pool.clone(), config))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let actor: i64 = sqlx::query_scalar("SELECT actor_id FROM clause_actors LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let paths = [
+        "/".to_string(),
+        "/?weeks=12".into(),
+        "/?as_of=2021-08-01".into(),
+        "/obligations".into(),
+        "/obligations?page=2".into(),
+        "/obligations?body=GA".into(),
+        "/obligations?session=75".into(),
+        format!("/obligations?actor={actor}"),
+        format!("/obligations?actor={actor}&status=outstanding"),
+        "/obligations?q=report".into(),
+        "/obligations?q=secretary-general%20report&status=outstanding".into(),
+        "/obligations?status=fulfilled&sort=due_desc".into(),
+        "/obligations?status=outstanding&sort=resolution".into(),
+        "/obligations?due_from=2021-01-01&due_to=2022-12-31".into(),
+        "/obligations?state=overdue".into(),
+        "/obligations?kind=deliverable".into(),
+        "/obligations?as_of=2021-08-01&status=open".into(),
+        "/obligations?action=request".into(),
+        "/actors".into(),
+        format!("/actors/{actor}"),
+        "/agenda".into(),
+        "/agenda?body=GA&session=76".into(),
+        "/api/obligations?status=outstanding".into(),
+        "/obligations.csv?body=GA".into(),
+    ];
+    let compare = |round: &'static str| {
+        let paths = &paths;
+        let (client, cached, uncached) = (&app.client, &app.address, &uncached);
+        async move {
+            for path in paths {
+                // Twice through the cache: the second answer comes from it.
+                let first = crate::harness::text_of(client, format!("{cached}{path}")).await;
+                let kept = crate::harness::text_of(client, format!("{cached}{path}")).await;
+                let fresh = crate::harness::text_of(client, format!("{uncached}{path}")).await;
+                assert_eq!(first, fresh, "{round}: {path}");
+                assert_eq!(kept, fresh, "{round}: {path} from the cache");
+            }
+        }
+    };
+    compare("before any change").await;
+    // A change of state: both servers show it on the next request.
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM obligations WHERE status = 'open' AND clause_id IS NOT NULL
+         ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let version = data_version(&app).await;
+    let response = app
+        .client
+        .post(format!("{uncached}/obligations/{id}/status"))
+        .form(&[("status", "fulfilled"), ("csrf", app.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert!(data_version(&app).await > version);
+    compare("after a change of state").await;
+    // Reads that write bookkeeping (a feed token's use) leave the cached pages standing.
+    let page = app
+        .client
+        .post(format!("{}/account/feed-tokens", app.address))
+        .form(&[("label", "Outlook"), ("csrf", app.csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("token=").expect(&page) + "token=".len();
+    let token: String = page[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    let version = data_version(&app).await;
+    for _ in 0..3 {
+        let feed = crate::harness::new_client()
+            .get(format!("{}/obligations.ics?token={token}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(feed.status(), 200);
+    }
+    assert_eq!(data_version(&app).await, version);
+    compare("after feed reads").await;
 }

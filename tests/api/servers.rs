@@ -1,0 +1,136 @@
+//! More than one server: two `mandates serve` processes in front of one database behave as
+//! one tracker (sessions, form tokens, feed tokens and what was changed are shared through
+//! the database; the digest is sent once, see `digest::two_serve_processes_send_each_weekly_digest_once`).
+
+use crate::extract::fixture;
+use crate::harness::{
+    ServerProcess, TEST_PASSWORD, csrf_field, fresh_database, mandates_command, new_client,
+    password_hash, sign_in, text_of,
+};
+
+/// The count line of a list page ("3 obligations, showing 1–3; ...").
+fn count_line(page: &str) -> String {
+    let start = page.find("<p class=\"count\">").expect(page);
+    page[start..start + page[start..].find("</p>").unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn two_servers_on_one_database_act_as_one() {
+    let db = fresh_database().await;
+    let import = mandates_command()
+        .env("DATABASE_URL", &db.url)
+        .arg("import")
+        .arg(fixture("src/demo/A-RES-75-58.txt"))
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+    mandates::store::add_user(
+        &db.pool,
+        "editor@test.example",
+        "Eda Editor",
+        "editor",
+        password_hash(),
+    )
+    .await
+    .unwrap();
+    let serve = || {
+        let mut command = mandates_command();
+        command
+            .env("DATABASE_URL", &db.url)
+            .args(["serve", "--bind", "127.0.0.1:0"]);
+        ServerProcess::start(command).expect("serve starts")
+    };
+    let (a, b) = (serve(), serve());
+
+    // Signed in through one, the session holds on the other (cookies are per host, not port).
+    let browser = new_client();
+    let csrf = sign_in(&browser, &a.address, "editor@test.example", TEST_PASSWORD).await;
+    let account = text_of(&browser, format!("{}/account", b.address)).await;
+    assert!(account.contains("Eda Editor"), "{account}");
+    assert_eq!(
+        csrf_field(&account).as_deref(),
+        Some(csrf.as_str()),
+        "one session, one form token"
+    );
+
+    // Both have read the list (and may keep it); a change through B, with the form token
+    // A gave, shows through A on the next request.
+    let list = "/obligations?status=not_applicable";
+    let before_a = count_line(&text_of(&browser, format!("{}{list}", a.address)).await);
+    let before_b = count_line(&text_of(&browser, format!("{}{list}", b.address)).await);
+    assert_eq!(before_a, before_b);
+    assert!(before_a.contains(">0 obligations"), "{before_a}");
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM obligations WHERE status = 'open' AND clause_id IS NOT NULL
+         ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let response = browser
+        .post(format!("{}/obligations/{id}/status", b.address))
+        .form(&[
+            ("status", "not_applicable"),
+            ("note", "overtaken by events"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let after_a = count_line(&text_of(&browser, format!("{}{list}", a.address)).await);
+    assert!(after_a.contains(">1 obligation,"), "{after_a}");
+    let page = text_of(&browser, format!("{}/obligations/{id}", a.address)).await;
+    assert!(page.contains("overtaken by events"), "{page}");
+
+    // A feed token made through A opens the feed through B.
+    let page = browser
+        .post(format!("{}/account/feed-tokens", a.address))
+        .form(&[("label", "Outlook"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("token=").expect(&page) + "token=".len();
+    let token: String = page[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(token.len(), 64, "{page}");
+    let calendar = new_client();
+    let feed = calendar
+        .get(format!("{}/obligations.ics?token={token}", b.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), 200);
+    assert!(feed.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
+
+    // Signed out through B, the session is gone on A as well.
+    let account = text_of(&browser, format!("{}/account", a.address)).await;
+    let csrf = csrf_field(&account).unwrap();
+    let response = browser
+        .post(format!("{}/sign-out", b.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let response = browser
+        .get(format!("{}/account", a.address))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        response.status(),
+        200,
+        "A still knows the signed-out session"
+    );
+
+    let (status, log) = a.terminate();
+    assert!(status.success(), "{log}");
+    let (status, log) = b.terminate();
+    assert!(status.success(), "{log}");
+}
