@@ -576,33 +576,33 @@ const AGENT_OF_NOUNS: &[&str] = &[
 ];
 
 /// A capitalised title of a document or plan, not of someone who acts.
-fn names_a_thing(phrase: &str) -> bool {
-    phrase.split(' ').any(|w| {
-        matches!(
-            w,
-            "Convention"
-                | "Declaration"
-                | "Agenda"
-                | "Programme"
-                | "Framework"
-                | "Strategy"
-                | "Strategic"
-                | "Plan"
-                | "Charter"
-                | "Protocol"
-                | "Treaty"
-                | "Statute"
-                | "Agreement"
-                | "Compact"
-                | "Goals"
-                | "Year"
-                | "Day"
-                | "Decade"
-                | "Report"
-                | "Summit"
-        )
-    })
+fn names_a_thing(phrase: &str, more: &[&str]) -> bool {
+    phrase
+        .split(' ')
+        .any(|w| THING_WORDS.contains(&w) || more.contains(&w))
 }
+
+/// Capitalised words of the titles of documents, plans and occasions.
+const THING_WORDS: &[&str] = &[
+    "Convention",
+    "Declaration",
+    "Agenda",
+    "Programme",
+    "Framework",
+    "Strategy",
+    "Plan",
+    "Charter",
+    "Protocol",
+    "Treaty",
+    "Statute",
+    "Agreement",
+    "Compact",
+    "Year",
+    "Day",
+    "Decade",
+    "Report",
+    "Summit",
+];
 
 /// The agent named after the head noun of the object's first phrase.
 fn agent_of_action(s: &str) -> Option<&str> {
@@ -647,7 +647,7 @@ fn agent_of_action(s: &str) -> Option<&str> {
             let agent = &by[..end];
             return (!agent.is_empty()
                 && !agent.starts_with(|c: char| c.is_ascii_digit())
-                && !names_a_thing(agent))
+                && !names_a_thing(agent, &["Strategic", "Goals"]))
             .then_some(agent);
         }
         at = word_end + 1;
@@ -1149,30 +1149,7 @@ fn plain_object(s: &str) -> Option<&str> {
     });
     let capital = content.chars().next().is_some_and(char::is_uppercase);
     // A capitalised object that is a thing ("the Convention", "the Declaration") is not an actor.
-    let thing = phrase.split(' ').any(|w| {
-        matches!(
-            w,
-            "Convention"
-                | "Declaration"
-                | "Agenda"
-                | "Programme"
-                | "Framework"
-                | "Strategy"
-                | "Plan"
-                | "Charter"
-                | "Protocol"
-                | "Treaty"
-                | "Statute"
-                | "Agreement"
-                | "Compact"
-                | "Fund"
-                | "Year"
-                | "Day"
-                | "Decade"
-                | "Report"
-                | "Summit"
-        )
-    });
+    let thing = names_a_thing(phrase, &["Fund"]);
     ((capital && !thing) || (known && phrase.split(' ').count() <= 8)).then_some(phrase)
 }
 
