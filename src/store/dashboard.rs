@@ -424,8 +424,6 @@ pub async fn count_by_kind(
                    sum(n)::bigint AS "count!"
             FROM obligation_tallies
             GROUP BY 1, 2, 3 HAVING sum(n) > 0
-            -- The badges' order: the same on every server and after a restore.
-            ORDER BY 1, 2, 3
             "#,
             today,
             soon_until,
@@ -453,7 +451,6 @@ pub async fn count_by_kind(
           AND ($3::date IS NULL OR NOT EXISTS (SELECT 1 FROM documents kd
                                                   WHERE kd.id = o.document_id AND kd.adopted_on > $3))
         GROUP BY 1, 2, 3
-        ORDER BY 1, 2, 3
         "#,
         today,
         soon_until,

@@ -96,7 +96,8 @@ fn summarise_kinds(
                     None => states.push((state, c.count)),
                 }
             }
-            // The rows come in no set order; the badges must not change with it.
+            // The rows come in no set order (count_by_kind does not sort them); the badges
+            // must be the same on every server and after a restore.
             states.sort_by_key(|(s, _)| *s);
             let total = states.iter().map(|(_, n)| n).sum();
             (total > 0).then_some(KindSummary {
