@@ -122,6 +122,171 @@ const CANONICAL: &[(&str, &[&str])] = &[
         "International Law Commission",
         &["international law commission"],
     ),
+    // Organs, commissions and entities that resolutions address often (gold files of
+    // `../shared/corpus`, `body_names.md`), so that they are known actors, not doubts.
+    (
+        "President of the General Assembly",
+        &["president of the general assembly"],
+    ),
+    (
+        "Commission on the Status of Women",
+        &["commission on the status of women"],
+    ),
+    (
+        "Commission for Social Development",
+        &["commission for social development"],
+    ),
+    (
+        "Commission on Population and Development",
+        &["commission on population and development"],
+    ),
+    (
+        "Commission on Narcotic Drugs",
+        &["commission on narcotic drugs"],
+    ),
+    (
+        "Commission on Crime Prevention and Criminal Justice",
+        &["commission on crime prevention and criminal justice"],
+    ),
+    (
+        "Commission on Science and Technology for Development",
+        &["commission on science and technology for development"],
+    ),
+    (
+        "Statistical Commission",
+        &[
+            "statistical commission",
+            "united nations statistical commission",
+        ],
+    ),
+    (
+        "United Nations Forum on Forests",
+        &["united nations forum on forests"],
+    ),
+    (
+        "Permanent Forum on Indigenous Issues",
+        &["permanent forum on indigenous issues"],
+    ),
+    ("Disarmament Commission", &["disarmament commission"]),
+    ("Conference on Disarmament", &["conference on disarmament"]),
+    (
+        "Committee for Development Policy",
+        &["committee for development policy"],
+    ),
+    (
+        "high-level political forum on sustainable development",
+        &[
+            "high-level political forum on sustainable development",
+            "high-level political forum",
+        ],
+    ),
+    ("regional commissions", &["regional commissions"]),
+    (
+        "Department of Economic and Social Affairs",
+        &[
+            "department of economic and social affairs",
+            "department of economic and social affairs of the secretariat",
+        ],
+    ),
+    (
+        "United Nations Office on Drugs and Crime",
+        &["united nations office on drugs and crime", "unodc"],
+    ),
+    (
+        "United Nations Development Programme",
+        &["united nations development programme", "undp"],
+    ),
+    (
+        "United Nations Environment Programme",
+        &["united nations environment programme", "unep"],
+    ),
+    (
+        "United Nations Children's Fund",
+        &["united nations children's fund", "unicef"],
+    ),
+    (
+        "UN-Women",
+        &[
+            "un-women",
+            "united nations entity for gender equality and the empowerment of women",
+        ],
+    ),
+    (
+        "United Nations Conference on Trade and Development",
+        &[
+            "united nations conference on trade and development",
+            "unctad",
+        ],
+    ),
+    ("World Health Organization", &["world health organization"]),
+    (
+        "Food and Agriculture Organization of the United Nations",
+        &[
+            "food and agriculture organization of the united nations",
+            "fao",
+        ],
+    ),
+    (
+        "International Atomic Energy Agency",
+        &["international atomic energy agency", "iaea"],
+    ),
+    (
+        "International Court of Justice",
+        &["international court of justice"],
+    ),
+    (
+        "International Criminal Court",
+        &["international criminal court"],
+    ),
+    (
+        "specialized agencies",
+        &[
+            "specialized agencies",
+            "specialized agencies of the united nations",
+            "specialized agencies and other organizations of the united nations system",
+        ],
+    ),
+    (
+        "United Nations country teams",
+        &["united nations country teams", "country teams"],
+    ),
+    (
+        "administering Powers",
+        &["administering powers", "administering power"],
+    ),
+    ("stakeholders", &["stakeholders", "other stakeholders"]),
+    (
+        "international organizations",
+        &[
+            "international organizations",
+            "other international organizations",
+        ],
+    ),
+    ("regional organizations", &["regional organizations"]),
+    (
+        "intergovernmental organizations",
+        &["intergovernmental organizations"],
+    ),
+    (
+        "non-governmental organizations",
+        &["non-governmental organizations", "ngos"],
+    ),
+    (
+        "international financial institutions",
+        &["international financial institutions"],
+    ),
+    ("private sector", &["private sector"]),
+    ("academia", &["academia"]),
+    (
+        "donors",
+        &[
+            "donors",
+            "other donors",
+            "donor countries",
+            "donor community",
+            "international donor community",
+        ],
+    ),
 ];
 
 /// Misprints and variants written in the standard form.

@@ -432,8 +432,35 @@ static NEED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 ///
 /// `text` is the paragraph without its number; sub-paragraphs "(a) ... (b) ..." may be
 /// inline; leftover italics markers are ignored.
+/// Where a draft that the paragraph recommends to another body begins: "Recommends to the
+/// General Assembly the adoption of the following draft resolution: \"The General Assembly,
+/// ... 1. Decides ...\"" (ECOSOC and HRC texts). The draft is that body's to adopt; none of its
+/// verbs, actors or dates is this resolution's.
+pub fn recommended_draft_at(text: &str) -> Option<usize> {
+    let at = FOLLOWING_DRAFT.find(text.as_bytes())?;
+    let after = at + "following draft ".len();
+    let rest = &text[after..];
+    let noun = ["resolutions", "resolution", "decisions", "decision"]
+        .into_iter()
+        .find(|n| rest.starts_with(n))?;
+    let phrase_end = after + noun.len();
+    // "... draft resolution for adoption by the General Assembly:": the draft follows the colon.
+    let colon = text[phrase_end..]
+        .char_indices()
+        .take_while(|&(i, _)| i < 160)
+        .find(|&(_, c)| c == ':')
+        .map(|(i, _)| phrase_end + i + 1);
+    Some(colon.unwrap_or(phrase_end))
+}
+
+static FOLLOWING_DRAFT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("following draft "));
+
 pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar) -> Vec<Clause> {
-    let norm = normalize(text);
+    let mut norm = normalize(text);
+    if let Some(at) = recommended_draft_at(&norm) {
+        norm.truncate(at);
+    }
     let tokens = tokenize(&norm);
     let mut starts = find_starts(&norm, &tokens);
     if starts.is_empty() {
@@ -629,6 +656,22 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_draft_recommended_to_the_assembly_is_not_read_as_this_resolution() {
+        // ECOSOC passing on a commission's draft (the layout of E/RES/2019/19).
+        let text = "Recommends to the General Assembly the adoption of the following draft resolution: \"The General Assembly, \"Recalling its resolution 72/192, \"1. Decides that the Congress shall be held in 2020; \"2. Requests the Secretary-General to report to the Commission on Crime Prevention and Criminal Justice at its twenty-ninth session; \"3. Decides to include in the provisional agenda of its seventy-fifth session the item.\"";
+        let eco = ctx(Body::EconomicAndSocialCouncil, Some(2019), 2019, 7, 23);
+        let clauses = classify(text, &eco);
+        assert_eq!(
+            summary(&clauses),
+            vec![("recommends".to_string(), Action::Encouragement, vec![], 0)]
+        );
+        assert!(!clauses[0].text.contains("Decides"));
+        // "for adoption by": the draft still starts at the colon.
+        let text = "Recommends the following draft decision for adoption by the General Assembly: \"The General Assembly decides to hold the meeting by 31 March 2021.\"";
+        assert_eq!(classify(text, &eco)[0].deadlines.len(), 0);
     }
 
     #[test]

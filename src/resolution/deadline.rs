@@ -75,7 +75,14 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?:within|(?:no|not) later than|for (?:a|an additional|a further|an initial|another) period of(?: up to)?)\s+(?:a period of\s+)?(\d+|[a-z]+(?:[- ][a-z]+)?)\s+(?:\(\d+\)\s+)?(?:working\s+|calendar\s+|additional\s+|further\s+)?(days?|weeks?|months?|years?)(?-u:\b)",
+        r"(?-u:\b)(?:within|(?:no|not) later than|for (?:a|a single|an additional|a further|an initial|another) period of(?: up to)?)\s+(?:a period of\s+)?(\d+|[a-z]+(?:[- ](?:and )?[a-z]+){0,3})\s+(?:\(\d+\)\s+)?(?:working\s+|calendar\s+|additional\s+|further\s+)?(days?|weeks?|months?|years?)(?-u:\b)",
+    )
+    .unwrap()
+});
+/// "shall come into force ten days after the date of adoption of the present resolution".
+static AFTER_ADOPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(\d+|[a-z]+(?:[- ](?:and )?[a-z]+){0,3})\s+(?:\(\d+\)\s+)?(days?|weeks?|months?)\s+(?:after|from|following)\s+(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?adoption(?-u:\b)",
     )
     .unwrap()
 });
@@ -87,7 +94,7 @@ static EVERY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PERIODIC_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|twice a year|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure)|(one (?:[\w-]+ ){1,3}?(?:a|per) year))(?-u:\b)"#,
+        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|semiannually|biannually|twice a year|twice yearly|twice annually|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|semi-annual|semiannual|biannual|six-monthly|weekly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|quarterly|semi-annual|semiannual|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure)|(one (?:[\w-]+ ){1,3}?(?:a|per) year))(?-u:\b)"#,
     )
     .unwrap()
 });
@@ -106,7 +113,7 @@ static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         "quinquenn",
         "every",
     ]);
-    pats.extend(["within", "later than", "period of"]);
+    pats.extend(["within", "later than", "period of", "adoption"]);
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
         .build(pats)
@@ -474,7 +481,12 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         {
             let start = words.get(i + 1).map_or(words[i].0, |w| w.0);
             let span = start..m.end;
-            year_session(text, span, year, ctx, calendar, out);
+            // "its 2024 session" is the session of the organ named before; "the 2024 session"
+            // with no organ after it is the adopting body's own.
+            let its = words
+                .get(i + 1)
+                .is_none_or(|w| !w.1.eq_ignore_ascii_case("the"));
+            year_session(text, span, year, its, ctx, calendar, out);
             continue;
         }
         // Ordinal number, one to four words long.
@@ -602,6 +614,7 @@ fn year_session(
     text: &str,
     span: Range<usize>,
     year: i32,
+    its: bool,
     ctx: &Context,
     calendar: &SessionCalendar,
     out: &mut FoundSet,
@@ -612,7 +625,13 @@ fn year_session(
     // "the 2019 session of the Economic and Social Council": the name after wins.
     let after = &text[span.end..];
     let named_after = body_named_after(after, ctx.body).filter(|b| *b != Body::Other);
-    let owner = named_after.or_else(|| body_named_before(&text[..span.start], ctx));
+    let owner = named_after.or_else(|| {
+        if its {
+            body_named_before(&text[..span.start], ctx)
+        } else {
+            Some(ctx.body)
+        }
+    });
     if let Some(body @ (Body::EconomicAndSocialCouncil | Body::HighLevelPoliticalForum)) = owner {
         let due = calendar.opening_day(body, year);
         let end = span.end + named_after.and(of_body_len(after)).unwrap_or(0);
@@ -853,7 +872,12 @@ fn body_named_before(before: &str, ctx: &Context) -> Option<Body> {
             .find(|o| bytes[pos..].starts_with(o.as_bytes()))
             .map(|o| (pos, *o))
     };
-    let best = (0..bytes.len()).rev().find_map(organ_at);
+    // An organ named only as the author of a document ("the findings of the Committee") or as
+    // a channel ("through the Committee") does not hold the session: the organ before it does.
+    let best = (0..bytes.len())
+        .rev()
+        .filter_map(organ_at)
+        .find(|&(p, _)| !named_in_passing(window, p));
     let Some((pos, organ)) = best else {
         return Some(own);
     };
@@ -900,6 +924,42 @@ fn body_named_before(before: &str, ctx: &Context) -> Option<Body> {
         _ => "Other",
     };
     Some(body_from_name(full, own))
+}
+
+/// Whether the organ named at `pos` stands after "the findings of the", "the report of the" or
+/// "through the" (with any capitalised words of its name in between).
+fn named_in_passing(window: &str, pos: usize) -> bool {
+    const DOCUMENTS: [&str; 11] = [
+        "findings",
+        "report",
+        "reports",
+        "recommendations",
+        "conclusions",
+        "work",
+        "outcome",
+        "results",
+        "proposals",
+        "views",
+        "deliberations",
+    ];
+    let mut head = window[..pos].trim_end();
+    // "the report of the Statistical Commission": step back over the name's first words.
+    while let Some((rest, word)) = head.rsplit_once(' ')
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
+    {
+        head = rest.trim_end();
+    }
+    let Some(rest) = head.strip_suffix(" the") else {
+        return false;
+    };
+    if rest.ends_with(" through") || rest.ends_with(",through") {
+        return true;
+    }
+    let Some(rest) = rest.strip_suffix(" of") else {
+        return false;
+    };
+    let last = rest.rsplit(' ').next().unwrap_or(rest);
+    DOCUMENTS.contains(&last)
 }
 
 /// The body of `calendar/body_sessions.csv` whose name holds the organ word found at `pos`
@@ -1042,7 +1102,7 @@ fn cardinal_word(w: &str) -> Option<i32> {
     })
 }
 
-/// "90", "six", "twenty-four", "a", "one hundred" as a count.
+/// "90", "six", "twenty-four", "a", "one hundred", "one hundred and twenty" as a count.
 fn parse_count(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse::<u32>() {
         return Some(n);
@@ -1055,6 +1115,8 @@ fn parse_count(s: &str) -> Option<u32> {
     {
         if w == "hundred" {
             total = total.max(1) * 100;
+        } else if w == "and" && total >= 100 {
+            // "one hundred and twenty"
         } else {
             total += cardinal_word(w)?;
         }
@@ -1450,10 +1512,25 @@ fn add_period(from: NaiveDate, amount: u32, unit: Unit) -> Option<NaiveDate> {
 }
 
 fn find_within(text: &str, ctx: &Context, out: &mut FoundSet) {
-    for c in WITHIN.captures_iter(text) {
+    let after_adoption = memchr::memmem::find(text.as_bytes(), b"adoption")
+        .map(|_| AFTER_ADOPTION.captures_iter(text))
+        .into_iter()
+        .flatten();
+    for c in WITHIN.captures_iter(text).chain(after_adoption) {
         let m = c.get(0).unwrap();
-        let Some(amount) = parse_count(&c[1]) else {
-            continue;
+        let count = c.get(1).unwrap();
+        // Without a lead word the words before the count are caught too ("shall come into
+        // force ten days after"): the count is the longest run of number words at the end.
+        let (amount, start) = if count.start() == m.start() {
+            let Some((amount, at)) = trailing_count(count.as_str()) else {
+                continue;
+            };
+            (amount, m.start() + at)
+        } else {
+            let Some(amount) = parse_count(count.as_str()) else {
+                continue;
+            };
+            (amount, m.start())
         };
         let Some(unit) = unit_of(&c[2]) else { continue };
         let after = text[m.end()..].trim_start_matches([',', ' ']);
@@ -1468,12 +1545,24 @@ fn find_within(text: &str, ctx: &Context, out: &mut FoundSet) {
             .map(|d| (d, false));
         push(
             out,
-            m.start()..m.end(),
+            start..m.end(),
             text,
             DeadlineKind::Within { amount, unit },
             due,
         );
     }
+}
+
+/// The longest count that ends `s` and where it starts: "force ten" gives (10, 6), "in one
+/// hundred and twenty" (120, 3).
+fn trailing_count(s: &str) -> Option<(u32, usize)> {
+    let starts = s
+        .match_indices(' ')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(0));
+    starts
+        .filter_map(|at| parse_count(&s[at..]).map(|n| (n, at)))
+        .min_by_key(|&(_, at)| at)
 }
 
 fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
@@ -1501,8 +1590,35 @@ fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
             );
         }
     }
+    // "its annual report" is an existing publication, "annual reports" a new duty.
+    let owned = |start: usize| {
+        let before = text[..start].trim_end();
+        let det = before.rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+        before.ends_with('-')
+            || matches!(
+                det.as_str(),
+                "its"
+                    | "their"
+                    | "the"
+                    | "his"
+                    | "her"
+                    | "this"
+                    | "that"
+                    | "previous"
+                    | "next"
+                    | "these"
+                    | "those"
+            )
+    };
     for c in PERIODIC_WORD.captures_iter(text) {
         let m = c.get(0).unwrap();
+        // "in its quarterly reports": the adverb's spelling, used as an adjective.
+        if c.get(1).is_some_and(|w| w.as_str() == "quarterly")
+            && text[m.end()..].starts_with(" report")
+            && owned(m.start())
+        {
+            continue;
+        }
         let (amount, unit) = if let Some(w) = c.get(1).or(c.get(2)) {
             match w.as_str() {
                 "annually" | "once a year" | "each year" | "every year" | "annual" | "yearly" => {
@@ -1513,7 +1629,10 @@ fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
                 "quadrennially" | "quadrennial" => (4, Unit::Year),
                 "quarterly" => (3, Unit::Month),
                 "monthly" => (1, Unit::Month),
-                "semi-annually" | "twice a year" => (6, Unit::Month),
+                "semi-annually" | "semiannually" | "biannually" | "twice a year"
+                | "twice yearly" | "twice annually" | "semi-annual" | "semiannual" | "biannual"
+                | "six-monthly" => (6, Unit::Month),
+                "weekly" => (1, Unit::Week),
                 _ => continue, // "on a regular basis" names no period
             }
         } else if let Some(w) = c.get(3) {
@@ -1523,30 +1642,14 @@ fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
             (1, Unit::Year)
         } else {
             let adj = &c[4];
-            // "its annual report" is an existing publication, "annual reports" a new duty.
-            let before = text[..m.start()].trim_end();
-            let det = before.rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
-            if before.ends_with('-')
-                || matches!(
-                    det.as_str(),
-                    "its"
-                        | "their"
-                        | "the"
-                        | "his"
-                        | "her"
-                        | "this"
-                        | "that"
-                        | "previous"
-                        | "next"
-                        | "these"
-                        | "those"
-                )
-            {
+            if owned(m.start()) {
                 continue;
             }
             match adj {
                 "annual" => (1, Unit::Year),
                 "biennial" => (2, Unit::Year),
+                "quarterly" => (3, Unit::Month),
+                "semi-annual" | "semiannual" => (6, Unit::Month),
                 _ => (1, Unit::Month),
             }
         };
@@ -2094,6 +2197,43 @@ mod tests {
     }
 
     #[test]
+    fn within_reads_long_counts_single_periods_and_days_after_adoption() {
+        // S/RES/687 (1991) para 10, S/RES/880 (1993) para 12, S/RES/864 (1993) para 17.
+        let ctx = ga(48, 1993, 9, 15);
+        let within = |amount, unit| DeadlineKind::Within { amount, unit };
+        assert_eq!(
+            kinds(
+                "a plan to be submitted to the Council for approval within one hundred and twenty days of the passage of this resolution",
+                &ctx
+            ),
+            vec![within(120, Unit::Day)]
+        );
+        assert_eq!(
+            kinds(
+                "Further decides to establish a team of twenty military liaison officers for a single period of six months with a mandate to report",
+                &ctx
+            ),
+            vec![within(6, Unit::Month)]
+        );
+        assert_eq!(
+            kinds(
+                "Decides that the provisions set forth in paragraphs 19 to 25 below shall come into force ten days after the date of adoption of the present resolution",
+                &ctx
+            ),
+            vec![within(10, Unit::Day)]
+        );
+        assert_eq!(
+            kinds(
+                "shall enter into force one hundred and twenty days after the adoption of the present resolution",
+                &ctx
+            ),
+            vec![within(120, Unit::Day)]
+        );
+        // Not every count before a unit is a period.
+        assert!(kinds("within the next several months", &ctx).is_empty());
+    }
+
+    #[test]
     fn within_counts_from_adoption() {
         let ctx = Context {
             body: Body::SecurityCouncil,
@@ -2160,6 +2300,33 @@ mod tests {
                 date: date(1994, 7, 31)
             }]
         );
+    }
+
+    #[test]
+    fn half_yearly_and_weekly_forms_are_periodic() {
+        let ctx = ga(78, 2023, 10, 19);
+        let every = |amount, unit| DeadlineKind::Periodic { amount, unit };
+        for (text, want) in [
+            (
+                "to brief the Council in the first half of 2024, and thereafter on a semi-annual basis",
+                vec![DeadlineKind::Year { year: 2024 }, every(6, Unit::Month)],
+            ),
+            (
+                "to report to the Committee semiannually",
+                vec![every(6, Unit::Month)],
+            ),
+            (
+                "to inform the Council on a weekly basis",
+                vec![every(1, Unit::Week)],
+            ),
+            (
+                "to submit quarterly reports to the Committee",
+                vec![every(3, Unit::Month)],
+            ),
+            ("in its quarterly reports", vec![]),
+        ] {
+            assert_eq!(kinds(text, &ctx), want, "{text}");
+        }
     }
 
     #[test]
@@ -2312,6 +2479,69 @@ mod tests {
         // A/RES/78/150 para 5.
         let text = "Calls upon Member States to promote a gender-equitable division of unpaid care and domestic work, bearing in mind that women spend 2.8 more hours than men on unpaid care, and considering that, on the current trajectory, the gap will narrow slightly, but by 2050, women globally will still be spending 9.5 per cent more time";
         assert!(kinds(text, &ga(78, 2023, 12, 19)).is_empty());
+    }
+
+    #[test]
+    fn the_year_session_with_no_organ_after_it_is_the_adopting_councils() {
+        let mut ctx = ga(78, 2023, 7, 25);
+        ctx.body = Body::EconomicAndSocialCouncil;
+        ctx.session = Some(2023);
+        assert_eq!(
+            kinds(
+                "Decides to extend the mandate of the Ad Hoc Advisory Group on Haiti until the conclusion of the 2024 session, with the purpose of following closely",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2024
+            }]
+        );
+        // In an Assembly text the same words are a year.
+        assert_eq!(
+            kinds(
+                "until the conclusion of the 2024 session, with the purpose of following closely",
+                &ga(78, 2023, 7, 25)
+            ),
+            vec![DeadlineKind::Year { year: 2024 }]
+        );
+    }
+
+    #[test]
+    fn its_session_belongs_to_the_organ_that_acts_not_to_an_author_or_channel() {
+        let mut ctx = ga(73, 2018, 7, 24);
+        ctx.body = Body::EconomicAndSocialCouncil;
+        ctx.session = Some(2018);
+        assert_eq!(
+            kinds(
+                "Invites the Commission on the Status of Women to consider the findings of the Committee at its sixty-third session;",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::CommissionOnTheStatusOfWomen,
+                session: 63
+            }]
+        );
+        assert_eq!(
+            kinds(
+                "Requests the Statistical Commission to report to the Council, through the Committee for Development Policy, at its 2020 session;",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::EconomicAndSocialCouncil,
+                session: 2020
+            }]
+        );
+        // The organ that receives the report still holds the session.
+        assert_eq!(
+            kinds(
+                "Requests the Secretary-General to report to the Commission for Social Development at its fifty-seventh session;",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::CommissionForSocialDevelopment,
+                session: 57
+            }]
+        );
     }
 
     #[test]

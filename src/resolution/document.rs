@@ -1136,6 +1136,12 @@ fn assemble(
         .iter()
         .zip(&numbers)
         .filter(|(d, _)| d.subs.iter().any(|(l, _)| l.is_empty()))
+        // A recommended draft's own paragraphs are quoted text, not lost sub-paragraphs.
+        .filter(|(d, _)| {
+            !d.pieces
+                .iter()
+                .any(|p| crate::resolution::clause::recommended_draft_at(p).is_some())
+        })
         .map(|(_, n)| n.to_string())
         .collect();
     if !unlabelled.is_empty() {
