@@ -336,6 +336,42 @@ pub fn canonical_actor(name: &str) -> Option<&'static str> {
         .map(|(c, _)| *c)
 }
 
+/// The full name of the organ that a bare "Commission", "Committee", "Forum", "Board" or
+/// "Conference" stands for when `title` names one: "Report of the Committee for Development
+/// Policy on its twentieth session" gives "Committee for Development Policy".
+pub fn organ_named_in(title: &str, organ: &str) -> Option<String> {
+    if !matches!(
+        organ,
+        "Commission" | "Committee" | "Forum" | "Board" | "Conference" | "Council"
+    ) {
+        return None;
+    }
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| w.trim_end_matches([',', ':', ';']) == organ)?;
+    let capital = |w: &str| w.starts_with(|c: char| c.is_uppercase());
+    let mut from = at;
+    while from > 0 && capital(words[from - 1]) && from - 1 > 0 {
+        from -= 1;
+    }
+    // "Report" or "Future" opening the title is not part of the name.
+    let mut to = at + 1;
+    while to < words.len()
+        && !words[to - 1].ends_with([',', ':', ';'])
+        && (capital(words[to]) || matches!(words[to], "on" | "for" | "of" | "the" | "and"))
+    {
+        to += 1;
+    }
+    while to > at + 1 && matches!(words[to - 1], "on" | "for" | "of" | "the" | "and") {
+        to -= 1;
+    }
+    let name = words[from..to].join(" ");
+    let name = name.trim_end_matches([',', ':', ';']);
+    // A bare organ in the title ("Report of the Council") says nothing more.
+    (name != organ).then(|| name.to_string())
+}
+
 /// Builds an actor from a printed name: articles and quantifiers dropped, misprints fixed.
 pub fn actor(printed: &str) -> Option<Actor> {
     let mut name = clean_name(printed)?;
@@ -395,6 +431,18 @@ fn clean_name(printed: &str) -> Option<String> {
     static RIGHT: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new("Right "));
     if ECRETARY.find(trimmed.as_bytes()).is_some() || RIGHT.find(trimmed.as_bytes()).is_some() {
+        // "Secretary-—General", "Secretary–General": any run of dashes printed in the title.
+        if let Some(at) = trimmed.find("Secretary")
+            && let rest = &trimmed[at + "Secretary".len()..]
+            && let Some(general) = rest.find("General")
+            && general > 0
+            && rest[..general]
+                .chars()
+                .all(|c| matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | ' '))
+            && rest[..general] != *"-"
+        {
+            fixed = Cow::Owned(format!("{}Secretary-{}", &trimmed[..at], &rest[general..]));
+        }
         for (from, to) in STANDARD_FORMS {
             if fixed.contains(from) {
                 fixed = Cow::Owned(fixed.replace(from, to));
@@ -622,6 +670,10 @@ pub fn actors_from_object(after: &str, form: ObjectForm) -> Result<Vec<Actor>, (
             .collect());
     }
     let phrase = match form {
+        // "demands that it immediately cease": the pronoun stands for someone named before.
+        ObjectForm::That if that_subject(s).is_some_and(|p| PRONOUNS.contains(&p.trim())) => {
+            return Err(());
+        }
         ObjectForm::That => that_subject(s),
         _ => match infinitive_at(s) {
             // "its request in resolution 72/112 for Governments to provide": the addressee
@@ -1261,7 +1313,8 @@ fn that_subject(s: &str) -> Option<&str> {
                     | "under"
                     | "whose"
             )
-            && !(bare.len() > 4 && bare.ends_with("ed"))
+            // "States concerned" is a name; "the National Union proceed" is not.
+            && !(bare.len() > 4 && bare.ends_with("ed") && !bare.ends_with("eed"))
         {
             return Some(&s[..end]);
         }
@@ -1406,6 +1459,10 @@ fn inside_a_name(left: &str, right: &str) -> bool {
     }) {
         return true;
     }
+    // "the Government of Mozambique and RENAMO": an acronym standing alone is an actor.
+    if right == next && next.len() >= 2 && next.bytes().all(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
     // "Rwanda and Uganda": two one-word names are two actors.
     let one_word_each = !left.trim().contains(' ') && !right.contains(' ');
     !one_word_each
@@ -1485,6 +1542,20 @@ fn split_list(phrase: &str) -> Vec<&str> {
                         items.push(rest);
                         break;
                     }
+                    // "appeals to the Government of Angola and to the National Union": the
+                    // verb's preposition, repeated, starts the next addressee.
+                    let after = rest[i + len..].trim_start();
+                    // Not "... Mines and on Their Destruction", inside a title.
+                    if let Some(next) = ["to the ", "upon the ", "on the "]
+                        .iter()
+                        .find_map(|p| after.strip_prefix(p))
+                        .filter(|n| n.starts_with(char::is_uppercase))
+                        .filter(|_| rest[i..].starts_with(" and "))
+                    {
+                        items.push(left);
+                        rest = next;
+                        continue;
+                    }
                     // "States parties to the Convention and the Protocol": "and" inside a
                     // complement does not start a new actor.
                     if COMPLEMENT_HEADS.is_match(left) {
@@ -1511,6 +1582,100 @@ fn split_list(phrase: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn council_texts_name_addressees_with_a_repeated_preposition_an_acronym_or_odd_dashes() {
+        // S/RES/834 (1993) para 11, S/RES/882 (1993) para 11, S/RES/897 (1994) para 14.
+        let names = |object: &str| {
+            super::actors_from_object(object, super::ObjectForm::Direct)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("to the Government of Angola and to the National Union to cooperate fully"),
+            ["Government of Angola", "National Union"]
+        );
+        assert_eq!(
+            super::actors_from_object(
+                "the Government of Mozambique and RENAMO to redouble their efforts",
+                super::ObjectForm::Direct
+            )
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect::<Vec<_>>(),
+            ["Government of Mozambique", "RENAMO"]
+        );
+        assert_eq!(
+            super::actor("the Secretary-\u{2014}General").unwrap().name,
+            "Secretary-General"
+        );
+        assert_eq!(
+            super::actor("Secretary\u{2013}General").unwrap().name,
+            "Secretary-General"
+        );
+        assert_eq!(
+            super::actors_from_object(
+                "that the National Union proceed immediately to the release of all foreign citizens",
+                super::ObjectForm::That
+            )
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect::<Vec<_>>(),
+            ["National Union"]
+        );
+        // Names with "and" inside stay whole, and so do titles with "and on" or "or to".
+        assert_eq!(
+            names(
+                "to States that are not party to the Convention on the Prohibition of the Use, Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their Destruction to accede"
+            )
+            .last()
+            .map(String::as_str),
+            Some("Production and Transfer of Anti-Personnel Mines and on Their Destruction")
+        );
+        assert_eq!(
+            names("to the Government of Bosnia and Herzegovina to cooperate"),
+            ["Government of Bosnia and Herzegovina"]
+        );
+    }
+
+    #[test]
+    fn a_bare_organ_is_the_one_the_title_names() {
+        for (title, organ, want) in [
+            (
+                "Report of the Disarmament Commission",
+                "Commission",
+                Some("Disarmament Commission"),
+            ),
+            (
+                "Report of the Committee for Development Policy on its twentieth session",
+                "Committee",
+                Some("Committee for Development Policy"),
+            ),
+            (
+                "Future organization and methods of work of the Commission for Social Development",
+                "Commission",
+                Some("Commission for Social Development"),
+            ),
+            (
+                "Report of the International Law Commission on the work of its seventy-fifth session",
+                "Commission",
+                Some("International Law Commission"),
+            ),
+            ("Report of the Human Rights Council", "Commission", None),
+            ("Report of the Council", "Council", None),
+            (
+                "Report of the Disarmament Commission",
+                "Member States",
+                None,
+            ),
+        ] {
+            assert_eq!(organ_named_in(title, organ).as_deref(), want, "{title}");
+        }
+    }
+
     use super::*;
 
     fn names(after: &str, form: ObjectForm) -> Vec<String> {

@@ -471,6 +471,9 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
     // The clause whose actors a later pronoun stands for ("... and encourages them to").
     let mut last_actors_at: Option<usize> = None;
     let mut last_title = LastTitle::default();
+    // What the clause before governs: "Condemns the National Union ..., and demands that it
+    // cease" points back to it.
+    let mut last_object: Option<std::ops::Range<usize>> = None;
     for n in 0..starts.len() {
         let start = &starts[n];
         let begin = tokens[start.verb_at].start;
@@ -512,6 +515,7 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
             object_from += p + " the need".len();
         }
         let object = &norm[object_from..end];
+        let previous_object = last_object.replace(object_from..end);
         let actors = match action {
             Action::Decision if ctx.body != Body::Other => vec![actor::body_actor(ctx.body)],
             Action::Decision | Action::Position => Vec::new(),
@@ -530,12 +534,29 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
                         Err(()) => match last_actors_at {
                             None => {
                                 let title = last_title.actors_before(&norm, begin);
-                                if title.is_empty() {
-                                    actor::group_named_last(&norm[..begin])
-                                        .into_iter()
-                                        .collect()
-                                } else {
+                                if !title.is_empty() {
                                     title
+                                } else if let Some(group) = actor::group_named_last(&norm[..begin])
+                                {
+                                    vec![group]
+                                } else {
+                                    previous_object
+                                        .clone()
+                                        .and_then(|r| {
+                                            // Its head: "the National Union for its failure".
+                                            let o = &norm[r];
+                                            let head = [" for ", ",", " in ", " on "]
+                                                .iter()
+                                                .filter_map(|p| o.find(p))
+                                                .min()
+                                                .unwrap_or(o.len());
+                                            actor::actors_from_object(
+                                                &o[..head],
+                                                ObjectForm::Direct,
+                                            )
+                                            .ok()
+                                        })
+                                        .unwrap_or_default()
                                 }
                             }
                             Some(at) => clauses[at].actors.clone(),
@@ -611,6 +632,10 @@ fn object_form(
     let stripped = ["to ", "upon ", "on "]
         .iter()
         .fold(stripped, |s, p| s.strip_prefix(p).unwrap_or(s));
+    // "demands once again that it ...".
+    let stripped = ["once again ", "again ", "also ", "further "]
+        .iter()
+        .fold(stripped, |s, p| s.strip_prefix(p).unwrap_or(s));
     if stripped.starts_with("that ") {
         return Some(ObjectForm::That);
     }
@@ -656,6 +681,28 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn it_in_a_that_clause_is_the_one_the_clause_before_condemns() {
+        // S/RES/864 (1993) paras 7 and 8.
+        let sc = ctx(Body::SecurityCouncil, None, 1993, 9, 15);
+        for text in [
+            "Condemns the National Union for continuing military actions, which are resulting in increased suffering, and again demands that it immediately cease such actions,",
+            "Also condemns the National Union for its failure to withdraw its troops, and demands once again that it immediately do so,",
+        ] {
+            let clauses = classify(text, &sc);
+            let demands = clauses.iter().find(|c| c.verb == "demands").unwrap();
+            assert_eq!(
+                demands
+                    .actors
+                    .iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>(),
+                ["National Union"],
+                "{text}"
+            );
+        }
     }
 
     #[test]

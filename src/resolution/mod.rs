@@ -77,6 +77,19 @@ pub fn classify_resolution(resolution: &mut Resolution, calendar: &SessionCalend
             let joined = format!("{lead} {}", paragraph.text);
             paragraph.clauses = classify_paragraph(&joined, &context, calendar);
         }
+        // "Requests the Commission" in "Report of the Disarmament Commission": the organ the
+        // title names is who is meant.
+        if let Some(title) = resolution.title.as_deref() {
+            for clause in &mut paragraph.clauses {
+                for a in &mut clause.actors {
+                    if a.canonical.is_none()
+                        && let Some(full) = actor::organ_named_in(title, &a.name)
+                    {
+                        a.canonical = Some(canonical_actor(&full).map_or(full, str::to_string));
+                    }
+                }
+            }
+        }
     }
 }
 
