@@ -979,6 +979,30 @@ const ACTOR_NOUNS: &[&str] = &[
     // political forum", "the secretariat of the Scientific Committee".
     "power",
     "forum",
+    // "the focal point on the family", "signatories to ... agreements".
+    "point",
+    "points",
+    "signatories",
+    "signatory",
+    "centre",
+    "center",
+    "team",
+    "unit",
+    "units",
+    "network",
+    "bureau",
+    "court",
+    "courts",
+    "tribunals",
+    "parliaments",
+    "parliamentarians",
+    "municipalities",
+    "practitioners",
+    "professionals",
+    "researchers",
+    "investors",
+    "creditors",
+    "employers",
     "secretariat",
     "division",
     "commission",
@@ -1061,6 +1085,14 @@ fn strip_leading_noise(s: &str) -> &str {
             "once again",
             "again",
             "strongly",
+            // "Invites and encourages all interested States", "Reiterates its invitation and
+            // encouragement to all States Parties": one object for both words.
+            "and encourages",
+            "and urges",
+            "and invites",
+            "and requests",
+            "and calls upon",
+            "and encouragement",
             "upon",
             "on",
             "to",
@@ -1638,6 +1670,45 @@ mod tests {
         assert_eq!(
             names("to the Government of Bosnia and Herzegovina to cooperate"),
             ["Government of Bosnia and Herzegovina"]
+        );
+    }
+
+    #[test]
+    fn lower_case_addressees_and_shared_objects_are_read() {
+        let names = |object: &str| {
+            super::actors_from_object(object, super::ObjectForm::Direct)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.name)
+                .collect::<Vec<_>>()
+        };
+        // A/RES/78-176 para 30, A/RES/79/234 para 31, A/RES/80/35 para 8, A/RES/80/52 para 7.
+        assert_eq!(
+            names(
+                "the focal point on the family of the Department of Economic and Social Affairs to enhance collaboration"
+            ),
+            ["focal point on the family of the Department of Economic and Social Affairs"]
+        );
+        assert_eq!(
+            names(
+                "signatories to bilateral or multilateral tax transparency agreements to consider allowing"
+            ),
+            // "to bilateral" reads as the infinitive: the head is what the name is about.
+            ["signatories"]
+        );
+        assert_eq!(
+            names(
+                "and encourages all interested States, the United Nations and regional organizations to attend"
+            ),
+            [
+                "interested States",
+                "United Nations",
+                "regional organizations"
+            ]
+        );
+        assert_eq!(
+            names("and encouragement to all States Parties and interested States to participate"),
+            ["States Parties", "interested States"]
         );
     }
 
