@@ -594,3 +594,321 @@ async fn corrections_export_as_gold_that_validates_and_stats_name_the_fields() {
     );
     assert!(stdout.contains("deadline session -> date"), "{stdout}");
 }
+
+/// The review page's items, in order, as "symbol paragraph verb".
+fn review_items(html: &str) -> Vec<String> {
+    html.split("data-anchor=\"")
+        .skip(1)
+        .map(|rest| unescape(&rest[..rest.find('"').unwrap()]))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_the_readers_doubts_on_the_demo_set_requests_with_deadlines_first() {
+    let app = crate::dashboard::app_with_demo().await;
+    let html = page(&app.client, &app, "/review").await;
+    let items = review_items(&html);
+    assert_eq!(items.len(), 73, "{items:#?}");
+    // Requests and invitations with a deadline first, newest resolutions first.
+    assert_eq!(
+        items[..11],
+        [
+            "A/RES/80/66 8 requests",
+            "A/RES/80/66 9 requests",
+            "A/RES/80/66 11 invites",
+            "A/RES/80/11 20 requests",
+            "A/RES/80/11 29 reiterates",
+            "A/RES/80/6 32 invites",
+            "A/RES/79/296 4 requests",
+            "A/RES/79/296 5 requests",
+            "A/RES/79/125 3 requests",
+            "A/RES/79/125 7 invites",
+            "A/RES/79/125 9 requests",
+        ]
+    );
+    // Then requests without one (a request that names nobody among them).
+    assert_eq!(items[16], "A/RES/80/11 5 requests");
+    assert!(html.contains("a request with no actor found"));
+    assert!(html.contains("an actor not in the canonical list"));
+    assert!(html.contains("a deadline known only to a month, a year or an estimate"));
+    assert!(items.contains(&"A/RES/80/6 22 continues to welcome".to_string()));
+    assert!(html.contains("a verb outside the known lists"));
+    // A text the reader warned about.
+    assert!(
+        html.contains("sub-paragraphs without a printed label"),
+        "{html}"
+    );
+    // Each item is one click from its form.
+    let doc = document_id(&app, "A/RES/80/66").await;
+    assert!(html.contains(&format!(
+        "/corrections/clause?document={doc}&#38;paragraph=8&#38;verb=requests&#38;occurrence=0"
+    )));
+    // The overview counts them, for editors.
+    let overview = page(&app.client, &app, "/").await;
+    assert!(
+        overview.contains("<strong>73</strong> clauses to review"),
+        "{overview}"
+    );
+
+    // "Looks right" takes an item out for good, also after the text is imported again.
+    let csrf = crate::harness::csrf_field(&html).unwrap();
+    let response = app
+        .client
+        .post(format!("{}/review/looks-right", app.address))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("document", &doc.to_string()),
+            ("paragraph", "8"),
+            ("verb", "requests"),
+            ("occurrence", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let items = review_items(&page(&app.client, &app, "/review").await);
+    assert_eq!(items.len(), 72);
+    assert_eq!(items[0], "A/RES/80/66 9 requests");
+    let dir = shared_temp_dir("review");
+    let copy = dir.path().join("A-RES-80-66.txt");
+    let text = std::fs::read_to_string(fixture("src/demo/A-RES-80-66.txt")).unwrap();
+    std::fs::write(&copy, format!("{text}\n\n")).unwrap();
+    let out = import(&app, &copy);
+    assert!(out.contains("updated"), "a new file, read again: {out}");
+    let items = review_items(&page(&app.client, &app, "/review").await);
+    assert_eq!(items.len(), 72);
+    assert!(!items.contains(&"A/RES/80/66 8 requests".to_string()));
+    let audit = page(&app.client, &app, "/admin/audit").await;
+    assert!(audit.contains("clause.looks_right"), "{audit}");
+    // Correcting a clause also takes it out: someone has looked at it.
+    let response = correct(
+        &app.client,
+        &app,
+        &clause_form(doc, "9", "requests"),
+        &[("deliverables", "report")],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let items = review_items(&page(&app.client, &app, "/review").await);
+    assert_eq!(items.len(), 71);
+    // Viewers have no queue.
+    let (viewer, _) = app.client_as("viewer", "Vic Viewer").await;
+    let response = viewer
+        .get(format!("{}/review", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+}
+
+async fn actor_of(app: &TestApp, symbol: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT a.name FROM obligations o JOIN documents d ON d.id = o.document_id
+         CROSS JOIN LATERAL unnest(o.actor_ids) AS x(id) JOIN actors a ON a.id = x.id
+         WHERE d.symbol = $1 AND o.paragraph_number = '5' ORDER BY 1",
+    )
+    .bind(symbol)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn merging_an_actor_moves_its_obligations_and_the_next_import_uses_it() {
+    let app = app_with_series().await;
+    let doc = document_id(&app, "A/RES/75/58").await;
+    let response = correct(
+        &app.client,
+        &app,
+        &clause_form(doc, "5", "requests"),
+        &[("actors", "UN Secretary-General")],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(actor_of(&app, "A/RES/74/43").await, ["Secretary-General"]);
+    let old: i64 = scalar(
+        &app,
+        "SELECT id FROM actors WHERE name = 'Secretary-General'",
+    )
+    .await;
+    let target: i64 = scalar(
+        &app,
+        "SELECT id FROM actors WHERE name = 'UN Secretary-General'",
+    )
+    .await;
+    // Only admins curate.
+    let (editor, editor_csrf) = app.client_as("editor", "Eve Editor").await;
+    let post = |client: &reqwest::Client, csrf: &str, verdict: &str, target: &str| {
+        client
+            .post(format!("{}/actors/{old}/curate", app.address))
+            .form(&[("csrf", csrf), ("verdict", verdict), ("target", target)])
+            .send()
+    };
+    let refused = post(&editor, &editor_csrf, "merge", "UN Secretary-General")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let unknown = post(&app.client, &app.csrf, "merge", "Nobody at all")
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 400);
+    let html = page(&app.client, &app, &format!("/actors/{old}")).await;
+    assert!(html.contains(&format!("/actors/{old}/curate")));
+    let response = post(&app.client, &app.csrf, "merge", "UN Secretary-General")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    // Its obligations moved; the old name is gone from the actors.
+    assert_eq!(
+        actor_of(&app, "A/RES/74/43").await,
+        ["UN Secretary-General"]
+    );
+    let gone: i64 = scalar(
+        &app,
+        &format!("SELECT count(*) FROM actors WHERE id = {old}"),
+    )
+    .await;
+    assert_eq!(gone, 0);
+    let list = page(&app.client, &app, &format!("/obligations?actor={target}")).await;
+    assert!(
+        list.contains("A/RES/74/43") && list.contains("A/RES/75/58"),
+        "{list}"
+    );
+    let actors = page(&app.client, &app, "/actors").await;
+    assert!(!actors.contains(">Secretary-General<"), "{actors}");
+    // The next import maps the name it reads.
+    import(&app, &fixture("src/demo/A-RES-76-28.txt"));
+    assert_eq!(
+        actor_of(&app, "A/RES/76/28").await,
+        ["UN Secretary-General"]
+    );
+    let audit = page(&app.client, &app, "/admin/audit").await;
+    assert!(audit.contains("actor.merge"), "{audit}");
+
+    // Not an actor: dropped from every clause that named it.
+    let id: i64 = scalar(
+        &app,
+        "SELECT id FROM actors WHERE name = 'international organizations'",
+    )
+    .await;
+    let response = app
+        .client
+        .post(format!("{}/actors/{id}/curate", app.address))
+        .form(&[("csrf", app.csrf.as_str()), ("verdict", "not_actor")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let left: i64 = scalar(
+        &app,
+        "SELECT count(*) FROM clause_actors ca JOIN actors a ON a.id = ca.actor_id
+         WHERE a.name = 'international organizations'",
+    )
+    .await;
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn in_a_browser_an_editor_fixes_a_deadline_and_sees_the_overview_change() {
+    use crate::browser::{ChromeDriver, wait_for_url};
+    use fantoccini::{ClientBuilder, Locator};
+    use std::time::Duration;
+
+    let app = app_with_series().await;
+    let doc = document_id(&app, "A/RES/75/58").await;
+    mandates::store::add_user(
+        &app.db.pool,
+        "fixer@test.example",
+        "Fixer",
+        "editor",
+        crate::harness::password_hash(),
+    )
+    .await
+    .unwrap();
+    let driver = ChromeDriver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let browser = ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session with headless Chromium");
+    let result = async {
+        let overview = format!("{}/?as_of=2021-06-01", app.address);
+        browser.goto(&overview).await?;
+        let form = browser.form(Locator::Css("form.sign-in")).await?;
+        form.set_by_name("email", "fixer@test.example").await?;
+        form.set_by_name("password", crate::harness::TEST_PASSWORD)
+            .await?;
+        form.submit().await?;
+        let soon = browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("section[aria-labelledby=soon-heading]"))
+            .await?
+            .text()
+            .await?;
+        // The report is asked for the 76th session, in September: not due in June.
+        assert!(!soon.contains("A/RES/75/58"), "{soon}");
+
+        let resolution = format!("{}/resolutions/{doc}", app.address);
+        browser.goto(&resolution).await?;
+        let correct = browser
+            .find(Locator::XPath(
+                "//div[@id='para-5']//li[contains(., 'requests')]//a[@class='correct']",
+            ))
+            .await?;
+        correct.click().await?;
+        browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Id("correct-form"))
+            .await?;
+        browser
+            .find(Locator::Id("deadline_kind"))
+            .await?
+            .select_by_value("date")
+            .await?;
+        let form = browser.form(Locator::Id("correct-form")).await?;
+        form.set_by_name("deadline_value", "2021-06-30").await?;
+        form.set_by_name("deadline_words", "by 30 June 2021")
+            .await?;
+        form.set_by_name("why", "the report is due in June").await?;
+        form.submit().await?;
+        browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Id("saved"))
+            .await?;
+        let held = browser
+            .find(Locator::Id("current-window"))
+            .await?
+            .text()
+            .await?;
+        assert!(held.contains("30 June 2021"), "{held}");
+
+        let overview_url = reqwest::Url::parse(&overview).unwrap();
+        browser.goto(&overview).await?;
+        wait_for_url(&browser, &overview_url).await?;
+        let soon = browser
+            .find(Locator::Css("section[aria-labelledby=soon-heading]"))
+            .await?
+            .text()
+            .await?;
+        assert!(soon.contains("A/RES/75/58"), "now due in June: {soon}");
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    browser.close().await.ok();
+    result.expect("the browser steps");
+}
