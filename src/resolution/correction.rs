@@ -346,7 +346,21 @@ pub fn apply_corrections(
             outcomes.insert(c.id, Outcome::Superseded);
             continue;
         }
-        let outcome = apply_one(res, c, &mut overrides);
+        let mut outcome = apply_one(res, c, &mut overrides);
+        // An editor who, after the text changed, says the clause now reads right has answered
+        // the corrections waiting for review.
+        if matches!(outcome, Outcome::NeedsReview(_))
+            && latest
+                .get(&(
+                    c.paragraph.as_str(),
+                    c.verb.as_str(),
+                    c.occurrence,
+                    "looks_right",
+                ))
+                .is_some_and(|&checked| checked > c.id)
+        {
+            outcome = Outcome::Superseded;
+        }
         outcomes.insert(c.id, outcome);
     }
     (outcomes, overrides)
@@ -600,6 +614,17 @@ Recalling its resolution 74/43,
         assert_eq!(outcomes[&2], Outcome::Applied);
         assert_eq!(res.operative[0].clauses[0].action, Action::Request);
         assert_eq!(overrides[&(1, 0)].tracked, Some(false));
+    }
+
+    #[test]
+    fn looks_right_after_a_rewording_answers_the_corrections_waiting_for_review() {
+        let mut res = read();
+        let mut old = correction(1, &res, "1", "requests", Fix::Action(Action::Call));
+        old.fingerprint = fingerprint("the words before");
+        let checked = correction(2, &res, "1", "requests", Fix::LooksRight);
+        let (outcomes, _) = apply_corrections(&mut res, &[old, checked]);
+        assert_eq!(outcomes[&1], Outcome::Superseded);
+        assert_eq!(outcomes[&2], Outcome::Applied);
     }
 
     #[test]

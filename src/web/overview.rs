@@ -124,8 +124,16 @@ async fn show_overview(
         }
         _ => None,
     };
+    // Counted over every clause: kept with the rest of the overview while the data is unchanged.
     let to_review = match &user {
-        Some(u) if u.can_edit() => Some(store::count_review_items(&state.pool).await?),
+        Some(u) if u.can_edit() => Some(
+            *state
+                .cache
+                .get_or_load(&snapshot, "clauses to review".into(), || async {
+                    Ok(store::count_review_items(&state.pool).await?)
+                })
+                .await?,
+        ),
         _ => None,
     };
     let today = AsOf {

@@ -912,3 +912,47 @@ async fn in_a_browser_an_editor_fixes_a_deadline_and_sees_the_overview_change() 
     browser.close().await.ok();
     result.expect("the browser steps");
 }
+
+#[tokio::test]
+async fn looks_right_answers_the_corrections_a_reworded_paragraph_left_for_review() {
+    let app = app_with_series().await;
+    correct_two_paragraphs(&app).await;
+    let dir = shared_temp_dir("reworded-checked");
+    let reworded = dir.path().join("A-RES-75-58.txt");
+    let text = std::fs::read_to_string(fixture("src/demo/A-RES-75-58.txt")).unwrap();
+    std::fs::write(
+        &reworded,
+        text.replace("to take and strengthen", "to adopt and strengthen"),
+    )
+    .unwrap();
+    import(&app, &reworded);
+    let doc = document_id(&app, "A/RES/75/58").await;
+    let review = page(&app.client, &app, "/review").await;
+    assert!(review.contains("Corrections that need review"), "{review}");
+    // The clause's form offers "reads right as it is".
+    let form = page(&app.client, &app, &clause_form(doc, "3", "urges")).await;
+    assert!(form.contains("id=\"looks-right-form\""));
+    let response = app
+        .client
+        .post(format!("{}/review/looks-right", app.address))
+        .form(&[
+            ("csrf", app.csrf.as_str()),
+            ("document", &doc.to_string()),
+            ("paragraph", "3"),
+            ("verb", "urges"),
+            ("occurrence", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let waiting: i64 = scalar(
+        &app,
+        "SELECT count(*) FROM corrections WHERE state = 'needs_review'",
+    )
+    .await;
+    assert_eq!(waiting, 0);
+    let html = page(&app.client, &app, &format!("/resolutions/{doc}")).await;
+    assert!(!html.contains("Corrections that need review"));
+    assert!(!paragraph_3_tracked(&app).await);
+}
