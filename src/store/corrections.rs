@@ -412,22 +412,6 @@ pub async fn record_actor_verdict(
     Ok(())
 }
 
-/// The documents whose clauses name an actor.
-pub async fn list_documents_naming_actor(
-    db: impl PgExecutor<'_>,
-    actor_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"
-        SELECT DISTINCT c.document_id AS "id!" FROM clause_actors ca
-        JOIN clauses c ON c.id = ca.clause_id WHERE ca.actor_id = $1 ORDER BY 1
-        "#,
-        actor_id
-    )
-    .fetch_all(db)
-    .await
-}
-
 /// Removes an actor no clause names any more; false when some clause still does.
 pub async fn delete_unnamed_actor(
     db: impl PgExecutor<'_>,
@@ -453,4 +437,78 @@ pub async fn find_actor_id(
     sqlx::query_scalar!("SELECT id FROM actors WHERE name = $1", name)
         .fetch_optional(db)
         .await
+}
+
+/// Applies an admin's verdict on an actor to the stored clauses and obligations at once, in
+/// SQL: what re-reading every document that names it would give, without re-reading them (a
+/// common name is in thousands). Returns how many obligations it changed.
+pub async fn apply_actor_verdict(
+    tx: &mut sqlx::PgConnection,
+    actor_id: i64,
+    target: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let Some(target) = target else {
+        // Not an actor: out of every clause and obligation.
+        sqlx::query!("DELETE FROM clause_actors WHERE actor_id = $1", actor_id)
+            .execute(&mut *tx)
+            .await?;
+        let changed = sqlx::query!(
+            r#"
+            UPDATE obligations SET actor_ids = array_remove(actor_ids, $1)
+            WHERE actor_ids @> ARRAY[$1::bigint]
+            "#,
+            actor_id
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        delete_unnamed_actor(&mut *tx, actor_id).await?;
+        return Ok(changed);
+    };
+    let Some(into) = find_actor_id(&mut *tx, target).await? else {
+        // A new name: the actor keeps its id, so everything naming it follows.
+        sqlx::query!(
+            "UPDATE actors SET name = $2 WHERE id = $1",
+            actor_id,
+            target
+        )
+        .execute(&mut *tx)
+        .await?;
+        return Ok(0);
+    };
+    // Merged: its names become the other's aliases, its clauses and obligations move there.
+    sqlx::query!(
+        r#"
+        UPDATE actors t
+        SET aliases = ARRAY(SELECT DISTINCT x FROM unnest(t.aliases || o.name || o.aliases) AS x
+                            WHERE x <> t.name ORDER BY x)
+        FROM actors o WHERE t.id = $2 AND o.id = $1
+        "#,
+        actor_id,
+        into
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "UPDATE clause_actors SET actor_id = $2 WHERE actor_id = $1",
+        actor_id,
+        into
+    )
+    .execute(&mut *tx)
+    .await?;
+    let changed = sqlx::query!(
+        r#"
+        UPDATE obligations
+        SET actor_ids = ARRAY(SELECT DISTINCT x FROM unnest(array_replace(actor_ids, $1, $2)) AS x
+                              ORDER BY x)
+        WHERE actor_ids @> ARRAY[$1::bigint]
+        "#,
+        actor_id,
+        into
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    delete_unnamed_actor(&mut *tx, actor_id).await?;
+    Ok(changed)
 }

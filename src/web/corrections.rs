@@ -878,8 +878,8 @@ async fn curate_actor(
             )));
         }
     };
-    let calendar = store::load_session_calendar(&state.pool).await?;
     let mut tx = state.pool.begin().await?;
+    // Recorded for every later import (which maps the names it reads through it)...
     store::record_actor_verdict(
         &mut *tx,
         &name,
@@ -888,11 +888,8 @@ async fn curate_actor(
         &user.name,
     )
     .await?;
-    let documents = store::list_documents_naming_actor(&mut *tx, id).await?;
-    for &document_id in &documents {
-        store::reapply_corrections(&mut tx, document_id, &calendar).await?;
-    }
-    store::delete_unnamed_actor(&mut *tx, id).await?;
+    // ...and applied to what is stored now.
+    let obligations = store::apply_actor_verdict(&mut tx, id, target.as_deref()).await?;
     audit(
         &mut *tx,
         &user,
@@ -900,7 +897,7 @@ async fn curate_actor(
         &format!("actor {name}"),
         Some("/actors"),
         Some(json!({ "name": name })),
-        Some(json!({ "verdict": form.verdict, "becomes": target, "documents": documents.len() })),
+        Some(json!({ "verdict": form.verdict, "becomes": target, "obligations": obligations })),
     )
     .await?;
     tx.commit().await?;
