@@ -512,3 +512,27 @@ pub async fn apply_actor_verdict(
     delete_unnamed_actor(&mut *tx, actor_id).await?;
     Ok(changed)
 }
+
+/// The corrections of an obligation's clause, newest first ("looks right" included).
+pub async fn list_obligation_corrections(
+    db: impl PgExecutor<'_>,
+    obligation_id: i64,
+) -> Result<Vec<CorrectionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        CorrectionRow,
+        r#"
+        SELECT c.id, c.document_id, d.symbol, c.paragraph_number, c.verb, c.occurrence, c.field,
+               c.before, c.after, c.why, c.made_by, c.made_at, c.state, c.review_reason
+        FROM obligations o
+        JOIN corrections c ON c.document_id = o.document_id
+             AND c.paragraph_number = o.paragraph_number AND c.verb = o.verb
+             AND c.occurrence = o.occurrence
+        JOIN documents d ON d.id = c.document_id
+        WHERE o.id = $1
+        ORDER BY c.id DESC
+        "#,
+        obligation_id
+    )
+    .fetch_all(db)
+    .await
+}

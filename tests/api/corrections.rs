@@ -158,6 +158,12 @@ async fn an_editor_corrects_actor_deadline_and_action_and_every_page_shows_it() 
         "{obligation_page}"
     );
     assert!(!obligation_page.contains(">Secretary-General</a>"));
+    // With who corrected it, and why.
+    let corrections = &obligation_page[obligation_page.find("id=\"corrections\"").unwrap()..];
+    assert!(
+        corrections.contains("Eve Editor") && corrections.contains("the report is due in June"),
+        "{corrections}"
+    );
     let list = page(&editor, &app, &format!("/obligations?resolution={doc}")).await;
     assert!(
         list.contains("Office for Disarmament Affairs") && list.contains("2021-06-30"),
