@@ -962,3 +962,57 @@ async fn looks_right_answers_the_corrections_a_reworded_paragraph_left_for_revie
     assert!(!html.contains("Corrections that need review"));
     assert!(!paragraph_3_tracked(&app).await);
 }
+
+#[tokio::test]
+async fn a_clause_is_split_by_adding_its_verb_again_and_both_last_a_re_import() {
+    let app = app_with_series().await;
+    let doc = document_id(&app, "A/RES/75/58").await;
+    let add = page(
+        &app.client,
+        &app,
+        &format!("/corrections/add?document={doc}&paragraph=5"),
+    )
+    .await;
+    assert!(add.contains("The reader found: requests."), "{add}");
+    let response = app
+        .client
+        .post(format!("{}/corrections/add", app.address))
+        .form(&[
+            ("csrf", app.csrf.as_str()),
+            ("document", &doc.to_string()),
+            ("paragraph", "5"),
+            ("verb", "Requests"),
+            ("action", "request"),
+            ("actors", "Member States"),
+            ("deadline_kind", "year"),
+            ("deadline_value", "2022"),
+            ("kind", "deliverable"),
+            ("tracked", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let both = || async {
+        sqlx::query_as::<_, (i32, String)>(
+            "SELECT o.occurrence, a.name FROM obligations o JOIN documents d ON d.id = o.document_id
+             CROSS JOIN LATERAL unnest(o.actor_ids) AS x(id) JOIN actors a ON a.id = x.id
+             WHERE d.symbol = 'A/RES/75/58' AND o.paragraph_number = '5' AND o.clause_id IS NOT NULL
+             ORDER BY 1",
+        )
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    let expected = vec![
+        (0, "Secretary-General".to_string()),
+        (1, "Member States".to_string()),
+    ];
+    assert_eq!(both().await, expected);
+    let dir = shared_temp_dir("split");
+    let copy = dir.path().join("A-RES-75-58.txt");
+    let text = std::fs::read_to_string(fixture("src/demo/A-RES-75-58.txt")).unwrap();
+    std::fs::write(&copy, format!("{text}\n")).unwrap();
+    import(&app, &copy);
+    assert_eq!(both().await, expected);
+}
