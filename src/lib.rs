@@ -6,6 +6,7 @@
 //! exactly the list's filter.)
 
 pub mod accounts;
+pub mod corrections;
 pub mod demo;
 pub mod digest;
 pub mod doctor;

@@ -166,6 +166,12 @@ enum Command {
         #[command(flatten)]
         digest: DigestArgs,
     },
+    /// Editors' corrections of the reader: export them as test-corpus gold, or see which
+    /// fields and patterns are corrected most.
+    Corrections {
+        #[command(subcommand)]
+        command: CorrectionsCommand,
+    },
     /// Tools for developers: synthetic data for benchmarks and load tests.
     Dev {
         #[command(subcommand)]
@@ -221,6 +227,15 @@ enum UserCommand {
         #[arg(long)]
         enable: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum CorrectionsCommand {
+    /// Write every corrected resolution into DIR as test data: DIR/<symbol>.txt and
+    /// DIR/gold/<symbol>.json (extract.schema.json), as `score.py --corpus DIR` reads them.
+    Export { dir: PathBuf },
+    /// Which fields, verbs and patterns editors correct most.
+    Stats,
 }
 
 #[derive(Subcommand)]
@@ -574,6 +589,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .context("cannot open the database")?;
             let result = run_subscriber(command, &db).await;
+            db.close().await?;
+            result
+        }
+        Command::Corrections { command } => {
+            let db = Database::open(&config)
+                .await
+                .context("cannot open the database")?;
+            let result = match command {
+                CorrectionsCommand::Export { dir } => {
+                    mandates::corrections::export_corrections(&db.pool, &dir)
+                        .await
+                        .map(|n| println!("{n} corrected resolutions written to {}", dir.display()))
+                }
+                CorrectionsCommand::Stats => mandates::corrections::correction_stats(&db.pool)
+                    .await
+                    .map(|text| print!("{text}")),
+            };
             db.close().await?;
             result
         }

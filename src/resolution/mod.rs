@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod clause;
 mod clean;
+pub mod correction;
 pub mod deadline;
 pub mod document;
 pub mod doubt;

@@ -6,10 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::{PgConnection, PgPool};
 use tracing::instrument;
 
+use crate::resolution::correction::{self, ClauseOverride, Correction, Fix, Outcome};
 use crate::resolution::series::agenda_item_title;
 use crate::resolution::{
-    DeadlineKind, Location, Resolution, SourceType, classify_kind, window::obligation_window_for,
+    DeadlineKind, Location, Resolution, SessionCalendar, SourceType, classify_kind, doubt,
+    window::obligation_window_for,
 };
+
+/// Corrections' overrides by (operative paragraph index, clause index).
+type Overrides = HashMap<(usize, usize), ClauseOverride>;
 
 /// A resolution ready to be saved, with its source.
 #[derive(Debug)]
@@ -63,16 +68,57 @@ async fn import_once(
     sqlx::query!("SET LOCAL synchronous_commit = off")
         .execute(&mut *tx)
         .await?;
-    let outcome = import_in(&mut tx, doc).await?;
+    let outcome = import_in(&mut tx, doc, false).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Reads a stored document's text again and saves it as if imported anew, in the caller's
+/// transaction, so that its corrections apply to its stored clauses. None when there is no
+/// such document.
+#[instrument(skip_all, fields(document_id))]
+pub async fn reapply_corrections(
+    tx: &mut PgConnection,
+    document_id: i64,
+    calendar: &SessionCalendar,
+) -> Result<Option<ImportOutcome>, sqlx::Error> {
+    let Some(row) = sqlx::query!(
+        r#"
+        SELECT symbol, source_text, content_hash, source_name, source_type
+        FROM documents WHERE id = $1 FOR UPDATE
+        "#,
+        document_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    // The stored text was read once already: it reads again the same way.
+    let resolution = crate::resolution::read_resolution(&row.source_text, calendar)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let source_type = match row.source_type.as_str() {
+        "pdf" => SourceType::Pdf,
+        "docx" => SourceType::Docx,
+        _ => SourceType::Text,
+    };
+    let doc = DocumentImport {
+        resolution: &resolution,
+        symbol: &row.symbol,
+        source_text: &row.source_text,
+        content_hash: &row.content_hash,
+        source_name: &row.source_name,
+        source_type,
+    };
+    Ok(Some(import_in(tx, &doc, true).await?))
 }
 
 async fn import_in(
     tx: &mut PgConnection,
     doc: &DocumentImport<'_>,
+    force: bool,
 ) -> Result<ImportOutcome, sqlx::Error> {
-    let res = doc.resolution;
+    let read = doc.resolution;
     // Serialises concurrent imports of the same symbol.
     // A document whose obligations were stored before their kinds and date windows were read
     // is read again,
@@ -93,12 +139,13 @@ async fn import_in(
     if let Some(row) = &existing
         && row.content_hash == doc.content_hash
         && !row.unread
+        && !force
     {
         return Ok(ImportOutcome::Unchanged {
             document_id: row.id,
         });
     }
-    let body = res.body.map(|b| b.code()).unwrap_or("OTHER");
+    let body = read.body.map(|b| b.code()).unwrap_or("OTHER");
     // The agenda item's name finds a series' texts across sessions (see `series`).
     let agenda_title = agenda_item_title(doc.source_text);
     // One statement for a new document and a corrected one; the row is already locked above.
@@ -106,33 +153,50 @@ async fn import_in(
         r#"
         INSERT INTO documents (symbol, body, session, adopted_on, title, agenda_items,
             committee_report, meeting, source_text, content_hash, source_name, source_type,
-            agenda_title)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            agenda_title, warnings)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         ON CONFLICT (symbol) DO UPDATE SET
             body = EXCLUDED.body, session = EXCLUDED.session, adopted_on = EXCLUDED.adopted_on,
             title = EXCLUDED.title, agenda_items = EXCLUDED.agenda_items,
             committee_report = EXCLUDED.committee_report, meeting = EXCLUDED.meeting,
             source_text = EXCLUDED.source_text, content_hash = EXCLUDED.content_hash,
             source_name = EXCLUDED.source_name, source_type = EXCLUDED.source_type,
-            agenda_title = EXCLUDED.agenda_title, updated_at = now()
+            agenda_title = EXCLUDED.agenda_title, warnings = EXCLUDED.warnings, updated_at = now()
         RETURNING id
         "#,
         doc.symbol,
         body,
-        res.session,
-        res.adopted_on,
-        res.title,
-        &res.agenda_items,
-        res.committee_report,
-        res.meeting,
+        read.session,
+        read.adopted_on,
+        read.title,
+        &read.agenda_items,
+        read.committee_report,
+        read.meeting,
         doc.source_text,
         doc.content_hash,
         doc.source_name,
         doc.source_type.as_str(),
         agenda_title.as_deref(),
+        &read.warnings,
     )
     .fetch_one(&mut *tx)
     .await?;
+    // Editors' corrections, applied over this fresh reading, then the admins' actor list.
+    let corrections = load_corrections(tx, document_id).await?;
+    let verdicts = load_actor_verdicts(tx).await?;
+    let corrected;
+    let (res, overrides) = if corrections.is_empty() && verdicts.is_empty() {
+        (read, Overrides::new())
+    } else {
+        let mut copy = read.clone();
+        let (outcomes, overrides) = correction::apply_corrections(&mut copy, &corrections);
+        correction::apply_actor_curation(&mut copy, &verdicts);
+        if !outcomes.is_empty() {
+            save_correction_outcomes(tx, &outcomes).await?;
+        }
+        corrected = copy;
+        (&corrected, overrides)
+    };
     if existing.is_some() {
         // What the text says is replaced wholesale; obligations stay and are re-linked below.
         sqlx::query!("DELETE FROM paragraphs WHERE document_id = $1", document_id)
@@ -147,12 +211,13 @@ async fn import_in(
     }
 
     let paragraph_ids = insert_paragraphs(tx, document_id, res).await?;
-    let clause_ids = insert_clauses(tx, document_id, res, &paragraph_ids).await?;
+    let clause_ids = insert_clauses(tx, document_id, res, &paragraph_ids, &overrides).await?;
     insert_clause_actors(tx, res, &clause_ids).await?;
     insert_deadlines(tx, res, &clause_ids).await?;
     insert_references(tx, document_id, res, &paragraph_ids).await?;
     let changed_by = format!("import of {}", doc.symbol);
-    let obligations = link_obligations(tx, document_id, res, &clause_ids, &changed_by).await?;
+    let obligations =
+        link_obligations(tx, document_id, res, &clause_ids, &changed_by, &overrides).await?;
     let disappeared = sqlx::query!(
         r#"
         UPDATE obligations SET disappeared_at = now()
@@ -178,6 +243,99 @@ async fn import_in(
             obligations,
         },
     })
+}
+
+/// A document's corrections as applying them needs them (for the gold export).
+pub async fn load_document_corrections(
+    pool: &PgPool,
+    document_id: i64,
+) -> Result<Vec<Correction>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    load_corrections(&mut conn, document_id).await
+}
+
+/// The document's corrections in the order they were made; one this version cannot read is
+/// left out (it stays stored).
+async fn load_corrections(
+    tx: &mut PgConnection,
+    document_id: i64,
+) -> Result<Vec<Correction>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT id, paragraph_number, verb, occurrence, fingerprint, field,
+               coalesce(after, 'null'::jsonb) AS "after!"
+        FROM corrections WHERE document_id = $1 ORDER BY id
+        "#,
+        document_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Correction {
+                id: r.id,
+                fix: Fix::from_stored(&r.field, r.after)?,
+                paragraph: r.paragraph_number,
+                verb: r.verb,
+                occurrence: r.occurrence,
+                fingerprint: r.fingerprint,
+            })
+        })
+        .collect())
+}
+
+/// The admins' verdicts on actor names.
+async fn load_actor_verdicts(
+    tx: &mut PgConnection,
+) -> Result<HashMap<String, correction::ActorVerdict>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT name, target FROM actor_curation")
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let verdict = match r.target {
+                Some(t) => correction::ActorVerdict::Becomes(t),
+                None => correction::ActorVerdict::NotAnActor,
+            };
+            (r.name, verdict)
+        })
+        .collect())
+}
+
+/// Records what this reading made of each correction: a correction that no longer fits is
+/// kept and shown to editors as needing review, never dropped.
+async fn save_correction_outcomes(
+    tx: &mut PgConnection,
+    outcomes: &HashMap<i64, Outcome>,
+) -> Result<(), sqlx::Error> {
+    let mut ids = Vec::new();
+    let mut states = Vec::new();
+    let mut reasons: Vec<Option<String>> = Vec::new();
+    for (&id, outcome) in outcomes {
+        ids.push(id);
+        let (state, reason) = match outcome {
+            Outcome::Applied => ("applied", None),
+            Outcome::Superseded => ("superseded", None),
+            Outcome::NeedsReview(why) => ("needs_review", Some(why.clone())),
+        };
+        states.push(state);
+        reasons.push(reason);
+    }
+    sqlx::query!(
+        r#"
+        UPDATE corrections c SET state = u.s, review_reason = u.r
+        FROM UNNEST($1::bigint[], $2::text[], $3::text[]) AS u(id, s, r)
+        WHERE c.id = u.id AND (c.state, c.review_reason) IS DISTINCT FROM (u.s, u.r)
+        "#,
+        &ids,
+        &states as &[&str],
+        &reasons as &[Option<String>],
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Paragraph ids in reading order: the preamble first, then the operative part.
@@ -234,6 +392,7 @@ async fn insert_clauses(
     document_id: i64,
     res: &Resolution,
     paragraph_ids: &[i64],
+    overrides: &Overrides,
 ) -> Result<Vec<Vec<i64>>, sqlx::Error> {
     let first_operative = res.preamble.len();
     let mut paragraph_col = Vec::new();
@@ -243,8 +402,11 @@ async fn insert_clauses(
     let mut deliverables = Vec::new();
     let mut texts = Vec::new();
     let mut tracked = Vec::new();
+    let mut doubts_col = Vec::new();
+    let mut reviewed = Vec::new();
     for (i, p) in res.operative.iter().enumerate() {
         for (j, c) in p.clauses.iter().enumerate() {
+            let over = overrides.get(&(i, j));
             paragraph_col.push(paragraph_ids[first_operative + i]);
             position_col.push(j as i32);
             verbs.push(c.verb.as_str());
@@ -252,15 +414,29 @@ async fn insert_clauses(
             // Arrays of arrays do not go through UNNEST; a separator that never occurs in text does.
             deliverables.push(c.deliverables.join("\u{1f}"));
             texts.push(c.text.as_str());
-            tracked.push(c.is_tracked());
+            tracked.push(
+                over.and_then(|o| o.tracked)
+                    .unwrap_or_else(|| c.is_tracked()),
+            );
+            doubts_col.push(
+                doubt::doubts(c)
+                    .iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            reviewed.push(over.is_some_and(|o| o.reviewed));
         }
     }
     let rows = sqlx::query!(
         r#"
-        INSERT INTO clauses (paragraph_id, document_id, position, verb, action, deliverables, text, tracked)
-        SELECT p, $1, pos, v, a, CASE WHEN d = '' THEN '{}' ELSE string_to_array(d, chr(31)) END, t, tr
-        FROM UNNEST($2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
-             AS u(p, pos, v, a, d, t, tr)
+        INSERT INTO clauses (paragraph_id, document_id, position, verb, action, deliverables, text, tracked,
+                             doubts, reviewed)
+        SELECT p, $1, pos, v, a, CASE WHEN d = '' THEN '{}' ELSE string_to_array(d, chr(31)) END, t, tr,
+               CASE WHEN dbt = '' THEN '{}' ELSE string_to_array(dbt, ',') END, rv
+        FROM UNNEST($2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
+                    $9::text[], $10::bool[])
+             AS u(p, pos, v, a, d, t, tr, dbt, rv)
         RETURNING id, paragraph_id, position
         "#,
         document_id,
@@ -271,6 +447,8 @@ async fn insert_clauses(
         &deliverables,
         &texts as &[&str],
         &tracked,
+        &doubts_col,
+        &reviewed,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -534,6 +712,7 @@ async fn link_obligations(
     res: &Resolution,
     clause_ids: &[Vec<i64>],
     changed_by: &str,
+    overrides: &Overrides,
 ) -> Result<u64, sqlx::Error> {
     let mut numbers = Vec::new();
     let mut verbs = Vec::new();
@@ -544,18 +723,26 @@ async fn link_obligations(
     let mut from_col: Vec<Option<chrono::NaiveDate>> = Vec::new();
     let mut precision_col: Vec<Option<&str>> = Vec::new();
     let mut words_col: Vec<Option<String>> = Vec::new();
-    for (p, clauses) in res.operative.iter().zip(clause_ids) {
+    for (i, (p, clauses)) in res.operative.iter().zip(clause_ids).enumerate() {
         let mut seen: HashMap<&str, i32> = HashMap::new();
-        for (c, &clause_id) in p.clauses.iter().zip(clauses) {
+        for (j, (c, &clause_id)) in p.clauses.iter().zip(clauses).enumerate() {
             let occurrence = seen.entry(c.verb.as_str()).or_default();
-            if c.is_tracked() {
+            let over = overrides.get(&(i, j));
+            if over
+                .and_then(|o| o.tracked)
+                .unwrap_or_else(|| c.is_tracked())
+            {
                 numbers.push(p.number.as_str());
                 verbs.push(c.verb.as_str());
                 occurrences.push(*occurrence);
                 clause_col.push(clause_id);
                 // Due by the last day of its window, not an invented day.
-                let kind = classify_kind(c);
-                let window = obligation_window_for(kind, &c.deadlines);
+                let kind = over
+                    .and_then(|o| o.kind)
+                    .unwrap_or_else(|| classify_kind(c));
+                let window = over
+                    .and_then(|o| o.window.clone())
+                    .or_else(|| obligation_window_for(kind, &c.deadlines));
                 due_col.push(window.as_ref().map(|w| w.latest));
                 from_col.push(window.as_ref().map(|w| w.earliest));
                 precision_col.push(window.as_ref().map(|w| w.precision.as_str()));

@@ -4,6 +4,7 @@
 mod accounts;
 pub mod backup;
 pub mod cluster;
+mod corrections;
 mod dashboard;
 mod digest;
 mod documents;
@@ -23,11 +24,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use accounts::*;
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
+pub use corrections::*;
 pub use dashboard::*;
 pub use digest::*;
 pub use documents::*;
 pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
-pub use import::{DocumentImport, ImportOutcome, import_document};
+pub use import::{
+    DocumentImport, ImportOutcome, import_document, load_document_corrections, reapply_corrections,
+};
 pub use lists::*;
 pub use obligations::{FollowUpStatus, PreviousStatus, StatusChange, update_obligation_status};
 pub use resolutions::*;

@@ -232,8 +232,14 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 impl<S: Send + Sync> FromRequestParts<S> for Editor {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let doing = if parts.uri.path().starts_with("/import") {
+        let path = parts.uri.path();
+        let doing = if path.starts_with("/import") {
             "import resolutions"
+        } else if path.starts_with("/corrections")
+            || path.starts_with("/review")
+            || path.ends_with("/correct")
+        {
+            "correct what the reader found"
         } else {
             "change follow-up state"
         };
@@ -244,12 +250,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Editor {
 impl<S: Send + Sync> FromRequestParts<S> for Admin {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        require(
-            parts,
-            Role::Admin,
-            "manage accounts, subscribers and the audit log",
-        )
-        .map(Admin)
+        let doing = if parts.uri.path().ends_with("/curate") {
+            "merge, rename or dismiss actors"
+        } else {
+            "manage accounts, subscribers and the audit log"
+        };
+        require(parts, Role::Admin, doing).map(Admin)
     }
 }
 

@@ -4,6 +4,7 @@ mod account;
 mod agenda;
 pub mod auth;
 pub mod cache;
+mod corrections;
 mod digest;
 mod error;
 mod exports;
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(digest::router())
         .merge(lists::router())
+        .merge(corrections::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -564,6 +564,8 @@ struct ShowPage {
     read_only_reason: String,
     /// True right after the follow-up form was saved.
     saved: bool,
+    /// Editors' corrections of what the reader found in its clause.
+    corrections: Vec<store::CorrectionRow>,
 }
 
 /// `?saved=1`: the page is the answer to its own form, which says so.
@@ -671,6 +673,7 @@ async fn show_obligation(
             .collect(),
         status_label,
         saved: notice.saved.is_some(),
+        corrections: store::list_obligation_corrections(&state.pool, id).await?,
     })
 }
 

@@ -62,6 +62,8 @@ struct OverviewPage {
     /// The signed-in person's saved lists ("My lists"), with the form token their buttons
     /// send; None when nobody is signed in.
     my_lists: Option<(Vec<super::lists::MyList>, String)>,
+    /// Editors: how many clauses wait in the review queue.
+    to_review: Option<i64>,
 }
 
 /// One kind's line of the overview: its count in each state it has.
@@ -122,6 +124,18 @@ async fn show_overview(
         }
         _ => None,
     };
+    // Counted over every clause: kept with the rest of the overview while the data is unchanged.
+    let to_review = match &user {
+        Some(u) if u.can_edit() => Some(
+            *state
+                .cache
+                .get_or_load(&snapshot, "clauses to review".into(), || async {
+                    Ok(store::count_review_items(&state.pool).await?)
+                })
+                .await?,
+        ),
+        _ => None,
+    };
     let today = AsOf {
         as_of: q.as_of.clone(),
     }
@@ -168,6 +182,7 @@ async fn show_overview(
         overdue_more: (data.counts.overdue - data.overdue.len() as i64).max(0),
         soon_more: (data.counts.due_soon - data.due_soon.len() as i64).max(0),
         my_lists,
+        to_review,
         counts: data.counts.clone(),
         overdue: items(&data.overdue),
         due_soon: items(&data.due_soon),
@@ -260,6 +275,8 @@ async fn list_actors(
 #[derive(Template, WebTemplate)]
 #[template(path = "actors/show.html")]
 struct ActorPage {
+    /// Admins see the link to curate it.
+    admin: bool,
     id: i64,
     name: String,
     today: NaiveDate,
@@ -271,6 +288,7 @@ async fn show_actor(
     snapshot: Snapshot,
     Path(id): Path<i64>,
     Query(as_of): Query<AsOf>,
+    MaybeUser(user): MaybeUser,
 ) -> Result<ActorPage, AppError> {
     let today = as_of.today()?;
     let day = as_of.day()?;
@@ -286,6 +304,7 @@ async fn show_actor(
         })
         .await?;
     Ok(ActorPage {
+        admin: user.as_ref().is_some_and(|u| u.is_admin()),
         timeline: build_timeline(today, &months, &format!("/obligations?actor={id}&")),
         id,
         name,

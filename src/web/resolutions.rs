@@ -13,6 +13,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::auth::MaybeUser;
 use super::obligations::{ObligationItem, kind_of};
 use super::params::{Path, Query};
 use super::{AppError, AppState};
@@ -238,6 +239,8 @@ pub struct Piece {
 
 pub struct ClauseView {
     pub verb: String,
+    /// The form that corrects it.
+    pub correct_link: String,
     pub action: String,
     pub obligation_id: Option<i64>,
     /// Its obligation's state, exactly as the lists show it.
@@ -246,6 +249,8 @@ pub struct ClauseView {
 
 pub struct ParagraphView {
     pub number: Option<String>,
+    /// Operative paragraphs: the form that adds an obligation the reader missed.
+    pub add_link: Option<String>,
     pub pieces: Vec<Piece>,
     pub clauses: Vec<ClauseView>,
 }
@@ -265,6 +270,9 @@ struct ShowPage {
     series: Option<i64>,
     /// Said right after an import.
     imported: Option<&'static str>,
+    /// Editors see the links to correct the reader, and corrections that need review.
+    editor: bool,
+    needs_review: Vec<store::CorrectionRow>,
 }
 
 /// `?imported=imported|updated|unchanged`: the page answers the import form, and says so.
@@ -292,7 +300,9 @@ async fn show_resolution(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(notice): Query<ImportNotice>,
+    MaybeUser(user): MaybeUser,
 ) -> Result<ShowPage, AppError> {
+    let editor = user.as_ref().is_some_and(|u| u.can_edit());
     let pool = &state.pool;
     let doc = store::find_document(pool, id).await?.ok_or_else(|| {
         AppError::NotFound(format!(
@@ -367,12 +377,30 @@ async fn show_resolution(
                 class: s.mark.map(Mark::class),
             })
             .collect();
+        let number = p.number.clone().unwrap_or_default();
+        let mut seen: HashMap<&str, i32> = HashMap::new();
         let view = ParagraphView {
+            add_link: p.number.as_ref().map(|n| {
+                format!(
+                    "/corrections/add?document={id}&paragraph={}",
+                    super::corrections::urlencoding(n)
+                )
+            }),
             number: p.number.clone(),
             pieces,
             clauses: own
                 .iter()
                 .map(|c| ClauseView {
+                    correct_link: {
+                        let occurrence = seen.entry(c.verb.as_str()).or_default();
+                        let link = format!(
+                            "/corrections/clause?document={id}&paragraph={}&verb={}&occurrence={occurrence}",
+                            super::corrections::urlencoding(&number),
+                            super::corrections::urlencoding(&c.verb)
+                        );
+                        *occurrence += 1;
+                        link
+                    },
                     verb: c.verb.clone(),
                     action: c.action.clone(),
                     obligation_id: c.obligation_id,
@@ -392,6 +420,12 @@ async fn show_resolution(
         chain: store::list_follow_up_chain(pool, id).await?,
         series: store::find_series_of_document(pool, id).await?,
         imported: notice.message(),
+        needs_review: if editor {
+            store::list_corrections(pool, Some(id), true).await?
+        } else {
+            Vec::new()
+        },
+        editor,
         doc,
         summary,
         preamble,

@@ -10,13 +10,13 @@ use fantoccini::{ClientBuilder, Locator};
 
 use crate::dashboard::app_with_series;
 
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl ChromeDriver {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -47,7 +47,7 @@ impl Drop for ChromeDriver {
 }
 
 /// Waits until the browser shows `url` (a navigation it started has arrived).
-async fn wait_for_url(
+pub(crate) async fn wait_for_url(
     browser: &fantoccini::Client,
     url: &reqwest::Url,
 ) -> Result<(), fantoccini::error::CmdError> {

@@ -7,6 +7,7 @@ mod smtp;
 mod accounts;
 mod browser;
 mod cluster;
+mod corrections;
 mod dashboard;
 mod digest;
 mod due;
