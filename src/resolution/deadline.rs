@@ -39,6 +39,27 @@ pub fn body_named_in(title: &str) -> Option<Body> {
         .map(|(_, body)| body)
 }
 
+/// The one commission or forum of `calendar/body_sessions.csv` that `texts` name, when they
+/// name exactly one: "the Commission at its thirty-third session" in a text about the Crime
+/// Congress that names the Commission on Crime Prevention and Criminal Justice elsewhere.
+pub fn sole_commission_named<'t>(texts: impl Iterator<Item = &'t str>) -> Option<Body> {
+    let mut found: Option<Body> = None;
+    for text in texts {
+        for &(name, body) in &OTHER_BODY_NAMES {
+            if !(name.contains("Commission") || name.contains("Forum")) {
+                continue;
+            }
+            if memchr::memmem::find(text.as_bytes(), name.as_bytes()).is_some() {
+                match found {
+                    Some(b) if b != body => return None,
+                    _ => found = Some(body),
+                }
+            }
+        }
+    }
+    found
+}
+
 /// A deadline with the byte range of the words it was read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
@@ -800,13 +821,13 @@ fn other_body_named(s: &str) -> Option<(Body, usize)> {
         .map(|&(n, b)| (b, n.len()))
 }
 
-/// A session of another body is a deadline of this resolution when it falls from the year of
+/// A session of another body is a deadline of this resolution when it opens from the day of
 /// adoption to six years on; an ordinal that would put it elsewhere belongs to another body.
 fn plausible_session_year(due: Option<(NaiveDate, bool)>, ctx: &Context) -> bool {
     match (due, ctx.adopted_on) {
-        (Some((day, _)), Some(adopted)) => {
-            (adopted.year()..=adopted.year() + 6).contains(&day.year())
-        }
+        // A session that opened before the text was adopted is history ("the provisional
+        // agenda finalized by the Commission at its thirty-second session").
+        (Some((day, _)), Some(adopted)) => day >= adopted && day.year() <= adopted.year() + 6,
         (None, _) => false,
         (Some(_), None) => true,
     }
@@ -2541,6 +2562,46 @@ mod tests {
                 body: Body::CommissionForSocialDevelopment,
                 session: 57
             }]
+        );
+    }
+
+    #[test]
+    fn the_commission_is_the_only_one_the_text_names() {
+        let named = sole_commission_named(
+            [
+                "Recalling the report of the Commission on Crime Prevention and Criminal Justice,",
+                "Requests the Commission to accord sufficient time at its thirty-third session",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(named, Some(Body::CrimeCommission));
+        let mut ctx = ga(78, 2023, 12, 18);
+        ctx.subject_body = named;
+        assert_eq!(
+            kinds(
+                "Requests the Commission to accord sufficient time at its thirty-third session to reviewing the progress made",
+                &ctx
+            ),
+            vec![DeadlineKind::Session {
+                body: Body::CrimeCommission,
+                session: 33
+            }]
+        );
+        // A session held before adoption is a record, not a deadline (A/RES/78/223 para 11).
+        assert!(
+            kinds(
+                "Approves the following provisional agenda for the Fifteenth Congress, finalized by the Commission at its thirty-second session:",
+                &ctx
+            )
+            .is_empty()
+        );
+        // Two commissions named: "the Commission" is not guessed.
+        assert_eq!(
+            sole_commission_named(
+                ["the Commission on Narcotic Drugs and the Commission on Crime Prevention and Criminal Justice"]
+                    .into_iter()
+            ),
+            None
         );
     }
 

@@ -59,7 +59,16 @@ pub fn classify_resolution(resolution: &mut Resolution, calendar: &SessionCalend
         subject_body: resolution
             .title
             .as_deref()
-            .and_then(deadline::body_named_in),
+            .and_then(deadline::body_named_in)
+            .or_else(|| {
+                deadline::sole_commission_named(
+                    resolution
+                        .preamble
+                        .iter()
+                        .map(|p| p.text.as_str())
+                        .chain(resolution.operative.iter().map(|p| p.text.as_str())),
+                )
+            }),
     };
     // "Resolves that, for 2022:" above numbered points that have no verb of their own
     // (budget resolutions): each point is a clause of that verb.
