@@ -410,6 +410,7 @@ async fn list_obligations(
         total: store::MatchCount {
             count: 0,
             more: false,
+            about: None,
         },
         page: 1,
         pages: 1,
