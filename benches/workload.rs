@@ -355,10 +355,17 @@ async fn main() {
             .map(|rows| rows.iter().filter_map(|r| r["id"].as_i64()).collect())
             .unwrap_or_default();
         assert!(!ids.is_empty(), "no obligations to change: {list}");
-        // A feed token for the calendar app.
-        let page = writer
+        // A feed token for the calendar app. Making one redirects to the account page,
+        // which shows it.
+        let made = writer
             .post(format!("{address}/account/feed-tokens"))
             .form(&[("label", "bench"), ("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), 303, "make a feed token");
+        let page = writer
+            .get(format!("{address}/account"))
             .send()
             .await
             .unwrap()

@@ -1,7 +1,7 @@
 //! Checking what a new subscriber says, the same way for the dashboard's form and the CLI.
 
 use super::schedule::{parse_time_zone, parse_weekday};
-use crate::web::obligations::ListQuery;
+use crate::store::ListQuery;
 
 /// A subscription whose every field was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -54,8 +54,8 @@ use super::mail::{
     MailError, Mailer, SmtpSession, build_message, digest_message_id, recipient_mailbox,
 };
 use super::schedule::{Clock, due_digest, parse_time_zone};
+use crate::store::ListQuery;
 use crate::store::{self, ClaimedJob, ObligationFilter, ObligationRow, ObligationSort};
-use crate::web::obligations::ListQuery;
 
 /// How long a claimed job may stay in `sending` before it counts as abandoned: far longer
 /// than one SMTP transaction can take with [`super::mail::SMTP_TIMEOUT`] per reply, so a live

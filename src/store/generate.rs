@@ -396,6 +396,9 @@ pub async fn finish_generation(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query!("SELECT recount_obligation_tallies()")
         .execute(pool)
         .await?;
+    sqlx::query!("SELECT recount_session_items()")
+        .execute(pool)
+        .await?;
     // Nor did they move the version cached pages are kept under.
     sqlx::query!("UPDATE data_version SET version = version + 1")
         .execute(pool)

@@ -8,6 +8,7 @@ mod corrections;
 mod dashboard;
 mod digest;
 mod documents;
+pub mod filter;
 mod generate;
 mod import;
 mod lists;
@@ -28,6 +29,7 @@ pub use corrections::*;
 pub use dashboard::*;
 pub use digest::*;
 pub use documents::*;
+pub use filter::{FieldError, ListQuery};
 pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_generation};
 pub use import::{
     DocumentImport, ImportOutcome, import_document, load_document_corrections, reapply_corrections,

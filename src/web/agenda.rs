@@ -31,7 +31,13 @@ struct AgendaQuery {
     body: Option<String>,
     session: Option<String>,
     as_of: Option<String>,
+    /// The clause after which this page starts (the "next" link's).
+    after: Option<String>,
 }
+
+/// Clauses on one page of a session's agenda: a session can have ten thousand (GA 75 at a
+/// million obligations), and reading and rendering them all took half a second.
+pub const AGENDA_PAGE: usize = 250;
 
 /// A sub-item (or an item of its own) and what the session must consider under it.
 pub struct AgendaEntry {
@@ -59,6 +65,13 @@ struct AgendaPage {
     predicted: Arc<Vec<PredictedItem>>,
     /// Who must submit each report or do each request, by obligation id.
     who: std::collections::HashMap<i64, String>,
+    /// How many clauses are due at the session, and the first and last shown (from 1).
+    items: i64,
+    shown_from: usize,
+    shown_to: usize,
+    /// The next page, when there is one, and the first, when this is not it.
+    next_url: Option<String>,
+    first_url: Option<String>,
 }
 
 /// A series predicted to return at the session, with its basis; never an obligation.
@@ -106,6 +119,30 @@ pub struct SessionPlan {
     pub groups: Vec<AgendaGroup>,
     /// Requests due at the session whose resolution puts no item on the agenda.
     pub other_requests: Vec<SessionClause>,
+    /// How many clauses this page holds, and the last one's id when more follow.
+    pub clauses: usize,
+    pub more_after: Option<i64>,
+}
+
+/// Cuts a page of clauses (read one past the page) at a resolution's edge, so that a
+/// resolution's requests stay on the page of its agenda inclusion; a resolution longer than
+/// a page is cut where the page ends. Returns the page and the clause it ends at when more
+/// follow.
+fn cut_page(mut clauses: Vec<SessionClause>, page: usize) -> (Vec<SessionClause>, Option<i64>) {
+    if clauses.len() <= page {
+        return (clauses, None);
+    }
+    clauses.truncate(page + 1);
+    let next = clauses.pop().expect("one past the page");
+    if let Some(start) = clauses
+        .iter()
+        .position(|c| c.document_id == next.document_id)
+        .filter(|&start| start > 0)
+    {
+        clauses.truncate(start);
+    }
+    let last = clauses.last().map(|c| c.clause_id);
+    (clauses, last)
 }
 
 async fn show_agenda(
@@ -155,20 +192,50 @@ async fn show_agenda(
             choices,
             predicted: Arc::default(),
             who: Default::default(),
+            items: 0,
+            shown_from: 0,
+            shown_to: 0,
+            next_url: None,
+            first_url: None,
         });
     };
     let as_of = super::today::parse_optional_date(q.as_of.as_deref(), "as_of")?;
+    let after = match q.after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(a) => Some(a.parse::<i64>().map_err(|_| {
+            AppError::BadRequest(format!(
+                "after must be a clause number from the page's \"next\" link, not {a:?}"
+            ))
+        })?),
+    };
     let plan = state
         .cache
         .get_or_load(
             &snapshot,
-            format!("agenda {body} {session} {as_of:?}"),
+            format!("agenda {body} {session} {as_of:?} {after:?}"),
             || async {
-                let clauses = store::list_session_clauses(pool, &body, session, as_of).await?;
-                Ok(plan_session(clauses))
+                let clauses = store::list_session_clauses(
+                    pool,
+                    &body,
+                    session,
+                    as_of,
+                    after,
+                    AGENDA_PAGE as i64 + 1,
+                )
+                .await?;
+                let (clauses, more_after) = cut_page(clauses, AGENDA_PAGE);
+                let mut plan = plan_session(clauses);
+                plan.more_after = more_after;
+                Ok(plan)
             },
         )
         .await?;
+    let shown_before = match after {
+        None => 0,
+        Some(after) => {
+            store::count_session_clauses_before(pool, &body, session, as_of, after).await? as usize
+        }
+    };
     let predicted = state
         .cache
         .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
@@ -188,11 +255,31 @@ async fn show_agenda(
         .into_iter()
         .map(|a| (a.obligation_id, a.actors))
         .collect();
-    let opens_on = choices
+    let choice = choices
         .iter()
-        .find(|c| c.body == body && c.session == session)
-        .and_then(|c| c.opens_on);
+        .find(|c| c.body == body && c.session == session);
+    let opens_on = choice.and_then(|c| c.opens_on);
+    let page_url = |after: i64| {
+        let mut url = format!("/agenda?body={body}&session={session}&after={after}");
+        if let Some(day) = as_of {
+            url.push_str(&format!("&as_of={day}"));
+        }
+        url
+    };
+    let next_url = plan.more_after.map(page_url);
+    let first_url = after.map(|_| {
+        let mut url = format!("/agenda?body={body}&session={session}");
+        if let Some(day) = as_of {
+            url.push_str(&format!("&as_of={day}"));
+        }
+        url
+    });
     Ok(AgendaPage {
+        items: choice.map_or(0, |c| c.items),
+        shown_from: shown_before + usize::from(plan.clauses > 0),
+        shown_to: shown_before + plan.clauses,
+        next_url,
+        first_url,
         session_name: format!("{} session", ordinal(session)),
         plan,
         body,
@@ -207,6 +294,7 @@ async fn show_agenda(
 /// Groups the session's clauses: each agenda inclusion under its item, with the requests of
 /// the same resolution beside it; requests of other resolutions apart.
 fn plan_session(clauses: Vec<SessionClause>) -> SessionPlan {
+    let count = clauses.len();
     let (inclusions, requests): (Vec<SessionClause>, Vec<SessionClause>) = clauses
         .into_iter()
         .partition(|c| c.action == "decision" && agenda_inclusion(&c.text).is_some());
@@ -248,5 +336,7 @@ fn plan_session(clauses: Vec<SessionClause>) -> SessionPlan {
             .map(|(item, entries)| AgendaGroup { item, entries })
             .collect(),
         other_requests,
+        clauses: count,
+        more_after: None,
     }
 }

@@ -12,8 +12,7 @@ use super::obligations::ListQuery;
 use super::params::Path;
 use super::{AppError, AppState};
 use crate::digest::subscription::normalize_filter;
-use crate::resolution::ObligationKind;
-use crate::store::{self, ActorName, FollowUpStatus};
+use crate::store::{self, ActorName};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -56,70 +55,9 @@ pub async fn my_lists(state: &AppState, user: &CurrentUser) -> Result<Vec<MyList
         .collect())
 }
 
-/// A filter of the obligations list in words, in the order people say it: whose, what state,
-/// what kind, which body and session, when, which words.
+/// A filter of the obligations list in words (see `ListQuery::describe`).
 pub fn describe_filter(q: &ListQuery, actors: &[ActorName]) -> String {
-    let value = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let mut words = Vec::new();
-    if let Some(actor) = value(&q.actor) {
-        words.push(
-            actor
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| actors.iter().find(|a| a.id == id))
-                .map(|a| a.name.clone())
-                .unwrap_or_else(|| format!("actor {actor}")),
-        );
-    }
-    if value(&q.state).as_deref() == Some("overdue") {
-        words.push("overdue".into());
-    }
-    if let Some(status) = value(&q.status) {
-        words.push(match status.parse::<FollowUpStatus>() {
-            Ok(s) => s.label().to_string(),
-            Err(_) => status,
-        });
-    }
-    if let Some(kind) = value(&q.kind) {
-        words.push(match kind.parse::<ObligationKind>() {
-            Ok(k) => k.label().to_string(),
-            Err(_) => kind,
-        });
-    }
-    if let Some(action) = value(&q.action) {
-        words.push(format!("{action}s"));
-    }
-    if let Some(body) = value(&q.body) {
-        words.push(body);
-    }
-    if let Some(s) = value(&q.session) {
-        words.push(format!("adopted at session {s}"));
-    }
-    if let Some(s) = value(&q.due_session) {
-        words.push(format!("due at session {s}"));
-    }
-    if let Some(d) = value(&q.due_from) {
-        words.push(format!("due from {d}"));
-    }
-    if let Some(d) = value(&q.due_to) {
-        words.push(format!("due by {d}"));
-    }
-    if let Some(text) = value(&q.q) {
-        words.push(format!("\u{201c}{text}\u{201d}"));
-    }
-    if value(&q.resolution).is_some() {
-        words.push("one resolution".into());
-    }
-    if words.is_empty() {
-        "everything".into()
-    } else {
-        words.join(", ")
-    }
+    q.describe(actors)
 }
 
 #[derive(Debug, Deserialize)]

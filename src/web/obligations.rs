@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{CsrfForm, Editor, MaybeUser, audit};
@@ -83,110 +83,7 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{}…", &cut[..at])
 }
 
-/// The list's query string: every filter, the sort, the page and the day.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
-pub struct ListQuery {
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub body: Option<String>,
-    /// The session that adopted the resolution.
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub session: Option<String>,
-    /// A session the obligation is due at (its deadline names it).
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub due_session: Option<String>,
-    /// `overdue`: outstanding, past the last day of its window, and of a kind that can be late.
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub actor: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub action: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub status: Option<String>,
-    /// An obligation kind's code: that kind only.
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub due_from: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub due_to: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub q: Option<String>,
-    /// A resolution's id: its obligations only.
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub resolution: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub sort: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub page: Option<String>,
-    #[serde(default, skip_serializing_if = "is_blank")]
-    pub as_of: Option<String>,
-}
-
-impl ListQuery {
-    /// The names the list's query string has; a saved filter or a digest's refuses others.
-    pub const KEYS: [&'static str; 15] = [
-        "body",
-        "session",
-        "due_session",
-        "state",
-        "actor",
-        "action",
-        "status",
-        "kind",
-        "due_from",
-        "due_to",
-        "q",
-        "resolution",
-        "sort",
-        "page",
-        "as_of",
-    ];
-}
-
-fn is_blank(v: &Option<String>) -> bool {
-    v.as_deref().is_none_or(|s| s.trim().is_empty())
-}
-
-fn blank_to_none(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-const BODIES: [&str; 5] = ["GA", "SC", "HRC", "ECOSOC", "OTHER"];
-const ACTIONS: [&str; 6] = [
-    "decision",
-    "request",
-    "invitation",
-    "call",
-    "encouragement",
-    "position",
-];
-
-/// What is wrong with one field of the list's filter: the page shows it beside that field.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
-pub struct FieldError {
-    /// The query parameter's name (`due_from`, `body` ...).
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-
-    /// The message when the field is `field`.
-    pub fn on(&self, field: &str) -> Option<&str> {
-        (self.field == field).then_some(self.message.as_str())
-    }
-}
+pub use crate::store::filter::{ACTIONS, BODIES, FieldError, ListQuery};
 
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
@@ -200,116 +97,6 @@ fn message_of(e: AppError) -> String {
 }
 
 impl ListQuery {
-    /// The store filter, or what is wrong with which field.
-    pub fn filter(&self) -> Result<ObligationFilter, FieldError> {
-        let body = blank_to_none(&self.body);
-        if let Some(b) = &body
-            && !BODIES.contains(&b.as_str())
-        {
-            return Err(FieldError::new(
-                "body",
-                format!("unknown body {b:?}: use GA, SC, HRC, ECOSOC or OTHER"),
-            ));
-        }
-        let action = blank_to_none(&self.action);
-        if let Some(a) = &action
-            && !ACTIONS.contains(&a.as_str())
-        {
-            return Err(FieldError::new(
-                "action",
-                format!("unknown action {a:?}: choose one of the list"),
-            ));
-        }
-        let status = blank_to_none(&self.status);
-        if let Some(s) = &status
-            && s != "outstanding"
-            && s.parse::<FollowUpStatus>().is_err()
-        {
-            return Err(FieldError::new(
-                "status",
-                format!("unknown status {s:?}: choose one of the list"),
-            ));
-        }
-        let kinds = match blank_to_none(&self.kind) {
-            None => Vec::new(),
-            Some(k) => vec![
-                k.parse::<ObligationKind>()
-                    .map_err(|e| FieldError::new("kind", e))?
-                    .as_str()
-                    .to_string(),
-            ],
-        };
-        let number = |v: &Option<String>, field: &'static str| -> Result<Option<i64>, FieldError> {
-            blank_to_none(v)
-                .map(|s| {
-                    s.parse::<i64>().map_err(|_| {
-                        FieldError::new(field, format!("{field} must be a number, not {s:?}"))
-                    })
-                })
-                .transpose()
-        };
-        let session_number = |v: &Option<String>,
-                              field: &'static str|
-         -> Result<Option<i32>, FieldError> {
-            number(v, field)?
-                .map(|s| {
-                    i32::try_from(s).map_err(|_| {
-                        FieldError::new(field, format!("{field} must be a session number, not {s}"))
-                    })
-                })
-                .transpose()
-        };
-        let date = |v: &Option<String>, field: &'static str| {
-            parse_optional_date(v.as_deref(), field)
-                .map_err(|e| FieldError::new(field, message_of(e)))
-        };
-        let mut filter = ObligationFilter {
-            body,
-            session: session_number(&self.session, "session")?,
-            due_session: session_number(&self.due_session, "due_session")?,
-            actor_id: number(&self.actor, "actor")?,
-            action,
-            status,
-            due_from: date(&self.due_from, "due_from")?,
-            due_to: date(&self.due_to, "due_to")?,
-            text: blank_to_none(&self.q),
-            document_id: number(&self.resolution, "resolution")?,
-            kinds,
-            as_of: date(&self.as_of, "as_of")?,
-        };
-        match blank_to_none(&self.state).as_deref() {
-            None => {}
-            Some("overdue") => {
-                let today = filter
-                    .as_of
-                    .unwrap_or_else(|| chrono::Local::now().date_naive());
-                let yesterday = today.pred_opt().unwrap_or(today);
-                filter.status = Some("outstanding".into());
-                filter.due_to = Some(filter.due_to.map_or(yesterday, |d| d.min(yesterday)));
-                filter = filter.late_kinds_only();
-            }
-            Some(other) => {
-                return Err(FieldError::new(
-                    "state",
-                    format!("unknown state {other:?}: use overdue, or the status filter"),
-                ));
-            }
-        }
-        Ok(filter)
-    }
-
-    pub fn sort(&self) -> Result<ObligationSort, FieldError> {
-        match blank_to_none(&self.sort) {
-            None => Ok(ObligationSort::default()),
-            Some(s) => ObligationSort::parse(&s).ok_or_else(|| {
-                FieldError::new(
-                    "sort",
-                    format!("unknown sort {s:?}: choose one of the list"),
-                )
-            }),
-        }
-    }
-
     pub fn page(&self) -> Result<i64, FieldError> {
         super::params::parse_page(self.page.as_deref())
             .map_err(|e| FieldError::new("page", message_of(e)))
@@ -410,6 +197,7 @@ async fn list_obligations(
         total: store::MatchCount {
             count: 0,
             more: false,
+            about: None,
         },
         page: 1,
         pages: 1,

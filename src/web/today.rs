@@ -23,28 +23,12 @@ impl AsOf {
     }
 }
 
-/// The years a date typed into a page may have.
-const FIRST_YEAR: i32 = 1900;
-const LAST_YEAR: i32 = 9999;
-
 /// An optional ISO date from a query or form field; empty means absent.
 pub fn parse_optional_date(
     value: Option<&str>,
     field: &str,
 ) -> Result<Option<NaiveDate>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .ok()
-            // Pages add weeks and months to the day: far years would overflow the calendar.
-            .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
-            .map(Some)
-            .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "{field} must be a date written YYYY-MM-DD, from {FIRST_YEAR} to {LAST_YEAR}, not {v:?}"
-                ))
-            }),
-    }
+    crate::store::filter::parse_day(value, field).map_err(AppError::BadRequest)
 }
 
 /// The month `months` after (or before, when negative) the month of `day`, on its first day.

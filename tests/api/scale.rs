@@ -288,3 +288,143 @@ async fn pages_are_the_same_with_the_result_cache_on_and_off() {
     assert_eq!(data_version(&app).await, version);
     compare("after feed reads").await;
 }
+
+/// Clauses on one page of the agenda (`web::agenda::AGENDA_PAGE`).
+const AGENDA_PAGE: usize = 250;
+
+/// Clause counts per session as the chooser shows them that disagree with the deadlines.
+async fn session_counts_off(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "WITH kept AS (SELECT body, session, items FROM session_item_counts WHERE items <> 0),
+              truth AS (SELECT body, session, count(DISTINCT clause_id) AS items FROM deadlines
+                        WHERE kind = 'session' GROUP BY 1, 2)
+         SELECT (SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM truth) a)
+              + (SELECT count(*) FROM (SELECT * FROM truth EXCEPT SELECT * FROM kept) b)",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+/// The "Clauses X–Y of N" line of an agenda page, and its next page's address.
+fn agenda_paging(html: &str) -> (Option<(usize, usize, usize)>, Option<String>) {
+    let range = html.find("<p class=\"paging\">Clauses ").map(|at| {
+        let rest = &html[at + "<p class=\"paging\">Clauses ".len()..];
+        let numbers: Vec<usize> = rest[..rest.find(" due at").unwrap()]
+            .split(['–', ' '])
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (numbers[0], numbers[1], numbers[2])
+    });
+    let next = html.find("rel=\"next\"").map(|end| {
+        let start = html[..end].rfind("href=\"").unwrap() + "href=\"".len();
+        html[start..html[start..].find('"').unwrap() + start]
+            .replace("&amp;", "&")
+            .replace("&#38;", "&")
+    });
+    (range, next)
+}
+
+#[tokio::test]
+async fn a_session_with_many_clauses_is_shown_a_page_at_a_time() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .cli()
+        .args(["dev", "generate", "--obligations", "1100"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let pool = &app.db.pool;
+    assert_eq!(session_counts_off(&app).await, 0, "after generating");
+    // Past a thousand, the list says about how many (from the kept tallies), to three figures.
+    let tracked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM obligations WHERE clause_id IS NOT NULL")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert!((1000..10_000).contains(&tracked), "{tracked}");
+    let rounded = (tracked + 5) / 10 * 10;
+    let about = format!("About {},{:03} obligations", rounded / 1000, rounded % 1000);
+    let list = app.get("/obligations").await.text().await.unwrap();
+    assert!(list.contains(&about), "{about}");
+    // Every clause due at GA 99, half of them twice (a clause counts once).
+    sqlx::query(
+        "INSERT INTO deadlines (clause_id, kind, body, session, text)
+         SELECT id, 'session', 'GA', 99, 'at its ninety-ninth session' FROM clauses
+         UNION ALL
+         SELECT id, 'session', 'GA', 99, 'at that session' FROM clauses WHERE id % 2 = 0",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    assert_eq!(session_counts_off(&app).await, 0, "after adding deadlines");
+    let clauses: i64 = sqlx::query_scalar("SELECT count(*) FROM clauses")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert!(clauses as usize > 2 * AGENDA_PAGE, "{clauses} clauses");
+    let chooser = app.get("/agenda?body=GA").await.text().await.unwrap();
+    assert!(
+        chooser.contains(&format!(">GA 99</a> ({clauses})")),
+        "the chooser counts each clause once"
+    );
+    // Page after page, every clause once, in order, to the last.
+    let mut next = Some("/agenda?body=GA&session=99".to_string());
+    let (mut shown, mut pages) = (0usize, 0);
+    let mut linked = std::collections::HashSet::new();
+    while let Some(path) = next {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        let (range, more) = agenda_paging(&html);
+        let (from, to, of) = range.expect("a paging line");
+        assert_eq!((from, of), (shown + 1, clauses as usize), "{path}");
+        assert!(to - shown <= AGENDA_PAGE, "{path}");
+        shown = to;
+        pages += 1;
+        for link in html.split("href=\"/obligations/").skip(1) {
+            let id = &link[..link.find('"').unwrap()];
+            assert!(linked.insert(id.to_string()), "{id} on two pages");
+        }
+        next = more;
+    }
+    assert_eq!(shown, clauses as usize);
+    assert!(pages >= 3, "{pages} pages");
+    // Every request (never an agenda inclusion) with an obligation is linked on some page.
+    let requests: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM obligations o JOIN clauses c ON c.id = o.clause_id
+         WHERE c.action <> 'decision'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!(
+        linked.len() as i64 >= requests,
+        "{} of {requests}",
+        linked.len()
+    );
+    // A session of a few clauses stays on one page, with no paging line.
+    let small = app
+        .get("/agenda?body=GA&session=76")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(agenda_paging(&small), (None, None));
+    assert_eq!(
+        app.get("/agenda?body=GA&session=99&after=x").await.status(),
+        400
+    );
+    // Deadlines removed: the session leaves the chooser.
+    sqlx::query("DELETE FROM deadlines WHERE body = 'GA' AND session = 99")
+        .execute(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        session_counts_off(&app).await,
+        0,
+        "after removing deadlines"
+    );
+    let chooser = app.get("/agenda?body=GA").await.text().await.unwrap();
+    assert!(!chooser.contains(">GA 99</a>"));
+}
