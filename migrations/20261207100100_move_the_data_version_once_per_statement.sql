@@ -33,7 +33,8 @@ DECLARE t TEXT;
 BEGIN
     FOREACH t IN ARRAY ARRAY['documents', 'paragraphs', 'clauses', 'clause_actors', 'deadlines',
                              'document_references', 'obligations', 'obligation_events',
-                             'sessions', 'actors', 'series', 'users', 'user_sessions']
+                             'sessions', 'actors', 'series', 'users', 'user_sessions',
+                             'corrections', 'actor_curation']
     LOOP
         EXECUTE format('DROP TRIGGER %I ON %I', t || '_bump_data_version', t);
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS changed_rows '
