@@ -565,3 +565,98 @@ async fn fulfilled_by_takes_a_document_symbol_not_words() {
         .unwrap();
     assert_eq!(status, "open", "nothing was saved");
 }
+
+/// The value of the hidden field `name` of a page.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("{name} in {html}"))
+        + key.len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_expired_comes_back_with_its_input_after_signing_in() {
+    let app = app_with_demo().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    sqlx::query("UPDATE user_sessions SET expires_at = now() - interval '1 minute'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let sent = viewer
+        .post(format!("{}/lists", app.address))
+        .header("Referer", format!("{}/obligations?body=GA", app.address))
+        .form(&[
+            ("name", "Secretary-General \u{201c}outstanding\u{201d}"),
+            ("filter", "body=GA&status=outstanding"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 401);
+    let form = sent.text().await.unwrap();
+    assert!(
+        form.contains("Your session ended before this form arrived."),
+        "{form}"
+    );
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0, "nothing is saved without a session");
+    // The sign-in form carries the form to send again (its spent token left out), and the
+    // page it was sent from.
+    let (action, fields) = (
+        hidden(&form, "resume_action"),
+        hidden(&form, "resume_fields"),
+    );
+    assert_eq!(action, "/lists");
+    assert!(!fields.contains("csrf"), "{fields}");
+    assert_eq!(hidden(&form, "next"), "/obligations?body=GA");
+    let unescape = |s: &str| s.replace("&#38;", "&").replace("&amp;", "&");
+    let signed_in = viewer
+        .post(format!("{}/sign-in", app.address))
+        .form(&[
+            ("email", "vera.viewer@test.example"),
+            ("password", crate::harness::TEST_PASSWORD),
+            ("csrf", hidden(&form, "csrf").as_str()),
+            ("next", "/obligations?body=GA"),
+            ("resume_action", unescape(&action).as_str()),
+            ("resume_fields", unescape(&fields).as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let again = signed_in.text().await.unwrap();
+    assert!(again.contains("action=\"/lists\""), "{again}");
+    assert!(
+        again.contains("value=\"Secretary-General \u{201c}outstanding\u{201d}\""),
+        "{again}"
+    );
+    assert!(
+        again.contains("value=\"body=GA&#38;status=outstanding\""),
+        "{again}"
+    );
+    // Sent again as shown, with the new session's token, the list is saved.
+    let new_csrf = hidden(&again, "csrf");
+    assert_ne!(new_csrf, csrf);
+    let resent = viewer
+        .post(format!("{}/lists", app.address))
+        .form(&[
+            ("name", "Secretary-General \u{201c}outstanding\u{201d}"),
+            ("filter", "body=GA&status=outstanding"),
+            ("csrf", new_csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resent.status(), 303);
+    let name: String = sqlx::query_scalar("SELECT name FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "Secretary-General \u{201c}outstanding\u{201d}");
+}
