@@ -2,6 +2,7 @@
 
 mod account;
 mod agenda;
+mod asked;
 pub mod auth;
 pub mod cache;
 mod digest;
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(digest::router())
         .merge(lists::router())
+        .merge(asked::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

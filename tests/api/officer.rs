@@ -660,3 +660,177 @@ async fn a_form_sent_after_the_session_expired_comes_back_with_its_input_after_s
         .unwrap();
     assert_eq!(name, "Secretary-General \u{201c}outstanding\u{201d}");
 }
+
+/// Every obligation id of a list, through all its pages.
+async fn ids_of_whole_list(app: &TestApp, path: &str) -> std::collections::BTreeSet<i64> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut next = Some(path.to_string());
+    while let Some(path) = next {
+        let html = page(app, &path).await;
+        ids.extend(row_states(&html).into_iter().map(|(id, _)| id));
+        next = html.split("rel=\"next\" href=\"").nth(1).map(|rest| {
+            rest[..rest.find('"').unwrap()]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        });
+    }
+    ids
+}
+
+#[tokio::test]
+async fn asked_of_us_lists_what_member_states_are_asked_to_do_grouped_with_deadlines() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/asked-of-us").await;
+    // Exactly the outstanding requests, invitations, calls and encouragements addressed to
+    // Member States or States parties, as the obligations list finds them.
+    let mut expected = std::collections::BTreeSet::new();
+    for actor in ["Member States", "States parties"] {
+        let Some(id): Option<i64> = sqlx::query_scalar("SELECT id FROM actors WHERE name = $1")
+            .bind(actor)
+            .fetch_optional(&app.db.pool)
+            .await
+            .unwrap()
+        else {
+            continue;
+        };
+        for action in ["request", "invitation", "call", "encouragement"] {
+            expected.extend(
+                ids_of_whole_list(
+                    &app,
+                    &format!("/obligations?actor={id}&status=outstanding&action={action}"),
+                )
+                .await,
+            );
+        }
+    }
+    let shown: std::collections::BTreeSet<i64> =
+        row_states(&html).into_iter().map(|(id, _)| id).collect();
+    assert!(
+        !expected.is_empty(),
+        "the demo asks things of Member States"
+    );
+    assert_eq!(shown, expected, "{html}");
+    assert!(
+        html.contains(&format!("{} requests", expected.len())),
+        "{html}"
+    );
+    // Grouped by what is asked: A/RES/80/66 invites Member States to submit their views.
+    let views = &html[html
+        .find("id=\"asked-views\"")
+        .expect("a Submit views group")..];
+    let views = &views[..views.find("</section>").unwrap()];
+    assert!(views.contains("Submit views"), "{views}");
+    assert!(views.contains(">A/RES/80/66</a>"), "{views}");
+    assert!(views.contains("submit their views"), "{views}");
+    // A/RES/80/6 invites States to contribute to a trust fund.
+    let fund = &html[html
+        .find("id=\"asked-contribute\"")
+        .expect("a Contribute group")..];
+    let fund = &fund[..fund.find("</section>").unwrap()];
+    assert!(fund.contains("contribute to the trust fund"), "{fund}");
+    // Dated requests come before undated ones, soonest first, in each group.
+    for group in html.split("<section aria-labelledby=\"asked-").skip(1) {
+        let dates: Vec<Option<&str>> = group
+            .split("<td class=\"due\">")
+            .skip(1)
+            .map(|cell| {
+                cell.strip_prefix("<time datetime=\"")
+                    .map(|rest| &rest[..10])
+            })
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by_key(|d| (d.is_none(), *d));
+        assert_eq!(dates, sorted, "{group}");
+    }
+    // The page is in the menu of every page.
+    assert!(html.contains("<a href=\"/asked-of-us\">Asked of us</a>"));
+}
+
+#[tokio::test]
+async fn lists_are_compact_sortable_by_their_headings_and_print_whole() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/obligations?body=GA").await;
+    // One line a row: the verb is the link, the paragraph's first words follow without it,
+    // and the whole paragraph is one click away.
+    let rows: Vec<&str> = html.split("<tr class=\"state-").skip(1).collect();
+    assert_eq!(rows.len(), 50);
+    for row in &rows {
+        let verb_at = row
+            .find("<td class=\"what\"><a href=\"/obligations/")
+            .unwrap();
+        let verb = &row[verb_at..];
+        let verb = &verb[verb.find("\">").unwrap() + 2..verb.find("</a>").unwrap()];
+        let summary = row
+            .split("<details class=\"para\"><summary>")
+            .nth(1)
+            .expect("the paragraph on demand");
+        let summary = &summary[..summary.find("</summary>").unwrap()];
+        assert!(
+            !summary.to_lowercase().starts_with(&verb.to_lowercase()),
+            "{verb} twice in {row}"
+        );
+        assert!(summary.chars().count() <= 91, "{summary}");
+    }
+    // Sortable headings: the due column turns round; the others sort by themselves.
+    let due_heading = |html: &str| {
+        let th = &html[html.find("<th scope=\"col\"").unwrap()..];
+        th[..th.find("</th>").unwrap()].to_string()
+    };
+    let heading = due_heading(&html);
+    assert!(heading.contains("aria-sort=\"ascending\""), "{heading}");
+    assert!(
+        heading.contains("href=\"/obligations?body=GA&#38;sort=due_desc\""),
+        "{heading}"
+    );
+    let dates = |html: &str| -> Vec<String> {
+        html.split("<td class=\"due\"><time datetime=\"")
+            .skip(1)
+            .map(|rest| rest[..10].to_string())
+            .collect()
+    };
+    let ascending = dates(&html);
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]), "{ascending:?}");
+    let latest = page(&app, "/obligations?body=GA&sort=due_desc").await;
+    let heading = due_heading(&latest);
+    assert!(heading.contains("aria-sort=\"descending\""), "{heading}");
+    assert!(
+        heading.contains("href=\"/obligations?body=GA&#38;sort=due\""),
+        "{heading}"
+    );
+    let descending = dates(&latest);
+    assert!(
+        descending.windows(2).all(|w| w[0] >= w[1]),
+        "{descending:?}"
+    );
+    assert!(latest.contains(
+        "<th scope=\"col\"><a href=\"/obligations?body=GA&#38;sort=resolution\">Resolution</a></th>"
+    ));
+    let by_resolution = page(&app, "/obligations?body=GA&sort=resolution&page=2").await;
+    assert!(by_resolution.contains(
+        "<th scope=\"col\" aria-sort=\"ascending\"><a href=\"/obligations?body=GA&#38;sort=resolution\">Resolution</a></th>"
+    ), "a heading's link starts again from the first page");
+    // Printing prints the whole filtered list, every paragraph in full, without the menus.
+    assert!(html.contains("href=\"/obligations/print?body=GA\">Print the whole list</a>"));
+    let count: usize = html[html.find("<p class=\"count\">").unwrap() + 17..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(count > 50, "the demo's GA list has more than one page");
+    let printed = page(&app, "/obligations/print?body=GA").await;
+    assert_eq!(printed.matches("<tr class=\"state-").count(), count);
+    assert!(!printed.contains("<details"), "{printed}");
+    assert!(printed.contains("Obligations: GA"), "{printed}");
+    let css = page(&app, "/static/style.css").await;
+    let print = &css[css.rfind("@media print").unwrap()..];
+    assert!(
+        print.contains("header.site, footer.site, form, nav.pager"),
+        "{print}"
+    );
+    // At 360 px the rows become cards instead of a table wider than the screen.
+    assert!(html.contains("width=device-width"));
+    assert!(css.contains("@media (max-width: 40rem)"));
+    let bad = app.get("/obligations/print?due_from=soon").await;
+    assert_eq!(bad.status(), 400);
+}
