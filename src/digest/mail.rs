@@ -441,3 +441,33 @@ mod tests {
         }
     }
 }
+
+/// The mail server of an `SMTP_URL` as a page may show it: scheme, host and port, never the
+/// user name or password.
+pub fn describe_smtp_url(url: &str) -> String {
+    match url::Url::parse(url.trim()) {
+        Ok(parsed) => {
+            let host = parsed.host_str().unwrap_or("?");
+            match parsed.port() {
+                Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+                None => format!("{}://{host}", parsed.scheme()),
+            }
+        }
+        Err(_) => "an SMTP_URL that cannot be read".into(),
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    #[test]
+    fn a_described_smtp_url_keeps_no_credentials() {
+        assert_eq!(
+            super::describe_smtp_url("smtp://ana:s3cret@mail.example.org:587?tls=required"),
+            "smtp://mail.example.org:587"
+        );
+        assert_eq!(
+            super::describe_smtp_url("smtps://mail.example.org"),
+            "smtps://mail.example.org"
+        );
+    }
+}

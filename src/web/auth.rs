@@ -388,7 +388,8 @@ pub fn check_csrf(expected: &str, given: &str) -> Result<(), AppError> {
 }
 
 /// Headers every response carries: no script at all, no framing, no MIME sniffing, no
-/// referrer beyond this site (feed links carry secrets).
+/// referrer beyond this site (feed links carry secrets). Only the digest preview sets a
+/// policy of its own, narrower in everything but inline styles.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -402,7 +403,11 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ] {
-        headers.insert(name, HeaderValue::from_static(value));
+        // A response that set its own policy keeps it (the digest preview: its inline styles
+        // in a frame of this site).
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     }
     response
 }

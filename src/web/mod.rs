@@ -62,6 +62,9 @@ pub struct AppConfig {
     pub reader: crate::reader::DocumentReader,
     /// The bearer token `/metrics` asks for; without one, `/metrics` is not served here.
     pub metrics_token: Option<String>,
+    /// The mail server digests go to (no credentials), for the digest page; None when
+    /// `SMTP_URL` is not set and digests are not sent.
+    pub smtp: Option<String>,
 }
 
 impl AppConfig {
@@ -82,6 +85,7 @@ impl Default for AppConfig {
             client_ip_header: None,
             reader: crate::reader::DocumentReader::default(),
             metrics_token: None,
+            smtp: None,
         }
     }
 }

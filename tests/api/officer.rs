@@ -834,3 +834,206 @@ async fn lists_are_compact_sortable_by_their_headings_and_print_whole() {
     let bad = app.get("/obligations/print?due_from=soon").await;
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test]
+async fn the_digest_page_says_whether_mail_goes_out_and_shows_a_viewer_their_own_digest() {
+    let app = app_with_demo().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    let digest = format!("{}/digest", app.address);
+    let html = crate::harness::text_of(&viewer, &digest).await;
+    assert!(
+        html.contains(
+            "No mail server is configured (<code>SMTP_URL</code> is not set), so no digest is sent"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("You receive no digest."), "{html}");
+    assert!(!html.contains("Add a subscriber"), "admins only: {html}");
+    // Subscribed to a saved list, the viewer sees it in words, and previews it.
+    let actor: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = 'Secretary-General'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let viewer = viewer.clone();
+        let url = format!("{}{path}", app.address);
+        async move { viewer.post(url).form(&form).send().await.unwrap() }
+    };
+    let saved = post(
+        "/lists".into(),
+        vec![
+            ("name", "Secretary-General outstanding".into()),
+            ("filter", format!("actor={actor}&status=outstanding")),
+            ("csrf", csrf.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let list: i64 = sqlx::query_scalar("SELECT id FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let subscribed = post(
+        format!("/lists/{list}/subscribe"),
+        vec![("csrf", csrf.clone())],
+    )
+    .await;
+    assert_eq!(subscribed.status(), 303);
+    let html = crate::harness::text_of(&viewer, &digest).await;
+    assert!(
+        html.contains("You receive <strong>Secretary-General, outstanding</strong> at vera.viewer@test.example"),
+        "{html}"
+    );
+    assert!(html.contains("Next: not sent (no mail server)"), "{html}");
+    let mine: i64 =
+        sqlx::query_scalar("SELECT id FROM subscribers WHERE email = 'vera.viewer@test.example'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        html.contains(&format!("href=\"/digest/preview/{mine}\"")),
+        "{html}"
+    );
+    // The preview is a page of the site with a way back, the email in a sandboxed frame
+    // that may style itself inline and do nothing else.
+    let framed = viewer
+        .get(format!("{}/digest/preview/{mine}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(framed.status(), 200);
+    let policy = framed.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.contains("frame-src 'self'") && !policy.contains("unsafe"),
+        "{policy}"
+    );
+    let framed = framed.text().await.unwrap();
+    assert!(framed.contains("<a href=\"/digest\">Back to the digest page</a>"));
+    assert!(framed.contains(&format!(
+        "<iframe class=\"digest-preview\" sandbox=\"\" title=\"The digest email for vera.viewer@test.example\" src=\"/digest/subscribers/{mine}/preview\">"
+    )), "{framed}");
+    let email = viewer
+        .get(format!("{}/digest/subscribers/{mine}/preview", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.status(), 200);
+    assert_eq!(
+        email.headers()[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'self'; base-uri 'none'"
+    );
+    assert_eq!(email.headers()[header::X_FRAME_OPTIONS], "SAMEORIGIN");
+    assert!(email.text().await.unwrap().contains("style=\""));
+    // Someone else's digest is not the viewer's to see.
+    let other = mandates::store::subscribe_self(&app.db.pool, "otto@test.example", "Otto", "")
+        .await
+        .unwrap();
+    for path in [
+        format!("/digest/preview/{other}"),
+        format!("/digest/subscribers/{other}/preview"),
+    ] {
+        let refused = viewer
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 404, "{path}");
+    }
+    // Admins see the last delivery and the last error.
+    sqlx::query(
+        "INSERT INTO digest_jobs (subscriber_id, week_start, as_of, status, attempts, finished_at)
+         VALUES ($1, '2026-11-23', '2026-11-23', 'sent', 1, '2026-11-23 08:00:05+00')",
+    )
+    .bind(mine)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO digest_jobs (subscriber_id, week_start, as_of, status, attempts, last_error, finished_at)
+         VALUES ($1, '2026-11-30', '2026-11-30', 'failed', 5, 'connection refused by 127.0.0.1:25', '2026-11-30 09:00:00+00')",
+    )
+    .bind(other)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let admin = page(&app, "/digest").await;
+    assert!(
+        admin.contains(
+            "<dd id=\"last-delivery\">23 Nov 2026 08:00 UTC to vera.viewer@test.example</dd>"
+        ),
+        "{admin}"
+    );
+    assert!(
+        admin.contains("<dd id=\"last-error\">connection refused by 127.0.0.1:25 (30 Nov 2026 09:00 UTC, to otto@test.example)</dd>"),
+        "{admin}"
+    );
+    let html = crate::harness::text_of(&viewer, &digest).await;
+    assert!(
+        html.contains("<dd id=\"last-delivery\">23 Nov 2026 08:00 UTC</dd>"),
+        "{html}"
+    );
+    assert!(!html.contains("connection refused"), "{html}");
+
+    // With a mail server configured, the page says where digests go (never its password).
+    let configured = TestApp::spawn_with(mandates::web::AppConfig {
+        smtp: Some(mandates::digest::mail::describe_smtp_url(
+            "smtp://ana:s3cret@mail.example.org:587?tls=required",
+        )),
+        ..Default::default()
+    })
+    .await;
+    let html = page(&configured, "/digest").await;
+    assert!(
+        html.contains("Digests are sent through <code>smtp://mail.example.org:587</code>."),
+        "{html}"
+    );
+    assert!(!html.contains("s3cret"));
+}
+
+#[tokio::test]
+async fn digest_preview_on_the_command_line_links_where_the_server_is_reached() {
+    let app = app_with_demo().await;
+    mandates::store::subscribe_self(&app.db.pool, "ana@example.org", "Ana", "body=GA")
+        .await
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = app.cli();
+    serve
+        .env_remove("MANDATES_BASE_URL")
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
+    let server = crate::harness::ServerProcess::start(serve).expect("serve starts");
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+    let preview = app
+        .cli()
+        .env_remove("MANDATES_BASE_URL")
+        .args(["digest", "preview", "--to", "ana@example.org"])
+        .output()
+        .unwrap();
+    assert!(preview.status.success(), "{preview:?}");
+    let message = String::from_utf8_lossy(&preview.stdout);
+    assert!(
+        message.contains(&format!("<http://127.0.0.1:{port}/unsubscribe?token=")),
+        "{message}"
+    );
+    assert!(!message.contains("127.0.0.1:8080"), "{message}");
+    // MANDATES_BASE_URL still wins.
+    let preview = app
+        .cli()
+        .env("MANDATES_BASE_URL", "https://mandates.example.org")
+        .args(["digest", "preview", "--to", "ana@example.org"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&preview.stdout);
+    assert!(
+        message.contains("<https://mandates.example.org/unsubscribe?token="),
+        "{message}"
+    );
+}
