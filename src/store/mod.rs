@@ -2,6 +2,7 @@
 //! every SQL statement `mandates` runs, one `async fn` per query.
 
 mod accounts;
+mod actors;
 pub mod backup;
 pub mod cluster;
 mod dashboard;
@@ -22,6 +23,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use accounts::*;
+pub use actors::{ActorYear, count_actor_by_year};
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use dashboard::*;
 pub use digest::*;

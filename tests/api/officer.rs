@@ -1037,3 +1037,70 @@ async fn digest_preview_on_the_command_line_links_where_the_server_is_reached() 
         "{message}"
     );
 }
+
+/// The number a list page's count line starts with.
+fn list_count(html: &str) -> i64 {
+    html[html.find("<p class=\"count\">").unwrap() + 17..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_actor_page_counts_by_state_and_year_lists_their_obligations_and_labels_its_charts() {
+    let app = app_with_demo().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = 'Secretary-General'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let html = page(&app, &format!("/actors/{id}")).await;
+    let all = list_count(&page(&app, &format!("/obligations?actor={id}")).await);
+    let outstanding =
+        list_count(&page(&app, &format!("/obligations?actor={id}&status=outstanding")).await);
+    let overdue = list_count(&page(&app, &format!("/obligations?actor={id}&state=overdue")).await);
+    assert!(
+        html.contains(&format!(
+            "All {all} obligations of Secretary-General</a>, {outstanding} outstanding"
+        )),
+        "{html}"
+    );
+    // The year table adds up to the lists' counts.
+    let table = &html[html.find("<table class=\"years\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let (mut sum_overdue, mut sum_outstanding, mut sum_all) = (0, 0, 0);
+    let mut years = Vec::new();
+    for row in table.split("<tr><th scope=\"row\">").skip(1) {
+        years.push(row[..row.find('<').unwrap()].to_string());
+        let cells: Vec<i64> = row
+            .split("<td>")
+            .skip(1)
+            .map(|c| c[..c.find('<').unwrap()].parse().unwrap())
+            .collect();
+        sum_overdue += cells[0];
+        sum_outstanding += cells[1];
+        sum_all += cells[4];
+    }
+    assert_eq!(
+        (sum_overdue, sum_outstanding, sum_all),
+        (overdue, outstanding, all),
+        "{table}"
+    );
+    assert!(years.iter().any(|y| y == "2021"), "{years:?}");
+    // The chart is labelled with the years and its counts.
+    let chart = &html[html.find("<figure class=\"years\">").unwrap()..];
+    for year in &years {
+        assert!(
+            chart.contains(&format!(">{year}</text>")),
+            "{year} in {chart}"
+        );
+    }
+    assert!(chart.contains(" overdue, ") && chart.contains(" fulfilled</text>"));
+    // The month chart says which year each January starts, and each bar's count.
+    let timeline = &html[html.find("<figure class=\"timeline\">").unwrap()..];
+    assert!(timeline.contains("<text class=\"year\""), "{timeline}");
+    // Their outstanding obligations, soonest first.
+    let listed = row_states(&html[html.find("id=\"list-heading\"").unwrap()..]);
+    assert_eq!(listed.len() as i64, outstanding.min(20));
+}
