@@ -12,6 +12,7 @@ mod generate;
 mod import;
 mod lists;
 mod obligations;
+mod planning;
 mod resolutions;
 mod series;
 mod sessions;
@@ -32,6 +33,7 @@ pub use generate::{GeneratorPlan, finish_generation, generate_clones, plan_gener
 pub use import::{DocumentImport, ImportOutcome, import_document};
 pub use lists::*;
 pub use obligations::{FollowUpStatus, PreviousStatus, StatusChange, update_obligation_status};
+pub use planning::{AgendaNumberRow, list_agenda_numbers};
 pub use resolutions::*;
 pub use series::{
     SeriesLatest, SeriesMember, find_series_of_document, list_series_latest, list_series_members,

@@ -1104,3 +1104,60 @@ async fn an_actor_page_counts_by_state_and_year_lists_their_obligations_and_labe
     let listed = row_states(&html[html.find("id=\"list-heading\"").unwrap()..]);
     assert_eq!(listed.len() as i64, outstanding.min(20));
 }
+
+#[tokio::test]
+async fn agenda_planning_numbers_items_as_the_texts_do_dates_sessions_and_shows_three_ahead() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/agenda?body=GA&session=76").await;
+    // 75/58 put the item on the 76th session's agenda; 76/28, adopted there, prints its
+    // number.
+    assert!(
+        html.contains("<span class=\"item-number\">Item 100 (s)</span>"),
+        "{html}"
+    );
+    assert!(html.contains("(number as in A/RES/76/28)"), "{html}");
+    let dates = &html[html.find("<p id=\"session-dates\">").unwrap()..];
+    let dates = &dates[..dates.find("</p>").unwrap()];
+    assert!(
+        dates.contains(
+            "The session opens on <time datetime=\"2021-09-14\">14 September 2021</time>"
+        ),
+        "{dates}"
+    );
+    assert!(
+        dates.contains("href=\"/agenda/ahead?body=GA&amp;from=76\""),
+        "{dates}"
+    );
+    // Three sessions in one view; by default the one under way and the two after it.
+    let ahead = page(&app, "/agenda/ahead?body=GA").await;
+    assert!(
+        ahead.contains("<h1>Agenda planning: GA sessions 81–83</h1>"),
+        "{ahead}"
+    );
+    for session in [81, 82, 83] {
+        assert!(
+            ahead.contains(&format!("<h2 id=\"session-{session}\">")),
+            "{session}: {ahead}"
+        );
+    }
+    let s81 =
+        &ahead[ahead.find("id=\"session-81\"").unwrap()..ahead.find("id=\"session-82\"").unwrap()];
+    assert!(s81.contains("Opens <time datetime=\"2026-09-"), "{s81}");
+    let s82 =
+        &ahead[ahead.find("id=\"session-82\"").unwrap()..ahead.find("id=\"session-83\"").unwrap()];
+    assert!(
+        s82.contains("predicted"),
+        "the series returns at GA 82: {s82}"
+    );
+    // The 81st session's items and reports are those of its own agenda page.
+    let own = page(&app, "/agenda?body=GA&session=81").await;
+    for link in own.split("href=\"/obligations/").skip(1) {
+        let id = &link[..link.find('"').unwrap()];
+        assert!(
+            s81.contains(&format!("href=\"/obligations/{id}\"")),
+            "{id} in {s81}"
+        );
+    }
+    let bad = app.get("/agenda/ahead?body=GA&from=83&to=81").await;
+    assert_eq!(bad.status(), 400);
+}
