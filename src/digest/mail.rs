@@ -403,6 +403,7 @@ mod tests {
             html: "<p>h</p>".into(),
             overdue: 1,
             due: 0,
+            new_texts: 0,
         };
         let from: Mailbox = "m <m@example.org>".parse().unwrap();
         let to = Mailbox::new(Some("Ana\nRuiz".into()), "ana@example.org".parse().unwrap());

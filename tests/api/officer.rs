@@ -1161,3 +1161,115 @@ async fn agenda_planning_numbers_items_as_the_texts_do_dates_sessions_and_shows_
     let bad = app.get("/agenda/ahead?body=GA&from=83&to=81").await;
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test]
+async fn a_new_text_of_a_followed_series_shows_in_the_digest_with_its_changed_requests() {
+    let app = TestApp::spawn().await;
+    let import = |files: &[&str]| {
+        let mut command = app.cli();
+        command.arg("import");
+        for f in files {
+            command.arg(crate::extract::fixture(&format!("src/demo/{f}")));
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    import(&[
+        "A-RES-74-43.txt",
+        "A-RES-75-58.txt",
+        "A-RES-76-28.txt",
+        "S-RES-1445-2002.txt",
+    ]);
+    // Those came in a month ago; this week brings the series' new text.
+    sqlx::query("UPDATE documents SET imported_at = now() - interval '30 days'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // The new text as adopted, with one more request, so that something asked is new.
+    let folder = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::extract::fixture("src/demo/A-RES-78-43.txt"))
+        .unwrap()
+        .replacen(
+            "\n \n42nd plenary meeting",
+            "\n \n7. \nInvites Member States to inform the Secretary-General by 31 May 2024 of the measures they have taken; \n \n42nd plenary meeting",
+            1,
+        );
+    assert!(text.contains("7. \nInvites"));
+    let new_text = folder.path().join("A-RES-78-43.txt");
+    std::fs::write(&new_text, text).unwrap();
+    let output = app.cli().arg("import").arg(&new_text).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let follower = mandates::store::subscribe_self(
+        &app.db.pool,
+        "ana@example.org",
+        "Ana",
+        "body=GA&q=terrorists",
+    )
+    .await
+    .unwrap();
+    let other = mandates::store::subscribe_self(&app.db.pool, "sam@example.org", "Sam", "body=SC")
+        .await
+        .unwrap();
+    let preview = |id: i64, as_of: Option<&str>| {
+        let path = match as_of {
+            Some(day) => format!("/digest/subscribers/{id}/preview?as_of={day}"),
+            None => format!("/digest/subscribers/{id}/preview"),
+        };
+        let app = &app;
+        async move { page(app, &path).await }
+    };
+    let html = preview(follower, None).await;
+    let section = &html[html
+        .find("id=\"new-texts\"")
+        .expect("new in this year's text")..];
+    let section = &section[..section.find("</ul>\n</li>").unwrap_or(section.len())];
+    assert!(
+        section.contains("New in this year&#39;s text (1)")
+            || section.contains("New in this year's text (1)"),
+        "{section}"
+    );
+    let series: i64 =
+        sqlx::query_scalar("SELECT series_id FROM documents WHERE symbol = 'A/RES/78/43'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        section.contains(&format!(
+            "<a href=\"{}/series/{series}\"><strong>A/RES/78/43</strong></a> against A/RES/76/28: ",
+            app.address
+        )),
+        "{section}"
+    );
+    // The requests that changed, as the series page lists them first.
+    let series_page = page(&app, &format!("/series/{series}")).await;
+    assert!(
+        section.contains("<li>New request (OP7): Invites Member States to inform the Secretary-General by 31 May 2024"),
+        "{section}"
+    );
+    assert!(
+        series_page.contains("Invites Member States to inform the Secretary-General"),
+        "the series page shows the same change"
+    );
+    // The plain-text part says it too (the email as sent, through the command line).
+    let output = app
+        .cli()
+        .env("MANDATES_BASE_URL", "https://mandates.example.org")
+        .args(["digest", "preview", "--to", "ana@example.org"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        message.contains("NEW IN THIS YEAR'S TEXT (1)")
+            && message.contains("* A/RES/78/43 against A/RES/76/28: "),
+        "{message}"
+    );
+    // A filter that follows no text of the series hears nothing of it, and neither does
+    // the follower a month later.
+    assert!(!preview(other, None).await.contains("id=\"new-texts\""));
+    let later = (chrono::Local::now().date_naive() + chrono::Duration::days(30)).to_string();
+    assert!(
+        !preview(follower, Some(&later))
+            .await
+            .contains("id=\"new-texts\"")
+    );
+}
