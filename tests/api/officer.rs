@@ -742,8 +742,16 @@ async fn asked_of_us_lists_what_member_states_are_asked_to_do_grouped_with_deadl
         sorted.sort_by_key(|d| (d.is_none(), *d));
         assert_eq!(dates, sorted, "{group}");
     }
-    // The page is in the menu of every page.
+    // The page is in the menu of every page, after a skip link to the content.
     assert!(html.contains("<a href=\"/asked-of-us\">Asked of us</a>"));
+    let skip = html
+        .find("<a class=\"skip\" href=\"#content\">Skip to the content</a>")
+        .expect("a skip link");
+    assert!(
+        skip < html.find("<a ").unwrap() + 1,
+        "the first link of the page"
+    );
+    assert!(html.contains("<main id=\"content\">"));
 }
 
 #[tokio::test]
