@@ -536,7 +536,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = Database::open(&config)
                 .await
                 .context("cannot open the database")?;
+            // `digest preview` on the command line links where this server is reached.
+            if bind.port() != 0 || digest.base_url.is_some() {
+                store::save_setting(&db.pool, SERVER_BASE_URL, &base_url)
+                    .await
+                    .context("cannot record the server's base URL")?;
+            }
+            let smtp = digest
+                .smtp_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(mandates::digest::mail::describe_smtp_url);
             let mut app = AppConfig {
+                smtp,
                 base_url,
                 cache_results: !no_result_cache,
                 public_read,
@@ -1043,13 +1056,22 @@ async fn run_user(command: UserCommand, pool: &sqlx::PgPool) -> anyhow::Result<(
     Ok(())
 }
 
+/// The setting where `serve` records the base URL it is reached at.
+const SERVER_BASE_URL: &str = "server_base_url";
+
 async fn run_digest(
     command: DigestCommand,
     args: &DigestArgs,
     db: &Database,
 ) -> anyhow::Result<()> {
     use mandates::digest::{Clock, schedule::parse_time_zone};
-    let base_url = args.base_url(mandates::digest::DEFAULT_BASE_URL)?;
+    // MANDATES_BASE_URL, else where the server said it is reached, else the default.
+    let served_at = store::find_setting(&db.pool, SERVER_BASE_URL).await?;
+    let base_url = args.base_url(
+        served_at
+            .as_deref()
+            .unwrap_or(mandates::digest::DEFAULT_BASE_URL),
+    )?;
     let worker = args.worker(&db.pool, &base_url).await?;
     match command {
         DigestCommand::Preview { to, as_of } => {

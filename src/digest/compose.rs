@@ -38,6 +38,22 @@ pub struct DigestInput {
     /// The subscriber's filter as the dashboard's list query string.
     pub filter_query: String,
     pub unsubscribe_url: String,
+    /// New texts of series the subscriber's filter follows, imported this week.
+    pub new_texts: Vec<NewText>,
+}
+
+/// A new resolution of a followed series against the one before it: "new in this year's
+/// text".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewText {
+    pub symbol: String,
+    pub previous_symbol: String,
+    /// The series page, where every paragraph's change is shown.
+    pub url: String,
+    /// "technical update", or "2 paragraphs changed, 1 new, 0 dropped".
+    pub verdict: String,
+    /// The requests new, dropped, or asked of someone else or by another time, one a line.
+    pub changes: Vec<String>,
 }
 
 /// A composed digest.
@@ -48,12 +64,13 @@ pub struct Digest {
     pub html: String,
     pub overdue: i64,
     pub due: i64,
+    pub new_texts: usize,
 }
 
 impl Digest {
     /// True when there is nothing to report.
     pub fn is_empty(&self) -> bool {
-        self.overdue == 0 && self.due == 0
+        self.overdue == 0 && self.due == 0 && self.new_texts == 0
     }
 }
 
@@ -176,6 +193,7 @@ pub fn compose_digest(input: &DigestInput) -> Result<Digest, askama::Error> {
         html,
         overdue: input.overdue_total,
         due: input.due_total,
+        new_texts: input.new_texts.len(),
     })
 }
 
@@ -224,6 +242,7 @@ mod tests {
             base_url: "https://mandates.example.org".into(),
             filter_query: "body=GA&q=report".into(),
             unsubscribe_url: "https://mandates.example.org/unsubscribe?token=7.ab".into(),
+            new_texts: Vec::new(),
         }
     }
 

@@ -403,6 +403,7 @@ mod tests {
             html: "<p>h</p>".into(),
             overdue: 1,
             due: 0,
+            new_texts: 0,
         };
         let from: Mailbox = "m <m@example.org>".parse().unwrap();
         let to = Mailbox::new(Some("Ana\nRuiz".into()), "ana@example.org".parse().unwrap());
@@ -439,5 +440,35 @@ mod tests {
             let err = Mailer::from_url(bad).unwrap_err().to_string();
             assert!(err.starts_with("invalid SMTP_URL"), "{bad}: {err}");
         }
+    }
+}
+
+/// The mail server of an `SMTP_URL` as a page may show it: scheme, host and port, never the
+/// user name or password.
+pub fn describe_smtp_url(url: &str) -> String {
+    match url::Url::parse(url.trim()) {
+        Ok(parsed) => {
+            let host = parsed.host_str().unwrap_or("?");
+            match parsed.port() {
+                Some(port) => format!("{}://{host}:{port}", parsed.scheme()),
+                None => format!("{}://{host}", parsed.scheme()),
+            }
+        }
+        Err(_) => "an SMTP_URL that cannot be read".into(),
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    #[test]
+    fn a_described_smtp_url_keeps_no_credentials() {
+        assert_eq!(
+            super::describe_smtp_url("smtp://ana:s3cret@mail.example.org:587?tls=required"),
+            "smtp://mail.example.org:587"
+        );
+        assert_eq!(
+            super::describe_smtp_url("smtps://mail.example.org"),
+            "smtps://mail.example.org"
+        );
     }
 }

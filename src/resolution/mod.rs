@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod agenda;
+pub mod asked;
 pub mod calendar;
 pub mod clause;
 mod clean;

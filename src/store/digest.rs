@@ -498,3 +498,72 @@ pub async fn find_or_create_secret_setting(
         .fetch_one(db)
         .await
 }
+
+/// The value of a setting, when it has one.
+pub async fn find_setting(
+    db: impl PgExecutor<'_>,
+    name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT value FROM settings WHERE name = $1", name)
+        .fetch_optional(db)
+        .await
+}
+
+/// Sets a setting, replacing its value.
+pub async fn save_setting(
+    db: impl PgExecutor<'_>,
+    name: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        INSERT INTO settings (name, value) VALUES ($1, $2)
+        ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
+        "#,
+        name,
+        value
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The last digest handed to the mail server, and the last error any delivery met.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryStatus {
+    pub last_sent_at: Option<DateTime<Utc>>,
+    pub last_sent_to: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+    pub last_error_to: Option<String>,
+}
+
+pub async fn find_delivery_status(db: &sqlx::PgPool) -> Result<DeliveryStatus, sqlx::Error> {
+    let sent = sqlx::query!(
+        r#"
+        SELECT j.finished_at AS "finished_at!", s.email
+        FROM digest_jobs j JOIN subscribers s ON s.id = j.subscriber_id
+        WHERE j.status = 'sent' AND j.finished_at IS NOT NULL
+        ORDER BY j.finished_at DESC LIMIT 1
+        "#
+    )
+    .fetch_optional(db)
+    .await?;
+    let failed = sqlx::query!(
+        r#"
+        SELECT j.last_error AS "last_error!", coalesce(j.finished_at, j.next_attempt_at) AS "at!", s.email
+        FROM digest_jobs j JOIN subscribers s ON s.id = j.subscriber_id
+        WHERE j.last_error IS NOT NULL
+        ORDER BY coalesce(j.finished_at, j.next_attempt_at) DESC LIMIT 1
+        "#
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(DeliveryStatus {
+        last_sent_at: sent.as_ref().map(|r| r.finished_at),
+        last_sent_to: sent.map(|r| r.email),
+        last_error_at: failed.as_ref().map(|r| r.at),
+        last_error_to: failed.as_ref().map(|r| r.email.clone()),
+        last_error: failed.map(|r| r.last_error),
+    })
+}

@@ -2,6 +2,7 @@
 //! every SQL statement `mandates` runs, one `async fn` per query.
 
 mod accounts;
+mod actors;
 pub mod backup;
 pub mod cluster;
 mod corrections;
@@ -12,7 +13,9 @@ pub mod filter;
 mod generate;
 mod import;
 mod lists;
+mod new_texts;
 mod obligations;
+mod planning;
 mod resolutions;
 mod series;
 mod sessions;
@@ -24,6 +27,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use accounts::*;
+pub use actors::{ActorYear, count_actor_by_year};
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use corrections::*;
 pub use dashboard::*;
@@ -35,7 +39,9 @@ pub use import::{
     DocumentImport, ImportOutcome, import_document, load_document_corrections, reapply_corrections,
 };
 pub use lists::*;
+pub use new_texts::{NewSeriesText, list_new_series_texts};
 pub use obligations::{FollowUpStatus, PreviousStatus, StatusChange, update_obligation_status};
+pub use planning::{AgendaNumberRow, list_agenda_numbers};
 pub use resolutions::*;
 pub use series::{
     SeriesLatest, SeriesMember, find_series_of_document, list_series_latest, list_series_members,

@@ -23,7 +23,9 @@ use crate::resolution::{SessionCalendar, read_resolution};
 use crate::store::{self, SessionChoice, SessionClause};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/agenda", get(show_agenda))
+    Router::new()
+        .route("/agenda", get(show_agenda))
+        .route("/agenda/ahead", get(show_agenda_ahead))
 }
 
 #[derive(Deserialize)]
@@ -55,6 +57,10 @@ pub struct AgendaGroup {
 #[derive(Template, WebTemplate)]
 #[template(path = "agenda.html")]
 struct AgendaPage {
+    /// The real agenda item numbers the tracked texts give, by item.
+    numbers: HashMap<String, AgendaNumber>,
+    /// The session's last day, when the calendar knows it.
+    closes_on: Option<NaiveDate>,
     body: String,
     session: Option<i32>,
     session_name: String,
@@ -184,6 +190,8 @@ async fn show_agenda(
         };
     let Some(session) = session else {
         return Ok(AgendaPage {
+            numbers: HashMap::new(),
+            closes_on: None,
             session_name: String::new(),
             body,
             session: None,
@@ -274,7 +282,13 @@ async fn show_agenda(
         }
         url
     });
+    let numbers = agenda_numbers(pool, &body, session, &plan).await?;
+    let closes_on = session_dates(pool, &body, session)
+        .await?
+        .and_then(|d| d.closing);
     Ok(AgendaPage {
+        numbers,
+        closes_on,
         items: choice.map_or(0, |c| c.items),
         shown_from: shown_before + usize::from(plan.clauses > 0),
         shown_to: shown_before + plan.clauses,
@@ -338,5 +352,312 @@ fn plan_session(clauses: Vec<SessionClause>) -> SessionPlan {
         other_requests,
         clauses: count,
         more_after: None,
+    }
+}
+
+impl AgendaPage {
+    /// The real number of an item, when a tracked text gives it.
+    fn number_of(&self, item: &str) -> Option<&AgendaNumber> {
+        self.numbers.get(item)
+    }
+}
+
+/// An agenda item's number as a resolution adopted at the session prints it ("98 (t)").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaNumber {
+    pub number: String,
+    /// The resolution whose header gives it.
+    pub symbol: String,
+}
+
+/// The real numbers of a session's items: a resolution adopted at that session, of the same
+/// series as the text that put the item on the agenda (or the one that showed it there),
+/// prints the item's number in its header. A session still to come has none yet: its
+/// agenda is not in any text.
+async fn agenda_numbers(
+    pool: &sqlx::PgPool,
+    body: &str,
+    session: i32,
+    plan: &SessionPlan,
+) -> Result<HashMap<String, AgendaNumber>, AppError> {
+    let ids: Vec<i64> = plan
+        .groups
+        .iter()
+        .flat_map(|g| &g.entries)
+        .map(|e| e.mandate.document_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = store::list_agenda_numbers(pool, body, session, &ids).await?;
+    Ok(number_items(plan, session, &rows))
+}
+
+fn number_items(
+    plan: &SessionPlan,
+    session: i32,
+    rows: &[store::AgendaNumberRow],
+) -> HashMap<String, AgendaNumber> {
+    let series_of = |id: i64| rows.iter().find(|r| r.id == id).and_then(|r| r.series_id);
+    let mut numbers = HashMap::new();
+    for group in &plan.groups {
+        let found = group.entries.iter().find_map(|entry| {
+            let series = series_of(entry.mandate.document_id);
+            rows.iter().find(|r| {
+                r.session == Some(session)
+                    && !r.agenda_items.is_empty()
+                    && ((series.is_some() && r.series_id == series)
+                        || entry.mandate.fulfilled_by.as_deref() == Some(r.symbol.as_str()))
+            })
+        });
+        if let Some(row) = found {
+            numbers.insert(
+                group.item.clone(),
+                AgendaNumber {
+                    number: row.agenda_items.join(" and "),
+                    symbol: row.symbol.clone(),
+                },
+            );
+        }
+    }
+    numbers
+}
+
+/// A session's dates from the tracker's calendar (with an admin's corrections).
+async fn session_dates(
+    pool: &sqlx::PgPool,
+    body: &str,
+    session: i32,
+) -> Result<Option<crate::resolution::SessionDates>, AppError> {
+    let Some(body) = crate::resolution::Body::from_code(body) else {
+        return Ok(None);
+    };
+    let calendar = store::load_session_calendar(pool).await?;
+    Ok(calendar
+        .rows()
+        .find(|r| r.body == body && r.session == session)
+        .cloned())
+}
+
+/// How many sessions the "ahead" view shows unless asked for others.
+const SESSIONS_AHEAD: i32 = 3;
+
+#[derive(Deserialize)]
+struct AheadQuery {
+    body: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// One session of the view ahead: its dates, items (numbered where known), other requests
+/// and the series predicted to return.
+pub struct SessionAhead {
+    pub session: i32,
+    pub name: String,
+    pub dates: Option<crate::resolution::SessionDates>,
+    pub plan: Arc<SessionPlan>,
+    pub predicted: Arc<Vec<PredictedItem>>,
+    pub numbers: HashMap<String, AgendaNumber>,
+}
+
+impl SessionAhead {
+    fn number_of(&self, item: &str) -> Option<&AgendaNumber> {
+        self.numbers.get(item)
+    }
+    fn requests(&self) -> usize {
+        self.plan
+            .groups
+            .iter()
+            .flat_map(|g| &g.entries)
+            .map(|e| e.requests.len())
+            .sum::<usize>()
+            + self.plan.other_requests.len()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "agenda_ahead.html")]
+struct AheadPage {
+    body: String,
+    from: i32,
+    to: i32,
+    sessions: Vec<SessionAhead>,
+    who: HashMap<i64, String>,
+}
+
+/// The next sessions (by default the current one and the two after it) in one view.
+async fn show_agenda_ahead(
+    State(state): State<AppState>,
+    snapshot: Snapshot,
+    Query(q): Query<AheadQuery>,
+) -> Result<AheadPage, AppError> {
+    let body = q
+        .body
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .unwrap_or("GA")
+        .to_string();
+    let Some(code) = crate::resolution::Body::from_code(&body)
+        .filter(|_| ["GA", "HRC", "ECOSOC"].contains(&body.as_str()))
+    else {
+        return Err(AppError::BadRequest(format!(
+            "Sessions are planned for GA, HRC or ECOSOC, not {body:?}."
+        )));
+    };
+    let number = |v: &Option<String>, name: &str| -> Result<Option<i32>, AppError> {
+        match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s.parse::<i32>().map(Some).map_err(|_| {
+                AppError::BadRequest(format!("{name} must be a session number, not {s:?}"))
+            }),
+        }
+    };
+    let pool = &state.pool;
+    let calendar = store::load_session_calendar(pool).await?;
+    let today = chrono::Local::now().date_naive();
+    // The session under way: the last one opened by today.
+    let current = calendar
+        .rows()
+        .filter(|r| r.body == code && r.opening.is_some_and(|d| d <= today))
+        .map(|r| r.session)
+        .max();
+    let from = match (number(&q.from, "from")?, current) {
+        (Some(from), _) => from,
+        (None, Some(current)) => current,
+        (None, None) => {
+            return Err(AppError::BadRequest(format!(
+                "The calendar has no {body} session that has opened; give from=, e.g. /agenda/ahead?body={body}&from=81."
+            )));
+        }
+    };
+    let to = number(&q.to, "to")?.unwrap_or(from + SESSIONS_AHEAD - 1);
+    if to < from || to - from > 9 {
+        return Err(AppError::BadRequest(format!(
+            "Show from 1 to 10 sessions: from={from} and to={to} do not make such a range."
+        )));
+    }
+    let mut sessions = Vec::new();
+    let mut ids = Vec::new();
+    for session in from..=to {
+        let plan = state
+            .cache
+            .get_or_load(
+                &snapshot,
+                format!("agenda {body} {session} None"),
+                || async {
+                    // The first page of each session, as the session's own page shows it.
+                    let clauses = store::list_session_clauses(
+                        pool,
+                        &body,
+                        session,
+                        None,
+                        None,
+                        AGENDA_PAGE as i64 + 1,
+                    )
+                    .await?;
+                    let (clauses, more_after) = cut_page(clauses, AGENDA_PAGE);
+                    let mut plan = plan_session(clauses);
+                    plan.more_after = more_after;
+                    Ok(plan)
+                },
+            )
+            .await?;
+        let predicted = state
+            .cache
+            .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
+                Ok(predict_session(pool, &body, session).await?)
+            })
+            .await?;
+        ids.extend(
+            plan.groups
+                .iter()
+                .flat_map(|g| &g.entries)
+                .flat_map(|e| &e.requests)
+                .chain(&plan.other_requests)
+                .filter_map(|r| r.obligation_id),
+        );
+        sessions.push(SessionAhead {
+            numbers: agenda_numbers(pool, &body, session, &plan).await?,
+            dates: calendar
+                .rows()
+                .find(|r| r.body == code && r.session == session)
+                .cloned(),
+            name: format!("{} session", ordinal(session)),
+            session,
+            plan,
+            predicted,
+        });
+    }
+    let who = store::list_obligation_actors(pool, &ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.obligation_id, a.actors))
+        .collect();
+    Ok(AheadPage {
+        body,
+        from,
+        to,
+        sessions,
+        who,
+    })
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    fn clause(document_id: i64, fulfilled_by: Option<&str>) -> SessionClause {
+        SessionClause {
+            obligation_id: Some(1),
+            document_id,
+            symbol: "A/RES/75/58".into(),
+            title: None,
+            paragraph_number: "6".into(),
+            verb: "decides".into(),
+            action: "decision".into(),
+            text: String::new(),
+            deliverables: Vec::new(),
+            status: None,
+            kind: None,
+            fulfilled_by: fulfilled_by.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn an_item_takes_the_number_a_text_of_its_series_adopted_at_the_session_prints() {
+        let plan = SessionPlan {
+            groups: vec![AgendaGroup {
+                item: "General and complete disarmament".into(),
+                entries: vec![AgendaEntry {
+                    title: None,
+                    mandate: clause(1, None),
+                    requests: Vec::new(),
+                }],
+            }],
+            ..Default::default()
+        };
+        let row = |id, symbol: &str, session, series, items: &[&str]| store::AgendaNumberRow {
+            id,
+            symbol: symbol.into(),
+            session: Some(session),
+            series_id: series,
+            agenda_items: items.iter().map(|s| s.to_string()).collect(),
+        };
+        let rows = [
+            row(1, "A/RES/75/58", 75, Some(9), &["103 (v)"]),
+            row(2, "A/RES/76/99", 76, Some(4), &["12"]),
+            row(3, "A/RES/76/28", 76, Some(9), &["98 (t)"]),
+        ];
+        let numbers = number_items(&plan, 76, &rows);
+        assert_eq!(
+            numbers["General and complete disarmament"],
+            AgendaNumber {
+                number: "98 (t)".into(),
+                symbol: "A/RES/76/28".into()
+            }
+        );
+        // A session no text of the series was adopted at yet: no number.
+        assert!(number_items(&plan, 77, &rows).is_empty());
     }
 }

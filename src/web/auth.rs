@@ -108,16 +108,12 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
             )
                 .into_response();
         }
-        None => {
-            let next_path = if reading {
-                request
-                    .uri()
-                    .path_and_query()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_else(|| "/".into())
-            } else {
-                "/".into()
-            };
+        None if reading => {
+            let next_path = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into());
             let jar = CookieJar::from_headers(request.headers());
             return sign_in_page(
                 StatusCode::UNAUTHORIZED,
@@ -129,8 +125,104 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
             )
             .await;
         }
+        None => return sign_in_to_resume(&state, request).await,
     }
     next.run(request).await
+}
+
+/// A form sent without a live session (it expired while the form was open): the sign-in
+/// page, carrying what the form sent, so that signing in brings the form back with it.
+async fn sign_in_to_resume(state: &AppState, request: Request) -> Response {
+    let jar = CookieJar::from_headers(request.headers());
+    let action = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    // Back to the page the form was on when the input cannot be kept (an upload).
+    let came_from = request
+        .headers()
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.parse::<Uri>().ok())
+        .and_then(|r| r.path_and_query().map(|p| p.as_str().to_string()))
+        .unwrap_or_else(|| "/".into());
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    // Signing out of a session that has ended is done: nothing to send again.
+    let fields = if is_form && request.uri().path() != "/sign-out" {
+        axum::body::to_bytes(request.into_body(), super::FORM_LIMIT)
+            .await
+            .ok()
+            .and_then(|body| resumable_fields(&body))
+    } else {
+        None
+    };
+    let resume = fields.map(|fields| Resume {
+        action: safe_return_path(&action),
+        fields: serde_urlencoded::to_string(&fields).unwrap_or_default(),
+    });
+    let message = if resume.is_some() {
+        "Your session ended before this form arrived. Sign in, and the form comes back with what you typed, to send again."
+    } else {
+        "Your session ended before this form arrived. Sign in and send it again."
+    };
+    sign_in_page_resuming(
+        StatusCode::UNAUTHORIZED,
+        state,
+        &jar,
+        &safe_return_path(&came_from),
+        None,
+        message,
+        resume.as_ref(),
+    )
+    .await
+}
+
+/// The fields of a form body worth sending again: all but its spent form token.
+fn resumable_fields(body: &[u8]) -> Option<Vec<(String, String)>> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    Some(fields.into_iter().filter(|(k, _)| k != "csrf").collect())
+}
+
+/// A form to send again after signing in: where it went and its fields (urlencoded).
+#[derive(Debug, Clone, Default)]
+struct Resume {
+    action: String,
+    fields: String,
+}
+
+/// The form sent again: its fields as sent, editable, with the new session's form token.
+#[derive(Template, WebTemplate)]
+#[template(path = "resume.html")]
+struct ResumePage {
+    action: String,
+    csrf: String,
+    fields: Vec<ResumeField>,
+}
+
+struct ResumeField {
+    name: String,
+    value: String,
+    /// Several lines: a text area keeps them.
+    long: bool,
+}
+
+impl ResumeField {
+    fn all(fields: &str) -> Vec<Self> {
+        resumable_fields(fields.as_bytes())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, value)| Self {
+                long: value.contains('\n'),
+                name,
+                value,
+            })
+            .collect()
+    }
 }
 
 enum Refusal {
@@ -302,7 +394,8 @@ pub fn check_csrf(expected: &str, given: &str) -> Result<(), AppError> {
 }
 
 /// Headers every response carries: no script at all, no framing, no MIME sniffing, no
-/// referrer beyond this site (feed links carry secrets).
+/// referrer beyond this site (feed links carry secrets). Only the digest preview sets a
+/// policy of its own, narrower in everything but inline styles.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -316,7 +409,11 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ] {
-        headers.insert(name, HeaderValue::from_static(value));
+        // A response that set its own policy keeps it (the digest preview: its inline styles
+        // in a frame of this site).
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     }
     response
 }
@@ -335,6 +432,8 @@ struct SignInPage<'a> {
     error: Option<&'a str>,
     message: &'a str,
     public_read: bool,
+    resume_action: &'a str,
+    resume_fields: &'a str,
 }
 
 fn sign_in_cookie_name(state: &AppState) -> &'static str {
@@ -387,6 +486,20 @@ async fn sign_in_page(
     error: Option<&str>,
     message: &str,
 ) -> Response {
+    sign_in_page_resuming(status, state, jar, next, error, message, None).await
+}
+
+/// The sign-in form, carrying a form to send again once signed in.
+async fn sign_in_page_resuming(
+    status: StatusCode,
+    state: &AppState,
+    jar: &CookieJar,
+    next: &str,
+    error: Option<&str>,
+    message: &str,
+    resume: Option<&Resume>,
+) -> Response {
+    let resume = resume.cloned().unwrap_or_default();
     let key = match sign_in_key(state).await {
         Ok(key) => key,
         Err(e) => return e.into_response(),
@@ -399,6 +512,8 @@ async fn sign_in_page(
         error,
         message,
         public_read: state.inner.public_read,
+        resume_action: &resume.action,
+        resume_fields: &resume.fields,
     };
     // Path=/ so that every request of the browser carries it (and keeps it).
     let cookie = Cookie::build((sign_in_cookie_name(state), id))
@@ -470,6 +585,11 @@ struct SignInForm {
     next: String,
     #[serde(default)]
     csrf: String,
+    /// A form sent while signed out (see `sign_in_to_resume`).
+    #[serde(default)]
+    resume_action: String,
+    #[serde(default)]
+    resume_fields: String,
 }
 
 /// The address a request comes from, for sign-in throttling: the header a trusted proxy sets
@@ -563,16 +683,27 @@ async fn sign_in(
         .map(|id| sign_in_token(&key, &id))
         .unwrap_or_default();
     check_csrf(&expected, &form.csrf)?;
+    // A failed sign-in keeps carrying the form to resume.
+    let resume = (!form.resume_action.is_empty()).then(|| Resume {
+        action: safe_return_path(&form.resume_action),
+        fields: form.resume_fields.clone(),
+    });
     let page = |status: StatusCode, message: String| {
-        let (state, jar, next) = (state.clone(), jar.clone(), form.next.clone());
+        let (state, jar, next, resume) = (
+            state.clone(),
+            jar.clone(),
+            form.next.clone(),
+            resume.clone(),
+        );
         async move {
-            sign_in_page(
+            sign_in_page_resuming(
                 status,
                 &state,
                 &jar,
                 &next,
                 Some(&message),
                 "Sign in to the tracker.",
+                resume.as_ref(),
             )
             .await
         }
@@ -649,11 +780,12 @@ async fn sign_in(
     store::delete_quiet_sign_in_throttles(&mut *tx, now - accounts::THROTTLE_MEMORY).await?;
     store::delete_expired_sessions(&mut *tx).await?;
     let token = accounts::new_secret();
+    let csrf = accounts::new_secret();
     store::create_session(
         &mut *tx,
         &accounts::secret_hash(&token),
         account.id,
-        &accounts::new_secret(),
+        &csrf,
         now + chrono::Duration::days(SESSION_DAYS),
     )
     .await?;
@@ -676,6 +808,15 @@ async fn sign_in(
         .build();
     spent.make_removal();
     let jar = CookieJar::new().add(cookie).add(spent);
+    if let Some(resume) = resume {
+        // Shown, not sent on the person's behalf: they check what they typed and send it.
+        let page = ResumePage {
+            action: resume.action,
+            csrf,
+            fields: ResumeField::all(&resume.fields),
+        };
+        return Ok((jar, page).into_response());
+    }
     Ok((jar, Redirect::to(&safe_return_path(&form.next))).into_response())
 }
 

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::auth::{Admin, CsrfForm, audit};
+use super::auth::{Admin, CsrfForm, CurrentUser, SignedIn, audit};
 use super::params::{Path, Query};
 use super::today::AsOf;
 use super::{AppError, AppState};
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/digest/subscribers", post(add_subscriber))
         .route("/digest/subscribers/{id}/delete", post(remove_subscriber))
         .route("/digest/subscribers/{id}/preview", get(preview_digest))
+        .route("/digest/preview/{id}", get(show_preview))
         .route("/unsubscribe", get(confirm_unsubscribe).post(unsubscribe))
 }
 
@@ -44,9 +45,22 @@ struct SubscriberView {
     problem: Option<String>,
 }
 
+/// Whether digests can go out, and how the last deliveries went.
+struct MailStatus {
+    /// The mail server (no credentials), when `SMTP_URL` is set.
+    server: Option<String>,
+    delivery: store::DeliveryStatus,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "digest/index.html")]
 struct DigestPage {
+    /// Admins see and manage every subscriber; others see their own digest.
+    admin: bool,
+    /// The person's own subscription, in words.
+    mine: Option<SubscriberView>,
+    mine_words: String,
+    mail: MailStatus,
     csrf: String,
     subscribers: Vec<SubscriberView>,
     counts: Vec<(String, i64)>,
@@ -91,54 +105,92 @@ struct DigestQuery {
 
 async fn show_digest(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    SignedIn(user): SignedIn,
     Query(query): Query<DigestQuery>,
 ) -> Result<DigestPage, AppError> {
-    digest_page(&state, admin.csrf, FormValues::new(query.filter), None).await
+    digest_page(&state, &user, FormValues::new(query.filter), None).await
 }
 
 async fn digest_page(
     state: &AppState,
-    csrf: String,
+    user: &CurrentUser,
     form: FormValues,
     error: Option<String>,
 ) -> Result<DigestPage, AppError> {
     let now = chrono::Utc::now();
-    let subscribers = store::list_subscribers(&state.pool)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let schedule = format!(
-                "{}s at {:02}:00 {}",
-                weekday_name(row.send_weekday),
-                row.send_hour,
-                row.time_zone
-            );
-            let next = match parse_time_zone(&row.time_zone) {
-                Ok(tz) if row.unsubscribed_at.is_none() => {
-                    next_slot(now, tz, row.send_weekday, row.send_hour)
-                        .with_timezone(&tz)
-                        .format("%a %-d %b %Y %H:%M")
-                        .to_string()
-                }
-                _ => "—".into(),
-            };
-            let problem = digest::mail::recipient_mailbox(&row.name, &row.email)
-                .err()
-                .map(|e| e.to_string());
-            SubscriberView {
-                row,
-                schedule,
-                next,
-                problem,
+    let view = |row: SubscriberRow| {
+        let schedule = format!(
+            "{}s at {:02}:00 {}",
+            weekday_name(row.send_weekday),
+            row.send_hour,
+            row.time_zone
+        );
+        let next = match parse_time_zone(&row.time_zone) {
+            Ok(tz) if row.unsubscribed_at.is_none() => {
+                next_slot(now, tz, row.send_weekday, row.send_hour)
+                    .with_timezone(&tz)
+                    .format("%a %-d %b %Y %H:%M")
+                    .to_string()
             }
-        })
-        .collect();
+            _ => "—".into(),
+        };
+        let problem = digest::mail::recipient_mailbox(&row.name, &row.email)
+            .err()
+            .map(|e| e.to_string());
+        SubscriberView {
+            row,
+            schedule,
+            next,
+            problem,
+        }
+    };
+    let admin = user.is_admin();
+    let mine = store::find_subscriber_by_email(&state.pool, &user.email)
+        .await?
+        .filter(|s| s.unsubscribed_at.is_none())
+        .map(&view);
+    let mine_words = match &mine {
+        Some(mine) => {
+            let query: super::obligations::ListQuery =
+                serde_urlencoded::from_str(&mine.row.filter_query).unwrap_or_default();
+            let actors = store::list_actor_names(&state.pool).await?;
+            super::lists::describe_filter(&query, &actors)
+        }
+        None => String::new(),
+    };
+    let mut delivery = store::find_delivery_status(&state.pool).await?;
+    if !admin {
+        // Others' addresses and errors are the admins' business.
+        delivery.last_sent_to = None;
+        delivery.last_error = None;
+        delivery.last_error_to = None;
+        delivery.last_error_at = None;
+    }
+    let (subscribers, counts, jobs) = if admin {
+        (
+            store::list_subscribers(&state.pool)
+                .await?
+                .into_iter()
+                .map(&view)
+                .collect(),
+            store::count_digest_jobs(&state.pool).await?,
+            store::list_recent_digest_jobs(&state.pool, 50).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
     Ok(DigestPage {
-        csrf,
+        admin,
+        mine,
+        mine_words,
+        mail: MailStatus {
+            server: state.inner.smtp.clone(),
+            delivery,
+        },
+        csrf: user.csrf.clone(),
         subscribers,
-        counts: store::count_digest_jobs(&state.pool).await?,
-        jobs: store::list_recent_digest_jobs(&state.pool, 50).await?,
+        counts,
+        jobs,
         error,
         form,
         weekdays: (1..=7).map(|d| (d, weekday_name(d))).collect(),
@@ -181,7 +233,7 @@ async fn add_subscriber(
     let s = match checked {
         Ok(s) => s,
         Err(e) => {
-            return refuse_subscriber(&state, admin.csrf.clone(), &form, capitalize(&e)).await;
+            return refuse_subscriber(&state, &admin, &form, capitalize(&e)).await;
         }
     };
     let mut tx = state.pool.begin().await?;
@@ -191,7 +243,7 @@ async fn add_subscriber(
     {
         drop(tx);
         let message = format!("{} is already subscribed.", s.email);
-        return refuse_subscriber(&state, admin.csrf.clone(), &form, message).await;
+        return refuse_subscriber(&state, &admin, &form, message).await;
     }
     let after = serde_json::json!({
         "email": s.email, "name": s.name, "filter": s.filter_query,
@@ -217,7 +269,7 @@ async fn add_subscriber(
 /// correct and resend.
 async fn refuse_subscriber(
     state: &AppState,
-    csrf: String,
+    admin: &CurrentUser,
     form: &SubscriberForm,
     message: String,
 ) -> Result<Response, AppError> {
@@ -230,7 +282,7 @@ async fn refuse_subscriber(
         hour: form.hour.clone(),
         time_zone: form.time_zone.clone(),
     };
-    let page = digest_page(state, csrf, values, Some(message)).await?;
+    let page = digest_page(state, admin, values, Some(message)).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
@@ -268,16 +320,87 @@ async fn remove_subscriber(
 #[derive(Debug, Deserialize)]
 struct RemoveForm {}
 
+/// A subscriber an admin, or the subscriber themselves, may preview.
+async fn subscriber_to_preview(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<SubscriberRow, AppError> {
+    let missing = || AppError::NotFound(format!("There is no subscriber {id}."));
+    let subscriber = store::find_subscriber(&state.pool, id)
+        .await?
+        .ok_or_else(missing)?;
+    let own = subscriber.email.eq_ignore_ascii_case(&user.email);
+    if !own && !user.is_admin() {
+        // Whether an id is someone's is not told either.
+        return Err(missing());
+    }
+    Ok(subscriber)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "digest/preview.html")]
+struct PreviewPage {
+    id: i64,
+    email: String,
+    /// `?as_of=…&` for the frame, or empty.
+    as_of: String,
+    mail: Option<String>,
+}
+
+/// The digest as its subscriber would see it, framed in a page with a way back.
+async fn show_preview(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    Query(as_of): Query<AsOf>,
+) -> Result<Response, AppError> {
+    let subscriber = subscriber_to_preview(&state, &user, id).await?;
+    let as_of = as_of
+        .as_of
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|d| {
+            format!(
+                "?{}",
+                serde_urlencoded::to_string([("as_of", d)]).unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    let page = PreviewPage {
+        id,
+        email: subscriber.email,
+        as_of,
+        mail: state.inner.smtp.clone(),
+    };
+    // The site's policy, and frames of this site (the email) besides.
+    Ok((
+        [(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                 frame-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        )],
+        page,
+    )
+        .into_response())
+}
+
+/// The digest's own HTML may style itself inline and be framed by this site, and nothing
+/// else: no script, no other resource, no form.
+const PREVIEW_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+     form-action 'none'; frame-ancestors 'self'; base-uri 'none'";
+
 /// The HTML part of the digest a subscriber would receive (`?as_of=` for another day).
 async fn preview_digest(
     State(state): State<AppState>,
-    Admin(_): Admin,
+    SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     Query(as_of): Query<AsOf>,
-) -> Result<Html<String>, AppError> {
-    let subscriber = store::find_subscriber(&state.pool, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no subscriber {id}.")))?;
+) -> Result<Response, AppError> {
+    let subscriber = subscriber_to_preview(&state, &user, id).await?;
     let today = match as_of.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(_) => as_of.today()?,
         None => parse_time_zone(&subscriber.time_zone)
@@ -301,7 +424,20 @@ async fn preview_digest(
             digest::worker::PrepareError::Invalid(m)
             | digest::worker::PrepareError::Recipient(m) => AppError::BadRequest(m),
         })?;
-    Ok(Html(digest.html))
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                axum::http::HeaderValue::from_static(PREVIEW_POLICY),
+            ),
+            (
+                axum::http::header::X_FRAME_OPTIONS,
+                axum::http::HeaderValue::from_static("SAMEORIGIN"),
+            ),
+        ],
+        Html(digest.html),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,6 +2,7 @@
 
 mod account;
 mod agenda;
+mod asked;
 pub mod auth;
 pub mod cache;
 mod corrections;
@@ -62,6 +63,9 @@ pub struct AppConfig {
     pub reader: crate::reader::DocumentReader,
     /// The bearer token `/metrics` asks for; without one, `/metrics` is not served here.
     pub metrics_token: Option<String>,
+    /// The mail server digests go to (no credentials), for the digest page; None when
+    /// `SMTP_URL` is not set and digests are not sent.
+    pub smtp: Option<String>,
 }
 
 impl AppConfig {
@@ -82,6 +86,7 @@ impl Default for AppConfig {
             client_ip_header: None,
             reader: crate::reader::DocumentReader::default(),
             metrics_token: None,
+            smtp: None,
         }
     }
 }
@@ -117,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .merge(digest::router())
         .merge(lists::router())
         .merge(corrections::router())
+        .merge(asked::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -33,6 +33,7 @@ pub const DEFAULT_WEEKS_AHEAD: i64 = 8;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/obligations", get(list_obligations))
+        .route("/obligations/print", get(print_obligations))
         .route("/obligations/{id}", get(show_obligation))
         .route("/obligations/{id}/status", post(change_status))
 }
@@ -53,6 +54,10 @@ pub struct ObligationItem {
     /// The deadline's words beside its window, when they name more than a day.
     pub window: Option<String>,
     pub asks: String,
+    /// The paragraph's first words after its verb: the one line a compact row shows.
+    pub gist: String,
+    /// Shown whole, not behind "more" (the printed list).
+    pub open: bool,
 }
 
 impl ObligationItem {
@@ -60,6 +65,7 @@ impl ObligationItem {
         let kind = kind_of(&row.kind);
         let state = DueState::of(kind, &row.status, row.due_on, today, soon_until);
         let asks = shorten(&row.clause_text, 220);
+        let gist = shorten(without_verb(&row.clause_text, &row.verb), 90);
         let window = (row.due_precision.as_deref() != Some("day"))
             .then(|| crate::export::window_words(&row))
             .flatten();
@@ -69,7 +75,23 @@ impl ObligationItem {
             state,
             window,
             asks,
+            gist,
+            open: false,
         }
+    }
+}
+
+/// A paragraph without its opening verb ("Requests the Secretary-General …" → "the
+/// Secretary-General …"), which the row already shows as its link.
+fn without_verb<'a>(text: &'a str, verb: &str) -> &'a str {
+    let trimmed = text.trim_start();
+    // Adverbs come first in some paragraphs ("Also requests"): skip up to the verb.
+    let lower = trimmed.to_lowercase();
+    match lower.find(&verb.to_lowercase()) {
+        Some(at) if at < 40 && trimmed.is_char_boundary(at + verb.len()) => {
+            trimmed[at + verb.len()..].trim_start()
+        }
+        _ => trimmed,
     }
 }
 
@@ -112,6 +134,17 @@ impl ListQuery {
         } else {
             format!("/obligations?{query}")
         }
+    }
+
+    /// The list sorted by `sort`, from its first page.
+    pub fn url_for_sort(&self, sort: &str) -> String {
+        let mut q = self.clone();
+        q.sort = Some(sort.to_string());
+        q.page = None;
+        format!(
+            "/obligations?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
     }
 
     /// The filter and sort without page or day: what an export or feed of this list takes.
@@ -170,6 +203,31 @@ impl ListPage {
     /// The message beside `field`, when it is the one that is wrong.
     fn error_on(&self, field: &str) -> Option<&str> {
         self.error.as_ref().and_then(|e| e.on(field))
+    }
+
+    fn sort_label(&self) -> &'static str {
+        ObligationSort::parse(self.sort).unwrap_or_default().label()
+    }
+
+    /// A column's `aria-sort` when the list is sorted by it.
+    fn aria_sort(&self, column: &str) -> Option<&'static str> {
+        match (column, self.sort) {
+            ("due", "due") | ("status", "status") | ("resolution", "resolution") => {
+                Some("ascending")
+            }
+            ("due", "due_desc") => Some("descending"),
+            _ => None,
+        }
+    }
+
+    /// The list sorted by a column, from its first page; the due column turns its order
+    /// round when it is already the sort.
+    fn sort_url(&self, column: &str) -> String {
+        let sort = match (column, self.sort) {
+            ("due", "due") => "due_desc",
+            (column, _) => column,
+        };
+        self.query.url_for_sort(sort)
     }
 }
 
@@ -265,6 +323,57 @@ async fn list_obligations(
     page_view.sort = sort.as_str();
     page_view.today = today;
     Ok(page_view.into_response())
+}
+
+/// The most rows a printed list holds; a filter that matches more says so.
+const PRINT_LIMIT: i64 = 5_000;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "obligations/print.html")]
+struct PrintPage {
+    words: String,
+    items: Vec<ObligationItem>,
+    cut_short: bool,
+    sort_label: &'static str,
+    today: NaiveDate,
+    back: String,
+}
+
+/// The whole filtered list on one page, every paragraph in full, for printing.
+async fn print_obligations(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Result<PrintPage, AppError> {
+    let pool = &state.pool;
+    let filter = query.filter().map_err(|e| {
+        AppError::BadRequest(format!("This list cannot be printed: {}.", e.message))
+    })?;
+    let sort = query.sort().map_err(|e| {
+        AppError::BadRequest(format!("This list cannot be printed: {}.", e.message))
+    })?;
+    let today = filter
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
+    let rows = store::list_obligations(pool, &filter, sort, PRINT_LIMIT + 1, 0).await?;
+    let cut_short = rows.len() as i64 > PRINT_LIMIT;
+    let actors = store::list_actor_names(pool).await?;
+    let items = rows
+        .into_iter()
+        .take(PRINT_LIMIT as usize)
+        .map(|r| ObligationItem {
+            open: true,
+            ..ObligationItem::new(r, today, soon_until)
+        })
+        .collect();
+    Ok(PrintPage {
+        words: super::lists::describe_filter(&query, &actors),
+        items,
+        cut_short,
+        sort_label: sort.label(),
+        today,
+        back: query.url_for_page(1),
+    })
 }
 
 /// One page of a filtered list and how many match in all.

@@ -281,6 +281,64 @@ struct ActorPage {
     name: String,
     today: NaiveDate,
     timeline: Timeline,
+    years: Vec<YearBar>,
+    /// Their outstanding obligations, soonest first (the first [`ACTOR_LIST`]).
+    items: Vec<ObligationItem>,
+    outstanding: i64,
+    total: i64,
+}
+
+/// How many of an actor's outstanding obligations their page lists.
+const ACTOR_LIST: i64 = 20;
+const YEAR_CHART_WIDTH: f64 = 400.0;
+
+/// One year of an actor's chart: a bar split into overdue, other outstanding and fulfilled,
+/// in widths of the chart's scale, with its counts written beside it.
+pub struct YearBar {
+    pub counts: store::ActorYear,
+    pub label: String,
+    pub y: u32,
+    pub overdue_width: u32,
+    pub open_x: u32,
+    pub open_width: u32,
+    pub fulfilled_x: u32,
+    pub fulfilled_width: u32,
+    pub text_x: u32,
+}
+
+/// Lays out the yearly bars: one row per year, the longest year as wide as the chart.
+fn year_bars(years: &[store::ActorYear]) -> Vec<YearBar> {
+    let max = years
+        .iter()
+        .map(|y| y.outstanding + y.fulfilled)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let width = |n: i64| ((n as f64 / max) * YEAR_CHART_WIDTH).round() as u32;
+    years
+        .iter()
+        .enumerate()
+        .map(|(i, year)| {
+            let overdue_width = width(year.overdue);
+            let open_width = width(year.outstanding - year.overdue);
+            let fulfilled_width = width(year.fulfilled);
+            let open_x = 60 + overdue_width;
+            let fulfilled_x = open_x + open_width;
+            YearBar {
+                label: year
+                    .year
+                    .map_or_else(|| "no date".to_string(), |y| y.to_string()),
+                y: i as u32 * 24,
+                overdue_width,
+                open_x,
+                open_width,
+                fulfilled_x,
+                fulfilled_width,
+                text_x: fulfilled_x + fulfilled_width + 6,
+                counts: year.clone(),
+            }
+        })
+        .collect()
 }
 
 async fn show_actor(
@@ -303,9 +361,40 @@ async fn show_actor(
             Ok(store::count_by_month(pool, today, from, until, Some(id), day).await?)
         })
         .await?;
+    let real_today = chrono::Local::now().date_naive();
+    let (years, rows) = if day.is_some() {
+        // Yearly counts and the list are of today's states; a page of another day shows
+        // only its timeline.
+        (Vec::new(), Vec::new())
+    } else {
+        let filter = store::ObligationFilter {
+            actor_id: Some(id),
+            status: Some("outstanding".into()),
+            ..Default::default()
+        };
+        (
+            store::count_actor_by_year(pool, id, real_today, &store::late_kinds()).await?,
+            store::list_obligations(
+                pool,
+                &filter,
+                store::ObligationSort::DueSoonest,
+                ACTOR_LIST,
+                0,
+            )
+            .await?,
+        )
+    };
+    let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
     Ok(ActorPage {
         admin: user.as_ref().is_some_and(|u| u.is_admin()),
         timeline: build_timeline(today, &months, &format!("/obligations?actor={id}&")),
+        outstanding: years.iter().map(|y| y.outstanding).sum(),
+        total: years.iter().map(|y| y.total).sum(),
+        years: year_bars(&years),
+        items: rows
+            .into_iter()
+            .map(|r| ObligationItem::new(r, today, soon_until))
+            .collect(),
         id,
         name,
         today,

@@ -26,6 +26,12 @@ pub struct Rect {
 pub struct Bar {
     pub x: u32,
     pub label: String,
+    /// The year under the first bar and under each January, so no month name is ambiguous.
+    pub year: Option<String>,
+    /// The bar's count, printed above it (none for an empty month).
+    pub count: Option<i64>,
+    /// Where the count sits: just above the bar.
+    pub count_y: u32,
     pub title: String,
     pub href: String,
     pub rects: Vec<Rect>,
@@ -88,9 +94,14 @@ pub fn build_timeline(today: NaiveDate, counts: &[MonthCount], list_base: &str) 
             });
         }
         let last_day = next.pred_opt().expect("a day before the first of a month");
+        let sum = overdue + open + fulfilled;
         bars.push(Bar {
             x: i as u32 * (BAR_WIDTH + GAP),
             label: month.format("%b").to_string(),
+            year: (i == 0 || month.format("%m").to_string() == "01")
+                .then(|| month.format("%Y").to_string()),
+            count: (sum > 0).then_some(sum),
+            count_y: y.saturating_sub(3).max(9),
             title: format!(
                 "{}: {overdue} overdue, {open} open, {fulfilled} fulfilled",
                 month.format("%B %Y")
@@ -132,5 +143,12 @@ mod tests {
             "/obligations?due_from=2021-09-01&due_to=2021-09-30"
         );
         assert!(t.bars[6].current);
+        // Years under the first bar and each January; counts above the bars that have any.
+        assert_eq!(t.bars[0].year.as_deref(), Some("2020"));
+        assert_eq!(t.bars[1].year.as_deref(), Some("2021"));
+        assert_eq!(t.bars[2].year, None);
+        assert_eq!(t.bars[13].year.as_deref(), Some("2022"));
+        assert_eq!(september.count, Some(4));
+        assert_eq!(t.bars[8].count, None);
     }
 }

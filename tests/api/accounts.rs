@@ -67,13 +67,11 @@ async fn every_page_and_action_needs_the_right_role() {
         "/obligations.ics".into(),
         "/api/obligations".into(),
         "/account".into(),
-    ];
-    let editing = ["/import".to_string()];
-    let administering = [
-        "/admin/users".to_string(),
-        "/admin/audit".into(),
+        // Everyone sees their own digest there; admins see every subscriber.
         "/digest".into(),
     ];
+    let editing = ["/import".to_string()];
+    let administering = ["/admin/users".to_string(), "/admin/audit".into()];
     let status_path = format!("/obligations/{id}/status");
 
     // Nobody signed in: 401 for every page and every action, never a 500.

@@ -175,3 +175,287 @@ async fn a_person_follows_an_obligation_changes_its_status_and_sees_it_on_the_ov
     browser.close().await.ok();
     result.expect("the browser steps");
 }
+
+/// A WebDriver session with headless Chromium, with the driver and profile it lives on.
+struct Headless {
+    browser: fantoccini::Client,
+    _driver: ChromeDriver,
+    _profile: tempfile::TempDir,
+}
+
+async fn headless() -> Headless {
+    let driver = ChromeDriver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let browser = ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a WebDriver session with headless Chromium");
+    Headless {
+        browser,
+        _driver: driver,
+        _profile: profile,
+    }
+}
+
+/// Signs the browser in through the form, starting from `path`, and waits for the page
+/// behind it.
+async fn sign_in_as(
+    browser: &fantoccini::Client,
+    address: &str,
+    email: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    browser.delete_all_cookies().await?;
+    browser.goto(&format!("{address}/account")).await?;
+    let form = browser.form(Locator::Css("form.sign-in")).await?;
+    form.set_by_name("email", email).await?;
+    form.set_by_name("password", crate::harness::TEST_PASSWORD)
+        .await?;
+    form.submit().await?;
+    // Only the signed-in account page links to signing out.
+    browser
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("a[href='/sign-out']"))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_viewer_finds_75_58_saves_a_list_subscribes_and_sees_it_on_the_digest_page() {
+    let app = crate::dashboard::app_with_demo().await;
+    mandates::store::add_user(
+        &app.db.pool,
+        "viewer@test.example",
+        "Vera Viewer",
+        "viewer",
+        crate::harness::password_hash(),
+    )
+    .await
+    .unwrap();
+    // Bound whole: the driver and profile live as long as the session.
+    let session = headless().await;
+    let browser = session.browser.clone();
+    let result = async {
+        sign_in_as(&browser, &app.address, "viewer@test.example").await?;
+        browser.goto(&format!("{}/", app.address)).await?;
+        // The search box in the header: one match opens the resolution.
+        let find = browser.form(Locator::Css("form.find")).await?;
+        find.set_by_name("q", "75/58").await?;
+        find.submit().await?;
+        let heading = browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::XPath("//h1[contains(., 'A/RES/75/58')]"))
+            .await?;
+        assert!(heading.text().await?.contains("A/RES/75/58"));
+        assert!(browser.current_url().await?.path().starts_with("/resolutions/"));
+        // The list of the Secretary-General's outstanding obligations, saved under a name.
+        browser.goto(&format!("{}/obligations", app.address)).await?;
+        let filters = browser.form(Locator::Css("form.filters")).await?;
+        browser
+            .find(Locator::Css("form.filters select[name=actor]"))
+            .await?
+            .select_by_label("Secretary-General")
+            .await?;
+        browser
+            .find(Locator::Css("form.filters select[name=status]"))
+            .await?
+            .select_by_value("outstanding")
+            .await?;
+        filters.submit().await?;
+        browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::XPath(
+                "//form[contains(@class,'filters')]//select[@name='status']/option[@value='outstanding' and @selected]",
+            ))
+            .await?;
+        let save = browser.form(Locator::Css("form.save-list")).await?;
+        save.set_by_name("name", "Secretary-General outstanding").await?;
+        save.submit().await?;
+        let mine = browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("#my-lists"))
+            .await?;
+        let text = mine.text().await?;
+        assert!(
+            text.contains("Secretary-General outstanding: Secretary-General, outstanding"),
+            "{text}"
+        );
+        // Subscribed from the overview, and shown on the digest page.
+        mine.find(Locator::XPath(".//button[contains(., 'Email it to me every week')]"))
+            .await?
+            .click()
+            .await?;
+        browser
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::XPath(
+                "//*[@id='my-lists']//span[contains(., 'emailed to you every week')]",
+            ))
+            .await?;
+        browser.goto(&format!("{}/digest", app.address)).await?;
+        let digest = browser.find(Locator::Id("my-digest")).await?.text().await?;
+        assert!(
+            digest.contains("You receive Secretary-General, outstanding at viewer@test.example"),
+            "{digest}"
+        );
+        Ok::<(), fantoccini::error::CmdError>(())
+    }
+    .await;
+    let source = if result.is_err() {
+        browser.source().await.unwrap_or_default()
+    } else {
+        String::new()
+    };
+    browser.close().await.ok();
+    result.unwrap_or_else(|e| panic!("the browser steps: {e}\n{source}"));
+}
+
+/// axe-core's script: from `MANDATES_AXE_DIR` (default `target/axe`), installed there with
+/// npm when it is missing; None, with a message, where npm is not installed.
+fn axe_source() -> Option<String> {
+    let dir = std::env::var_os("MANDATES_AXE_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe"));
+    let file = dir.join("node_modules/axe-core/axe.min.js");
+    if !file.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let installed = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg("axe-core@4.11")
+            .status();
+        match installed {
+            Err(_) => {
+                eprintln!(
+                    "SKIPPED: the accessibility check needs axe-core from npm, and npm is not installed here (.ci/run installs it)"
+                );
+                return None;
+            }
+            Ok(status) => assert!(status.success(), "npm install axe-core failed"),
+        }
+    }
+    Some(std::fs::read_to_string(&file).unwrap())
+}
+
+#[tokio::test]
+async fn axe_finds_no_serious_or_critical_violation_on_any_page_as_any_role() {
+    let Some(axe) = axe_source() else { return };
+    let app = crate::dashboard::app_with_demo().await;
+    let pool = &app.db.pool;
+    let one = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let document = one("SELECT id FROM documents WHERE symbol = 'A/RES/75/58'").await;
+    let obligation = one("SELECT min(id) FROM obligations").await;
+    let actor = one("SELECT id FROM actors WHERE name = 'Secretary-General'").await;
+    let series = one("SELECT min(series_id) FROM documents WHERE series_id IS NOT NULL").await;
+    let mut users = Vec::new();
+    for role in ["viewer", "editor", "admin"] {
+        let email = format!("{role}@test.example");
+        mandates::store::add_user(pool, &email, role, role, crate::harness::password_hash())
+            .await
+            .unwrap();
+        let subscriber = mandates::store::subscribe_self(pool, &email, role, "body=GA")
+            .await
+            .unwrap();
+        users.push((role, email, subscriber));
+    }
+    let reading = vec![
+        "/".to_string(),
+        "/?as_of=2021-08-01".into(),
+        "/resolutions".into(),
+        "/resolutions?q=terrorists".into(),
+        format!("/resolutions/{document}"),
+        "/obligations".into(),
+        "/obligations?body=GA&sort=resolution".into(),
+        "/obligations?due_from=soon".into(),
+        "/obligations/print?body=GA".into(),
+        format!("/obligations/{obligation}"),
+        "/asked-of-us".into(),
+        "/agenda".into(),
+        "/agenda?body=GA&session=76".into(),
+        "/actors".into(),
+        format!("/actors/{actor}"),
+        format!("/series/{series}"),
+        "/digest".into(),
+        "/account".into(),
+    ];
+    // Bound whole: the driver and profile live as long as the session.
+    let session = headless().await;
+    let browser = session.browser.clone();
+    let run = format!(
+        "{axe}\n;const done = arguments[arguments.length - 1];
+         axe.run(document, {{ iframes: false, resultTypes: ['violations'] }})
+           .then(r => done(r.violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at '
+                       + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+           .catch(e => done(['axe failed: ' + e]));"
+    );
+    let mut found = Vec::new();
+    let result = async {
+        // Signed out: the sign-in form.
+        browser.delete_all_cookies().await?;
+        browser.goto(&format!("{}/sign-in", app.address)).await?;
+        for v in browser.execute_async(&run, vec![]).await?.as_array().cloned().unwrap_or_default() {
+            found.push(format!("anonymous /sign-in: {}", v.as_str().unwrap_or("?")));
+        }
+        // The check itself works: an image without a text alternative is critical.
+        browser
+            .execute(
+                "const img = document.createElement('img'); img.src = 'data:,'; document.body.append(img);",
+                vec![],
+            )
+            .await?;
+        let control = browser.execute_async(&run, vec![]).await?;
+        assert!(
+            control.to_string().contains("critical image-alt"),
+            "{control}"
+        );
+        let mut visits = vec![("anonymous", "/sign-in".to_string())];
+        for (role, email, subscriber) in &users {
+            sign_in_as(&browser, &app.address, email).await?;
+            let mut pages = reading.clone();
+            pages.push(format!("/digest/preview/{subscriber}"));
+            if *role != "viewer" {
+                pages.push("/import".into());
+            }
+            if *role == "admin" {
+                pages.extend(["/admin/users".to_string(), "/admin/audit".into()]);
+            }
+            for path in pages {
+                browser.goto(&format!("{}{path}", app.address)).await?;
+                let violations = browser.execute_async(&run, vec![]).await?;
+                for v in violations.as_array().cloned().unwrap_or_default() {
+                    found.push(format!("{role} {path}: {}", v.as_str().unwrap_or("?")));
+                }
+                visits.push((*role, path));
+            }
+        }
+        Ok::<usize, fantoccini::error::CmdError>(visits.len())
+    }
+    .await;
+    browser.close().await.ok();
+    let visited = result.expect("the browser steps");
+    assert!(visited > 60, "{visited} pages checked");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

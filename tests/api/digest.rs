@@ -617,17 +617,19 @@ async fn subscribers_are_managed_in_the_dashboard() {
             .form(&form)
             .send()
     };
-    // Only admins manage subscribers, and only with the form's token.
+    // Only admins manage subscribers, and only with the form's token; a viewer's page shows
+    // their own digest alone.
     let (viewer, viewer_csrf) = app.client_as("viewer", "Vera Viewer").await;
-    assert_eq!(
-        viewer
-            .get(format!("{}/digest", app.address))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
+    let mine = crate::harness::text_of(&viewer, format!("{}/digest", app.address)).await;
+    assert!(mine.contains("You receive no digest."), "{mine}");
+    assert!(!mine.contains("action=\"/digest/subscribers\""), "{mine}");
+    let refused = viewer
+        .post(format!("{}/digest/subscribers", app.address))
+        .form(&[("email", "eve@example.org"), ("csrf", viewer_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
     let forged = app
         .client
         .post(format!("{}/digest/subscribers", app.address))

@@ -162,8 +162,10 @@ async fn calendar_feed_parses_and_carries_each_deadline() {
 fn listed_ids(html: &str) -> Vec<i64> {
     let mut ids = vec![];
     let mut rest = html;
-    while let Some(at) = rest.find("<td><a href=\"/obligations/") {
-        rest = &rest[at + "<td><a href=\"/obligations/".len()..];
+    // The row's link is its verb, in the "what is asked" cell.
+    let link = "<td class=\"what\"><a href=\"/obligations/";
+    while let Some(at) = rest.find(link) {
+        rest = &rest[at + link.len()..];
         let end = rest.find('"').unwrap();
         ids.push(rest[..end].parse().unwrap());
     }

@@ -565,3 +565,719 @@ async fn fulfilled_by_takes_a_document_symbol_not_words() {
         .unwrap();
     assert_eq!(status, "open", "nothing was saved");
 }
+
+/// The value of the hidden field `name` of a page.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("{name} in {html}"))
+        + key.len();
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_expired_comes_back_with_its_input_after_signing_in() {
+    let app = app_with_demo().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    sqlx::query("UPDATE user_sessions SET expires_at = now() - interval '1 minute'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let sent = viewer
+        .post(format!("{}/lists", app.address))
+        .header("Referer", format!("{}/obligations?body=GA", app.address))
+        .form(&[
+            ("name", "Secretary-General \u{201c}outstanding\u{201d}"),
+            ("filter", "body=GA&status=outstanding"),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 401);
+    let form = sent.text().await.unwrap();
+    assert!(
+        form.contains("Your session ended before this form arrived."),
+        "{form}"
+    );
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0, "nothing is saved without a session");
+    // The sign-in form carries the form to send again (its spent token left out), and the
+    // page it was sent from.
+    let (action, fields) = (
+        hidden(&form, "resume_action"),
+        hidden(&form, "resume_fields"),
+    );
+    assert_eq!(action, "/lists");
+    assert!(!fields.contains("csrf"), "{fields}");
+    assert_eq!(hidden(&form, "next"), "/obligations?body=GA");
+    let unescape = |s: &str| s.replace("&#38;", "&").replace("&amp;", "&");
+    let signed_in = viewer
+        .post(format!("{}/sign-in", app.address))
+        .form(&[
+            ("email", "vera.viewer@test.example"),
+            ("password", crate::harness::TEST_PASSWORD),
+            ("csrf", hidden(&form, "csrf").as_str()),
+            ("next", "/obligations?body=GA"),
+            ("resume_action", unescape(&action).as_str()),
+            ("resume_fields", unescape(&fields).as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let again = signed_in.text().await.unwrap();
+    assert!(again.contains("action=\"/lists\""), "{again}");
+    assert!(
+        again.contains("value=\"Secretary-General \u{201c}outstanding\u{201d}\""),
+        "{again}"
+    );
+    assert!(
+        again.contains("value=\"body=GA&#38;status=outstanding\""),
+        "{again}"
+    );
+    // Sent again as shown, with the new session's token, the list is saved.
+    let new_csrf = hidden(&again, "csrf");
+    assert_ne!(new_csrf, csrf);
+    let resent = viewer
+        .post(format!("{}/lists", app.address))
+        .form(&[
+            ("name", "Secretary-General \u{201c}outstanding\u{201d}"),
+            ("filter", "body=GA&status=outstanding"),
+            ("csrf", new_csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resent.status(), 303);
+    let name: String = sqlx::query_scalar("SELECT name FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "Secretary-General \u{201c}outstanding\u{201d}");
+}
+
+/// Every obligation id of a list, through all its pages.
+async fn ids_of_whole_list(app: &TestApp, path: &str) -> std::collections::BTreeSet<i64> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut next = Some(path.to_string());
+    while let Some(path) = next {
+        let html = page(app, &path).await;
+        ids.extend(row_states(&html).into_iter().map(|(id, _)| id));
+        next = html.split("rel=\"next\" href=\"").nth(1).map(|rest| {
+            rest[..rest.find('"').unwrap()]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        });
+    }
+    ids
+}
+
+#[tokio::test]
+async fn asked_of_us_lists_what_member_states_are_asked_to_do_grouped_with_deadlines() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/asked-of-us").await;
+    // Exactly the outstanding requests, invitations, calls and encouragements addressed to
+    // Member States or States parties, as the obligations list finds them.
+    let mut expected = std::collections::BTreeSet::new();
+    for actor in ["Member States", "States parties"] {
+        let Some(id): Option<i64> = sqlx::query_scalar("SELECT id FROM actors WHERE name = $1")
+            .bind(actor)
+            .fetch_optional(&app.db.pool)
+            .await
+            .unwrap()
+        else {
+            continue;
+        };
+        for action in ["request", "invitation", "call", "encouragement"] {
+            expected.extend(
+                ids_of_whole_list(
+                    &app,
+                    &format!("/obligations?actor={id}&status=outstanding&action={action}"),
+                )
+                .await,
+            );
+        }
+    }
+    let shown: std::collections::BTreeSet<i64> =
+        row_states(&html).into_iter().map(|(id, _)| id).collect();
+    assert!(
+        !expected.is_empty(),
+        "the demo asks things of Member States"
+    );
+    assert_eq!(shown, expected, "{html}");
+    assert!(
+        html.contains(&format!("{} requests", expected.len())),
+        "{html}"
+    );
+    // Grouped by what is asked: A/RES/80/66 invites Member States to submit their views.
+    let views = &html[html
+        .find("id=\"asked-views\"")
+        .expect("a Submit views group")..];
+    let views = &views[..views.find("</section>").unwrap()];
+    assert!(views.contains("Submit views"), "{views}");
+    assert!(views.contains(">A/RES/80/66</a>"), "{views}");
+    assert!(views.contains("submit their views"), "{views}");
+    // A/RES/80/6 invites States to contribute to a trust fund.
+    let fund = &html[html
+        .find("id=\"asked-contribute\"")
+        .expect("a Contribute group")..];
+    let fund = &fund[..fund.find("</section>").unwrap()];
+    assert!(fund.contains("contribute to the trust fund"), "{fund}");
+    // Dated requests come before undated ones, soonest first, in each group.
+    for group in html.split("<section aria-labelledby=\"asked-").skip(1) {
+        let dates: Vec<Option<&str>> = group
+            .split("<td class=\"due\">")
+            .skip(1)
+            .map(|cell| {
+                cell.strip_prefix("<time datetime=\"")
+                    .map(|rest| &rest[..10])
+            })
+            .collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by_key(|d| (d.is_none(), *d));
+        assert_eq!(dates, sorted, "{group}");
+    }
+    // The page is in the menu of every page, after a skip link to the content.
+    assert!(html.contains("<a href=\"/asked-of-us\">Asked of us</a>"));
+    let skip = html
+        .find("<a class=\"skip\" href=\"#content\">Skip to the content</a>")
+        .expect("a skip link");
+    assert!(
+        skip < html.find("<a ").unwrap() + 1,
+        "the first link of the page"
+    );
+    assert!(html.contains("<main id=\"content\">"));
+}
+
+#[tokio::test]
+async fn lists_are_compact_sortable_by_their_headings_and_print_whole() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/obligations?body=GA").await;
+    // One line a row: the verb is the link, the paragraph's first words follow without it,
+    // and the whole paragraph is one click away.
+    let rows: Vec<&str> = html.split("<tr class=\"state-").skip(1).collect();
+    assert_eq!(rows.len(), 50);
+    for row in &rows {
+        let verb_at = row
+            .find("<td class=\"what\"><a href=\"/obligations/")
+            .unwrap();
+        let verb = &row[verb_at..];
+        let verb = &verb[verb.find("\">").unwrap() + 2..verb.find("</a>").unwrap()];
+        let summary = row
+            .split("<details class=\"para\"><summary>")
+            .nth(1)
+            .expect("the paragraph on demand");
+        let summary = &summary[..summary.find("</summary>").unwrap()];
+        assert!(
+            !summary.to_lowercase().starts_with(&verb.to_lowercase()),
+            "{verb} twice in {row}"
+        );
+        assert!(summary.chars().count() <= 91, "{summary}");
+    }
+    // Sortable headings: the due column turns round; the others sort by themselves.
+    let due_heading = |html: &str| {
+        let th = &html[html.find("<th scope=\"col\"").unwrap()..];
+        th[..th.find("</th>").unwrap()].to_string()
+    };
+    let heading = due_heading(&html);
+    assert!(heading.contains("aria-sort=\"ascending\""), "{heading}");
+    assert!(
+        heading.contains("href=\"/obligations?body=GA&#38;sort=due_desc\""),
+        "{heading}"
+    );
+    let dates = |html: &str| -> Vec<String> {
+        html.split("<td class=\"due\"><time datetime=\"")
+            .skip(1)
+            .map(|rest| rest[..10].to_string())
+            .collect()
+    };
+    let ascending = dates(&html);
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]), "{ascending:?}");
+    let latest = page(&app, "/obligations?body=GA&sort=due_desc").await;
+    let heading = due_heading(&latest);
+    assert!(heading.contains("aria-sort=\"descending\""), "{heading}");
+    assert!(
+        heading.contains("href=\"/obligations?body=GA&#38;sort=due\""),
+        "{heading}"
+    );
+    let descending = dates(&latest);
+    assert!(
+        descending.windows(2).all(|w| w[0] >= w[1]),
+        "{descending:?}"
+    );
+    assert!(latest.contains(
+        "<th scope=\"col\"><a href=\"/obligations?body=GA&#38;sort=resolution\">Resolution</a></th>"
+    ));
+    let by_resolution = page(&app, "/obligations?body=GA&sort=resolution&page=2").await;
+    assert!(by_resolution.contains(
+        "<th scope=\"col\" aria-sort=\"ascending\"><a href=\"/obligations?body=GA&#38;sort=resolution\">Resolution</a></th>"
+    ), "a heading's link starts again from the first page");
+    // Printing prints the whole filtered list, every paragraph in full, without the menus.
+    assert!(html.contains("href=\"/obligations/print?body=GA\">Print the whole list</a>"));
+    let count: usize = html[html.find("<p class=\"count\">").unwrap() + 17..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(count > 50, "the demo's GA list has more than one page");
+    let printed = page(&app, "/obligations/print?body=GA").await;
+    assert_eq!(printed.matches("<tr class=\"state-").count(), count);
+    assert!(!printed.contains("<details"), "{printed}");
+    assert!(printed.contains("Obligations: GA"), "{printed}");
+    let css = page(&app, "/static/style.css").await;
+    let print = &css[css.rfind("@media print").unwrap()..];
+    assert!(
+        print.contains("header.site, footer.site, form, nav.pager"),
+        "{print}"
+    );
+    // At 360 px the rows become cards instead of a table wider than the screen.
+    assert!(html.contains("width=device-width"));
+    assert!(css.contains("@media (max-width: 40rem)"));
+    let bad = app.get("/obligations/print?due_from=soon").await;
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn the_digest_page_says_whether_mail_goes_out_and_shows_a_viewer_their_own_digest() {
+    let app = app_with_demo().await;
+    let (viewer, csrf) = app.client_as("viewer", "Vera Viewer").await;
+    let digest = format!("{}/digest", app.address);
+    let html = crate::harness::text_of(&viewer, &digest).await;
+    assert!(
+        html.contains(
+            "No mail server is configured (<code>SMTP_URL</code> is not set), so no digest is sent"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("You receive no digest."), "{html}");
+    assert!(!html.contains("Add a subscriber"), "admins only: {html}");
+    // Subscribed to a saved list, the viewer sees it in words, and previews it.
+    let actor: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = 'Secretary-General'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let viewer = viewer.clone();
+        let url = format!("{}{path}", app.address);
+        async move { viewer.post(url).form(&form).send().await.unwrap() }
+    };
+    let saved = post(
+        "/lists".into(),
+        vec![
+            ("name", "Secretary-General outstanding".into()),
+            ("filter", format!("actor={actor}&status=outstanding")),
+            ("csrf", csrf.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let list: i64 = sqlx::query_scalar("SELECT id FROM saved_lists")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let subscribed = post(
+        format!("/lists/{list}/subscribe"),
+        vec![("csrf", csrf.clone())],
+    )
+    .await;
+    assert_eq!(subscribed.status(), 303);
+    let html = crate::harness::text_of(&viewer, &digest).await;
+    assert!(
+        html.contains("You receive <strong>Secretary-General, outstanding</strong> at vera.viewer@test.example"),
+        "{html}"
+    );
+    assert!(html.contains("Next: not sent (no mail server)"), "{html}");
+    let mine: i64 =
+        sqlx::query_scalar("SELECT id FROM subscribers WHERE email = 'vera.viewer@test.example'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        html.contains(&format!("href=\"/digest/preview/{mine}\"")),
+        "{html}"
+    );
+    // The preview is a page of the site with a way back, the email in a sandboxed frame
+    // that may style itself inline and do nothing else.
+    let framed = viewer
+        .get(format!("{}/digest/preview/{mine}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(framed.status(), 200);
+    let policy = framed.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.contains("frame-src 'self'") && !policy.contains("unsafe"),
+        "{policy}"
+    );
+    let framed = framed.text().await.unwrap();
+    assert!(framed.contains("<a href=\"/digest\">Back to the digest page</a>"));
+    assert!(framed.contains(&format!(
+        "<iframe class=\"digest-preview\" sandbox=\"\" title=\"The digest email for vera.viewer@test.example\" src=\"/digest/subscribers/{mine}/preview\">"
+    )), "{framed}");
+    let email = viewer
+        .get(format!("{}/digest/subscribers/{mine}/preview", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.status(), 200);
+    assert_eq!(
+        email.headers()[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'self'; base-uri 'none'"
+    );
+    assert_eq!(email.headers()[header::X_FRAME_OPTIONS], "SAMEORIGIN");
+    assert!(email.text().await.unwrap().contains("style=\""));
+    // Someone else's digest is not the viewer's to see.
+    let other = mandates::store::subscribe_self(&app.db.pool, "otto@test.example", "Otto", "")
+        .await
+        .unwrap();
+    for path in [
+        format!("/digest/preview/{other}"),
+        format!("/digest/subscribers/{other}/preview"),
+    ] {
+        let refused = viewer
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 404, "{path}");
+    }
+    // Admins see the last delivery and the last error.
+    sqlx::query(
+        "INSERT INTO digest_jobs (subscriber_id, week_start, as_of, status, attempts, finished_at)
+         VALUES ($1, '2026-11-23', '2026-11-23', 'sent', 1, '2026-11-23 08:00:05+00')",
+    )
+    .bind(mine)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO digest_jobs (subscriber_id, week_start, as_of, status, attempts, last_error, finished_at)
+         VALUES ($1, '2026-11-30', '2026-11-30', 'failed', 5, 'connection refused by 127.0.0.1:25', '2026-11-30 09:00:00+00')",
+    )
+    .bind(other)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let admin = page(&app, "/digest").await;
+    assert!(
+        admin.contains(
+            "<dd id=\"last-delivery\">23 Nov 2026 08:00 UTC to vera.viewer@test.example</dd>"
+        ),
+        "{admin}"
+    );
+    assert!(
+        admin.contains("<dd id=\"last-error\">connection refused by 127.0.0.1:25 (30 Nov 2026 09:00 UTC, to otto@test.example)</dd>"),
+        "{admin}"
+    );
+    let html = crate::harness::text_of(&viewer, &digest).await;
+    assert!(
+        html.contains("<dd id=\"last-delivery\">23 Nov 2026 08:00 UTC</dd>"),
+        "{html}"
+    );
+    assert!(!html.contains("connection refused"), "{html}");
+
+    // With a mail server configured, the page says where digests go (never its password).
+    let configured = TestApp::spawn_with(mandates::web::AppConfig {
+        smtp: Some(mandates::digest::mail::describe_smtp_url(
+            "smtp://ana:s3cret@mail.example.org:587?tls=required",
+        )),
+        ..Default::default()
+    })
+    .await;
+    let html = page(&configured, "/digest").await;
+    assert!(
+        html.contains("Digests are sent through <code>smtp://mail.example.org:587</code>."),
+        "{html}"
+    );
+    assert!(!html.contains("s3cret"));
+}
+
+#[tokio::test]
+async fn digest_preview_on_the_command_line_links_where_the_server_is_reached() {
+    let app = app_with_demo().await;
+    mandates::store::subscribe_self(&app.db.pool, "ana@example.org", "Ana", "body=GA")
+        .await
+        .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = app.cli();
+    serve
+        .env_remove("MANDATES_BASE_URL")
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
+    let server = crate::harness::ServerProcess::start(serve).expect("serve starts");
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{log}");
+    let preview = app
+        .cli()
+        .env_remove("MANDATES_BASE_URL")
+        .args(["digest", "preview", "--to", "ana@example.org"])
+        .output()
+        .unwrap();
+    assert!(preview.status.success(), "{preview:?}");
+    let message = String::from_utf8_lossy(&preview.stdout);
+    assert!(
+        message.contains(&format!("<http://127.0.0.1:{port}/unsubscribe?token=")),
+        "{message}"
+    );
+    assert!(!message.contains("127.0.0.1:8080"), "{message}");
+    // MANDATES_BASE_URL still wins.
+    let preview = app
+        .cli()
+        .env("MANDATES_BASE_URL", "https://mandates.example.org")
+        .args(["digest", "preview", "--to", "ana@example.org"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&preview.stdout);
+    assert!(
+        message.contains("<https://mandates.example.org/unsubscribe?token="),
+        "{message}"
+    );
+}
+
+/// The number a list page's count line starts with.
+fn list_count(html: &str) -> i64 {
+    html[html.find("<p class=\"count\">").unwrap() + 17..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_actor_page_counts_by_state_and_year_lists_their_obligations_and_labels_its_charts() {
+    let app = app_with_demo().await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = 'Secretary-General'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let html = page(&app, &format!("/actors/{id}")).await;
+    let all = list_count(&page(&app, &format!("/obligations?actor={id}")).await);
+    let outstanding =
+        list_count(&page(&app, &format!("/obligations?actor={id}&status=outstanding")).await);
+    let overdue = list_count(&page(&app, &format!("/obligations?actor={id}&state=overdue")).await);
+    assert!(
+        html.contains(&format!(
+            "All {all} obligations of Secretary-General</a>, {outstanding} outstanding"
+        )),
+        "{html}"
+    );
+    // The year table adds up to the lists' counts.
+    let table = &html[html.find("<table class=\"years\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let (mut sum_overdue, mut sum_outstanding, mut sum_all) = (0, 0, 0);
+    let mut years = Vec::new();
+    for row in table.split("<tr><th scope=\"row\">").skip(1) {
+        years.push(row[..row.find('<').unwrap()].to_string());
+        let cells: Vec<i64> = row
+            .split("<td>")
+            .skip(1)
+            .map(|c| c[..c.find('<').unwrap()].parse().unwrap())
+            .collect();
+        sum_overdue += cells[0];
+        sum_outstanding += cells[1];
+        sum_all += cells[4];
+    }
+    assert_eq!(
+        (sum_overdue, sum_outstanding, sum_all),
+        (overdue, outstanding, all),
+        "{table}"
+    );
+    assert!(years.iter().any(|y| y == "2021"), "{years:?}");
+    // The chart is labelled with the years and its counts.
+    let chart = &html[html.find("<figure class=\"years\">").unwrap()..];
+    for year in &years {
+        assert!(
+            chart.contains(&format!(">{year}</text>")),
+            "{year} in {chart}"
+        );
+    }
+    assert!(chart.contains(" overdue, ") && chart.contains(" fulfilled</text>"));
+    // The month chart says which year each January starts, and each bar's count.
+    let timeline = &html[html.find("<figure class=\"timeline\">").unwrap()..];
+    assert!(timeline.contains("<text class=\"year\""), "{timeline}");
+    // Their outstanding obligations, soonest first.
+    let listed = row_states(&html[html.find("id=\"list-heading\"").unwrap()..]);
+    assert_eq!(listed.len() as i64, outstanding.min(20));
+}
+
+#[tokio::test]
+async fn agenda_planning_numbers_items_as_the_texts_do_dates_sessions_and_shows_three_ahead() {
+    let app = app_with_demo().await;
+    let html = page(&app, "/agenda?body=GA&session=76").await;
+    // 75/58 put the item on the 76th session's agenda; 76/28, adopted there, prints its
+    // number.
+    assert!(
+        html.contains("<span class=\"item-number\">Item 100 (s)</span>"),
+        "{html}"
+    );
+    assert!(html.contains("(number as in A/RES/76/28)"), "{html}");
+    let dates = &html[html.find("<p id=\"session-dates\">").unwrap()..];
+    let dates = &dates[..dates.find("</p>").unwrap()];
+    assert!(
+        dates.contains(
+            "The session opens on <time datetime=\"2021-09-14\">14 September 2021</time>"
+        ),
+        "{dates}"
+    );
+    assert!(
+        dates.contains("href=\"/agenda/ahead?body=GA&amp;from=76\""),
+        "{dates}"
+    );
+    // Three sessions in one view; by default the one under way and the two after it.
+    let ahead = page(&app, "/agenda/ahead?body=GA").await;
+    assert!(
+        ahead.contains("<h1>Agenda planning: GA sessions 81–83</h1>"),
+        "{ahead}"
+    );
+    for session in [81, 82, 83] {
+        assert!(
+            ahead.contains(&format!("<h2 id=\"session-{session}\">")),
+            "{session}: {ahead}"
+        );
+    }
+    let s81 =
+        &ahead[ahead.find("id=\"session-81\"").unwrap()..ahead.find("id=\"session-82\"").unwrap()];
+    assert!(s81.contains("Opens <time datetime=\"2026-09-"), "{s81}");
+    let s82 =
+        &ahead[ahead.find("id=\"session-82\"").unwrap()..ahead.find("id=\"session-83\"").unwrap()];
+    assert!(
+        s82.contains("predicted"),
+        "the series returns at GA 82: {s82}"
+    );
+    // The 81st session's items and reports are those of its own agenda page.
+    let own = page(&app, "/agenda?body=GA&session=81").await;
+    for link in own.split("href=\"/obligations/").skip(1) {
+        let id = &link[..link.find('"').unwrap()];
+        assert!(
+            s81.contains(&format!("href=\"/obligations/{id}\"")),
+            "{id} in {s81}"
+        );
+    }
+    let bad = app.get("/agenda/ahead?body=GA&from=83&to=81").await;
+    assert_eq!(bad.status(), 400);
+}
+
+#[tokio::test]
+async fn a_new_text_of_a_followed_series_shows_in_the_digest_with_its_changed_requests() {
+    let app = TestApp::spawn().await;
+    let import = |files: &[&str]| {
+        let mut command = app.cli();
+        command.arg("import");
+        for f in files {
+            command.arg(crate::extract::fixture(&format!("src/demo/{f}")));
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    import(&[
+        "A-RES-74-43.txt",
+        "A-RES-75-58.txt",
+        "A-RES-76-28.txt",
+        "S-RES-1445-2002.txt",
+    ]);
+    // Those came in a month ago; this week brings the series' new text.
+    sqlx::query("UPDATE documents SET imported_at = now() - interval '30 days'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    // The new text as adopted, with one more request, so that something asked is new.
+    let folder = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::extract::fixture("src/demo/A-RES-78-43.txt"))
+        .unwrap()
+        .replacen(
+            "\n \n42nd plenary meeting",
+            "\n \n7. \nInvites Member States to inform the Secretary-General by 31 May 2024 of the measures they have taken; \n \n42nd plenary meeting",
+            1,
+        );
+    assert!(text.contains("7. \nInvites"));
+    let new_text = folder.path().join("A-RES-78-43.txt");
+    std::fs::write(&new_text, text).unwrap();
+    let output = app.cli().arg("import").arg(&new_text).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let follower = mandates::store::subscribe_self(
+        &app.db.pool,
+        "ana@example.org",
+        "Ana",
+        "body=GA&q=terrorists",
+    )
+    .await
+    .unwrap();
+    let other = mandates::store::subscribe_self(&app.db.pool, "sam@example.org", "Sam", "body=SC")
+        .await
+        .unwrap();
+    let preview = |id: i64, as_of: Option<&str>| {
+        let path = match as_of {
+            Some(day) => format!("/digest/subscribers/{id}/preview?as_of={day}"),
+            None => format!("/digest/subscribers/{id}/preview"),
+        };
+        let app = &app;
+        async move { page(app, &path).await }
+    };
+    let html = preview(follower, None).await;
+    let section = &html[html
+        .find("id=\"new-texts\"")
+        .expect("new in this year's text")..];
+    let section = &section[..section.find("</ul>\n</li>").unwrap_or(section.len())];
+    assert!(
+        section.contains("New in this year&#39;s text (1)")
+            || section.contains("New in this year's text (1)"),
+        "{section}"
+    );
+    let series: i64 =
+        sqlx::query_scalar("SELECT series_id FROM documents WHERE symbol = 'A/RES/78/43'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        section.contains(&format!(
+            "<a href=\"{}/series/{series}\"><strong>A/RES/78/43</strong></a> against A/RES/76/28: ",
+            app.address
+        )),
+        "{section}"
+    );
+    // The requests that changed, as the series page lists them first.
+    let series_page = page(&app, &format!("/series/{series}")).await;
+    assert!(
+        section.contains("<li>New request (OP7): Invites Member States to inform the Secretary-General by 31 May 2024"),
+        "{section}"
+    );
+    assert!(
+        series_page.contains("Invites Member States to inform the Secretary-General"),
+        "the series page shows the same change"
+    );
+    // The plain-text part says it too (the email as sent, through the command line).
+    let output = app
+        .cli()
+        .env("MANDATES_BASE_URL", "https://mandates.example.org")
+        .args(["digest", "preview", "--to", "ana@example.org"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        message.contains("NEW IN THIS YEAR'S TEXT (1)")
+            && message.contains("* A/RES/78/43 against A/RES/76/28: "),
+        "{message}"
+    );
+    // A filter that follows no text of the series hears nothing of it, and neither does
+    // the follower a month later.
+    assert!(!preview(other, None).await.contains("id=\"new-texts\""));
+    let later = (chrono::Local::now().date_naive() + chrono::Duration::days(30)).to_string();
+    assert!(
+        !preview(follower, Some(&later))
+            .await
+            .contains("id=\"new-texts\"")
+    );
+}
