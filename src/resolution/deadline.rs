@@ -32,12 +32,21 @@ pub struct Context {
 
 /// The first body of `calendar/body_sessions.csv` named in `title`, if any.
 pub fn body_named_in(title: &str) -> Option<Body> {
-    OTHER_BODY_NAMES
+    OTHER_BODY_FINDERS
         .iter()
-        .filter_map(|&(name, body)| title.find(name).map(|at| (at, body)))
+        .filter_map(|(name, body)| name.find(title.as_bytes()).map(|at| (at, *body)))
         .min_by_key(|&(at, _)| at)
         .map(|(_, body)| body)
 }
+
+/// [`OTHER_BODY_NAMES`] with their searchers built once: `str::find` builds one per call.
+static OTHER_BODY_FINDERS: LazyLock<Vec<(memchr::memmem::Finder<'static>, Body)>> =
+    LazyLock::new(|| {
+        OTHER_BODY_NAMES
+            .iter()
+            .map(|&(name, body)| (memchr::memmem::Finder::new(name), body))
+            .collect()
+    });
 
 /// A deadline with the byte range of the words it was read from.
 #[derive(Debug, Clone, PartialEq)]
