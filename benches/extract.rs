@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use mandates::resolution::{SessionCalendar, parse_resolution, read_resolution, source_text};
 
 fn corpus_root() -> PathBuf {
@@ -227,4 +227,29 @@ fn bench_adversarial(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_text, bench_pdf, bench_adversarial);
-criterion_main!(benches);
+
+/// `MANDATES_BENCH_ONCE=N`: read every corpus text exactly N times and exit, so that an
+/// instruction count (callgrind) is comparable between builds whatever the machine's load.
+fn read_corpus_times(times: usize) {
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let calendar = SessionCalendar::builtin();
+    for _ in 0..times {
+        for t in &texts {
+            let _ = std::hint::black_box(read_resolution(std::hint::black_box(t), &calendar));
+        }
+    }
+    println!("read {} texts, {bytes} bytes, {times} times", texts.len());
+}
+
+fn main() {
+    if let Some(times) = std::env::var("MANDATES_BENCH_ONCE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        read_corpus_times(times);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

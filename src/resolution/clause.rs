@@ -575,11 +575,18 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
             let first = found.partition_point(|f: &Found| f.span.start < begin);
             // A point in time named twice in one clause ("at its eighty-first session ... at
             // that session") is one deadline.
-            let mut seen = std::collections::HashSet::new();
+            // A clause has a few deadlines at most: a list beats hashing them.
+            let mut seen: Vec<super::model::DeadlineKind> = Vec::new();
             found[first..]
                 .iter()
                 .take_while(|f| f.span.start < end)
-                .filter(|f| seen.insert(f.deadline.kind))
+                .filter(|f| {
+                    let new = !seen.contains(&f.deadline.kind);
+                    if new {
+                        seen.push(f.deadline.kind);
+                    }
+                    new
+                })
                 .map(|f| f.deadline.clone())
                 .collect()
         };

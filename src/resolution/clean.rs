@@ -871,6 +871,39 @@ const STANDALONE_SHORT_WORDS: [&str; 62] = [
     "than", "that", "them", "this", "upon", "with", "well",
 ];
 
+/// Whether `w` is one of [`STANDALONE_SHORT_WORDS`] in any ASCII case: one look-up in a
+/// lower-cased copy of at most four bytes instead of a comparison with each word.
+fn is_standalone_short_word(w: &[u8]) -> bool {
+    if w.len() > 4 {
+        return false;
+    }
+    let mut buf = [0u8; 4];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w);
+    lower.make_ascii_lowercase();
+    STANDALONE_SHORT_SET.contains(&*lower)
+}
+
+/// [`STANDALONE_SHORT_WORDS`] as a sorted list of bytes, for [`is_standalone_short_word`].
+static STANDALONE_SHORT_SET: LazyLock<ShortWords> = LazyLock::new(ShortWords::new);
+
+struct ShortWords(Vec<&'static [u8]>);
+
+impl ShortWords {
+    fn new() -> Self {
+        let mut words: Vec<&'static [u8]> = STANDALONE_SHORT_WORDS
+            .iter()
+            .map(|w| w.as_bytes())
+            .collect();
+        words.sort_unstable();
+        Self(words)
+    }
+
+    fn contains(&self, w: &[u8]) -> bool {
+        self.0.binary_search(&w).is_ok()
+    }
+}
+
 /// The spans of "X Y" in `text` that may be one word broken by a space, as PDF extraction
 /// leaves them ("Also d ecides", "the Secr etariat", "the Un ited Nations"): a run of one to
 /// four letters that is not a word of its own, one space, then a lower-case run.
@@ -895,6 +928,16 @@ fn split_word_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Rang
         if start > 0 && matches!(b[start - 1], b'0'..=b'9' | b'-' | b'\'' | b'.') {
             return None;
         }
+        // The breaks that cost a reading: a verb's first letter cut off ("d ecides"), a
+        // capitalised name cut after a few letters ("Secr etariat", "Un ited"). Lower-case
+        // runs longer than one letter are mostly words, and checking them against the
+        // document would cost a look-up for nearly every short word of every text.
+        // Checked before the tail is scanned: most spaces end here.
+        let single_lower = x.len() == 1 && b[start].is_ascii_lowercase();
+        let capitalised = x.len() >= 2 && b[start].is_ascii_uppercase();
+        if !(single_lower || capitalised) {
+            return None;
+        }
         let mut y_end = y_start;
         while y_end < b.len() && b[y_end].is_ascii_alphabetic() {
             y_end += 1;
@@ -902,21 +945,9 @@ fn split_word_candidates(text: &str) -> impl Iterator<Item = (Range<usize>, Rang
         if y_end - y_start < 2 || b.get(y_end).is_some_and(|&c| c == b'-' || c >= 0x80) {
             return None;
         }
-        // The breaks that cost a reading: a verb's first letter cut off ("d ecides"), a
-        // capitalised name cut after a few letters ("Secr etariat", "Un ited"). Lower-case
-        // runs longer than one letter are mostly words, and checking them against the
-        // document would cost a look-up for nearly every short word of every text.
         // A tail that is itself a common short word ("Iraq and") is no fragment; leaving it
         // out also keeps the most frequent words out of the document count below.
-        let word = &text[x.clone()];
-        let tail = &text[y_start..y_end];
-        let single_lower = x.len() == 1 && b[start].is_ascii_lowercase();
-        let capitalised = x.len() >= 2 && b[start].is_ascii_uppercase();
-        if !(single_lower || capitalised)
-            || STANDALONE_SHORT_WORDS
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(word) || w.eq_ignore_ascii_case(tail))
-        {
+        if is_standalone_short_word(&b[x.clone()]) || is_standalone_short_word(&b[y_start..y_end]) {
             return None;
         }
         Some((x, y_start..y_end))

@@ -32,12 +32,21 @@ pub struct Context {
 
 /// The first body of `calendar/body_sessions.csv` named in `title`, if any.
 pub fn body_named_in(title: &str) -> Option<Body> {
-    OTHER_BODY_NAMES
+    OTHER_BODY_FINDERS
         .iter()
-        .filter_map(|&(name, body)| title.find(name).map(|at| (at, body)))
+        .filter_map(|(name, body)| name.find(title.as_bytes()).map(|at| (at, *body)))
         .min_by_key(|&(at, _)| at)
         .map(|(_, body)| body)
 }
+
+/// [`OTHER_BODY_NAMES`] with their searchers built once: `str::find` builds one per call.
+static OTHER_BODY_FINDERS: LazyLock<Vec<(memchr::memmem::Finder<'static>, Body)>> =
+    LazyLock::new(|| {
+        OTHER_BODY_NAMES
+            .iter()
+            .map(|&(name, body)| (memchr::memmem::Finder::new(name), body))
+            .collect()
+    });
 
 /// The one commission or forum of `calendar/body_sessions.csv` that `texts` name, when they
 /// name exactly one: "the Commission at its thirty-third session" in a text about the Crime
@@ -45,11 +54,11 @@ pub fn body_named_in(title: &str) -> Option<Body> {
 pub fn sole_commission_named<'t>(texts: impl Iterator<Item = &'t str>) -> Option<Body> {
     let mut found: Option<Body> = None;
     for text in texts {
-        for &(name, body) in &OTHER_BODY_NAMES {
+        for (&(name, body), (finder, _)) in OTHER_BODY_NAMES.iter().zip(OTHER_BODY_FINDERS.iter()) {
             if !(name.contains("Commission") || name.contains("Forum")) {
                 continue;
             }
-            if memchr::memmem::find(text.as_bytes(), name.as_bytes()).is_some() {
+            if finder.find(text.as_bytes()).is_some() {
                 match found {
                     Some(b) if b != body => return None,
                     _ => found = Some(body),

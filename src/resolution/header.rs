@@ -140,6 +140,14 @@ pub(crate) fn read_header(lines: &[(bool, &str)], chapeau_body: Option<Body>) ->
 
     // "75/58. Title" and its wrapped continuation lines up to the next blank line.
     for (i, (_, l)) in lines.iter().enumerate() {
+        // The regex needs a digit first; where `\d` could match a non-ASCII one, it still runs.
+        let may_match = l
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b.is_ascii_digit() || b >= 0x80);
+        if !may_match {
+            continue;
+        }
         if let Some(c) = NUMBER_AND_TITLE.captures(l) {
             let a: String = c[1].chars().filter(|c| !c.is_whitespace()).collect();
             let b: String = c[2].chars().filter(|c| !c.is_whitespace()).collect();
@@ -167,14 +175,16 @@ pub(crate) fn read_header(lines: &[(bool, &str)], chapeau_body: Option<Body>) ->
         h.symbol = Some(format!("S/RES/{} ({})", &c[1], &c[2]));
     }
 
+    // Searched once: it gives the body, the date and the meeting.
+    let adopted = ADOPTED_ON.captures(&flat);
     h.body = chapeau_body.or_else(|| h.symbol.as_deref().map(body_from_symbol));
     if h.body.is_none()
-        && let Some(c) = ADOPTED_ON.captures(&flat)
+        && let Some(c) = &adopted
     {
         h.body = body_from_name(&c[1]);
     }
 
-    if let Some(c) = ADOPTED_ON.captures(&flat) {
+    if let Some(c) = &adopted {
         h.adopted_on = parse_date(&c[3]);
         h.meeting = c.get(2).map(|m| format!("{} meeting", m.as_str()));
     } else if let Some(c) = OF_DATE.captures(&joined) {

@@ -81,13 +81,14 @@ pub fn classify_resolution(resolution: &mut Resolution, calendar: &SessionCalend
         .find(|t| t.ends_with(':') && starts_with_operative_verb(t))
         .map(str::to_string);
     for paragraph in &mut resolution.operative {
-        paragraph.clauses = classify_paragraph(&paragraph.text, &context, calendar);
-        if let Some(lead) = &lead_in
-            && !starts_with_operative_verb(&paragraph.text)
-        {
-            let joined = format!("{lead} {}", paragraph.text);
-            paragraph.clauses = classify_paragraph(&joined, &context, calendar);
-        }
+        // A point without a verb of its own is read once, joined to the lead-in.
+        paragraph.clauses = match &lead_in {
+            Some(lead) if !starts_with_operative_verb(&paragraph.text) => {
+                let joined = format!("{lead} {}", paragraph.text);
+                classify_paragraph(&joined, &context, calendar)
+            }
+            _ => classify_paragraph(&paragraph.text, &context, calendar),
+        };
         // "Requests the Commission" in "Report of the Disarmament Commission": the organ the
         // title names is who is meant.
         if let Some(title) = resolution.title.as_deref() {

@@ -609,6 +609,7 @@ mod number_tests {
 
     fn clause(document_id: i64, fulfilled_by: Option<&str>) -> SessionClause {
         SessionClause {
+            clause_id: 1,
             obligation_id: Some(1),
             document_id,
             symbol: "A/RES/75/58".into(),
