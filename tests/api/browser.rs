@@ -393,6 +393,7 @@ async fn axe_finds_no_serious_or_critical_violation_on_any_page_as_any_role() {
         "/asked-of-us".into(),
         "/agenda".into(),
         "/agenda?body=GA&session=76".into(),
+        "/agenda/ahead?body=GA".into(),
         "/actors".into(),
         format!("/actors/{actor}"),
         format!("/series/{series}"),
@@ -438,9 +439,19 @@ async fn axe_finds_no_serious_or_critical_violation_on_any_page_as_any_role() {
             pages.push(format!("/digest/preview/{subscriber}"));
             if *role != "viewer" {
                 pages.push("/import".into());
+                // The editors' pages: the review queue and the correction forms.
+                pages.extend([
+                    "/review".to_string(),
+                    format!("/obligations/{obligation}/correct"),
+                    format!("/corrections/add?document={document}&paragraph=5"),
+                ]);
             }
             if *role == "admin" {
-                pages.extend(["/admin/users".to_string(), "/admin/audit".into()]);
+                pages.extend([
+                    "/admin/users".to_string(),
+                    "/admin/audit".into(),
+                    format!("/actors/{actor}/curate"),
+                ]);
             }
             for path in pages {
                 browser.goto(&format!("{}{path}", app.address)).await?;
