@@ -130,6 +130,40 @@ pub struct SessionPlan {
     pub more_after: Option<i64>,
 }
 
+/// One page of a session's plan (the first when `after` is none), through the result cache:
+/// the session's own page and the three-session view read the same entry.
+async fn session_plan_page(
+    state: &AppState,
+    snapshot: &Snapshot,
+    body: &str,
+    session: i32,
+    as_of: Option<NaiveDate>,
+    after: Option<i64>,
+) -> Result<Arc<SessionPlan>, AppError> {
+    state
+        .cache
+        .get_or_load(
+            snapshot,
+            format!("agenda {body} {session} {as_of:?} {after:?}"),
+            || async {
+                let clauses = store::list_session_clauses(
+                    &state.pool,
+                    body,
+                    session,
+                    as_of,
+                    after,
+                    AGENDA_PAGE as i64 + 1,
+                )
+                .await?;
+                let (clauses, more_after) = cut_page(clauses, AGENDA_PAGE);
+                let mut plan = plan_session(clauses);
+                plan.more_after = more_after;
+                Ok(plan)
+            },
+        )
+        .await
+}
+
 /// Cuts a page of clauses (read one past the page) at a resolution's edge, so that a
 /// resolution's requests stay on the page of its agenda inclusion; a resolution longer than
 /// a page is cut where the page ends. Returns the page and the clause it ends at when more
@@ -216,28 +250,7 @@ async fn show_agenda(
             ))
         })?),
     };
-    let plan = state
-        .cache
-        .get_or_load(
-            &snapshot,
-            format!("agenda {body} {session} {as_of:?} {after:?}"),
-            || async {
-                let clauses = store::list_session_clauses(
-                    pool,
-                    &body,
-                    session,
-                    as_of,
-                    after,
-                    AGENDA_PAGE as i64 + 1,
-                )
-                .await?;
-                let (clauses, more_after) = cut_page(clauses, AGENDA_PAGE);
-                let mut plan = plan_session(clauses);
-                plan.more_after = more_after;
-                Ok(plan)
-            },
-        )
-        .await?;
+    let plan = session_plan_page(&state, &snapshot, &body, session, as_of, after).await?;
     let shown_before = match after {
         None => 0,
         Some(after) => {
@@ -540,29 +553,8 @@ async fn show_agenda_ahead(
     let mut sessions = Vec::new();
     let mut ids = Vec::new();
     for session in from..=to {
-        let plan = state
-            .cache
-            .get_or_load(
-                &snapshot,
-                format!("agenda {body} {session} None"),
-                || async {
-                    // The first page of each session, as the session's own page shows it.
-                    let clauses = store::list_session_clauses(
-                        pool,
-                        &body,
-                        session,
-                        None,
-                        None,
-                        AGENDA_PAGE as i64 + 1,
-                    )
-                    .await?;
-                    let (clauses, more_after) = cut_page(clauses, AGENDA_PAGE);
-                    let mut plan = plan_session(clauses);
-                    plan.more_after = more_after;
-                    Ok(plan)
-                },
-            )
-            .await?;
+        // The first page of each session, as the session's own page shows it.
+        let plan = session_plan_page(&state, &snapshot, &body, session, None, None).await?;
         let predicted = state
             .cache
             .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
