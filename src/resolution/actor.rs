@@ -291,9 +291,7 @@ const CANONICAL: &[(&str, &[&str])] = &[
 
 /// Misprints and variants written in the standard form.
 const STANDARD_FORMS: &[(&str, &str)] = &[
-    ("Secretary General", "Secretary-General"),
-    ("Secretary- General", "Secretary-General"),
-    ("Secretary -General", "Secretary-General"),
+    // "Secretary General", "Secretary- General", "Secretary-—General": [`join_secretary_general`].
     ("secretary-general", "Secretary-General"),
     (
         "High Commissioner for Human Right ",
@@ -431,18 +429,7 @@ fn clean_name(printed: &str) -> Option<String> {
     static RIGHT: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new("Right "));
     if ECRETARY.find(trimmed.as_bytes()).is_some() || RIGHT.find(trimmed.as_bytes()).is_some() {
-        // "Secretary-—General", "Secretary–General": any run of dashes printed in the title.
-        if let Some(at) = trimmed.find("Secretary")
-            && let rest = &trimmed[at + "Secretary".len()..]
-            && let Some(general) = rest.find("General")
-            && general > 0
-            && rest[..general]
-                .chars()
-                .all(|c| matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | ' '))
-            && rest[..general] != *"-"
-        {
-            fixed = Cow::Owned(format!("{}Secretary-{}", &trimmed[..at], &rest[general..]));
-        }
+        fixed = join_secretary_general(trimmed);
         for (from, to) in STANDARD_FORMS {
             if fixed.contains(from) {
                 fixed = Cow::Owned(fixed.replace(from, to));
@@ -488,6 +475,39 @@ fn clean_name(printed: &str) -> Option<String> {
         return None;
     }
     Some(s.to_string())
+}
+
+/// "Secretary" and "General" joined by one hyphen wherever the text puts spaces or any run of
+/// dashes between them ("Secretary General", "Secretary- General", "Secretary-—General").
+fn join_secretary_general(s: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(at) = s[from..].find("Secretary").map(|i| from + i) {
+        let gap_from = at + "Secretary".len();
+        from = gap_from;
+        let rest = &s[gap_from..];
+        let Some(general) = rest.find("General") else {
+            break;
+        };
+        let gap = &rest[..general];
+        if !gap.is_empty()
+            && gap != "-"
+            && gap
+                .chars()
+                .all(|c| matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | ' '))
+        {
+            out.push_str(&s[done..gap_from]);
+            out.push('-');
+            done = gap_from + general;
+            from = done;
+        }
+    }
+    if done == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[done..]);
+    Cow::Owned(out)
 }
 
 /// How the governed words name their addressee.
@@ -1646,6 +1666,22 @@ mod tests {
         assert_eq!(
             super::actor("Secretary\u{2013}General").unwrap().name,
             "Secretary-General"
+        );
+        // The misprints the standard forms listed before, each place they stand.
+        for printed in [
+            "Secretary General",
+            "Secretary- General",
+            "Secretary -General",
+        ] {
+            assert_eq!(super::actor(printed).unwrap().name, "Secretary-General");
+        }
+        assert_eq!(
+            super::join_secretary_general("Secretary General and the Deputy Secretary- General"),
+            "Secretary-General and the Deputy Secretary-General"
+        );
+        assert_eq!(
+            super::join_secretary_general("Secretary of the General Assembly"),
+            "Secretary of the General Assembly"
         );
         assert_eq!(
             super::actors_from_object(
