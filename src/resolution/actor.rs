@@ -1088,7 +1088,7 @@ fn names_an_actor(item: &str) -> bool {
         || item.ends_with("States")
 }
 
-fn strip_leading_noise(s: &str) -> &str {
+pub(crate) fn strip_leading_noise(s: &str) -> &str {
     let mut s = s.trim_start_matches([' ', ',']);
     loop {
         let before = s;

@@ -635,14 +635,8 @@ fn object_form(
         // "the need for X to ..." names X; "the need to ..." nobody.
         return o.starts_with("for ").then_some(ObjectForm::For);
     }
-    let stripped = o.trim_start_matches([',', ' ']);
-    let stripped = ["to ", "upon ", "on "]
-        .iter()
-        .fold(stripped, |s, p| s.strip_prefix(p).unwrap_or(s));
-    // "demands once again that it ...".
-    let stripped = ["once again ", "again ", "also ", "further "]
-        .iter()
-        .fold(stripped, |s, p| s.strip_prefix(p).unwrap_or(s));
+    // "to that", "demands once again that it ...": the leads the actor reader skips too.
+    let stripped = actor::strip_leading_noise(o);
     if stripped.starts_with("that ") {
         return Some(ObjectForm::That);
     }
