@@ -316,6 +316,23 @@ const DROPPED_LEADS: &[&str] = &[
     "relevant",
 ];
 
+/// Adverbs that may sit between an addressee and its infinitive ("the Secretary-General
+/// immediately to deploy").
+const TRAILING_ADVERBS: &[&str] = &[
+    "immediately",
+    "urgently",
+    "promptly",
+    "expeditiously",
+    "swiftly",
+    "forthwith",
+    "accordingly",
+    "therefore",
+    "jointly",
+    "further",
+    "again",
+    "also",
+];
+
 /// The canonical actor a cleaned name stands for, if it is a known alias.
 pub fn canonical_actor(name: &str) -> Option<&'static str> {
     if name.is_ascii() {
@@ -459,6 +476,28 @@ fn clean_name(printed: &str) -> Option<String> {
         && rest.starts_with(|c: char| c.is_uppercase())
     {
         s = rest;
+    }
+    // Scanned texts misread "all": "ail humanitarian organizations", "ali States".
+    for ocr in ["ail ", "ali "] {
+        if let Some(rest) = s.strip_prefix(ocr)
+            && rest.starts_with(|c: char| c.is_alphabetic())
+        {
+            s = rest;
+        }
+    }
+    // "the Secretary-General as part of his continuing mission in Somalia to facilitate":
+    // a manner phrase between the addressee and the infinitive is not part of the name.
+    for manner in [" as part of ", " as a matter of "] {
+        if let Some(at) = s.find(manner) {
+            s = s[..at].trim_end();
+        }
+    }
+    // "Requests the Secretary-General immediately to deploy".
+    while let Some((head, last)) = s.rsplit_once(' ') {
+        if !TRAILING_ADVERBS.contains(&last) {
+            break;
+        }
+        s = head.trim_end();
     }
     // "Governments of the Democratic Republic of the Congo and": a list cut short.
     for tail in [" and", " or", " as well as"] {
@@ -1092,6 +1131,11 @@ pub(crate) fn strip_leading_noise(s: &str) -> &str {
     let mut s = s.trim_start_matches([' ', ',']);
     loop {
         let before = s;
+        // The connectors that may come before a verb may also come after it: "Invites to
+        // this end the Secretary-General", "Invites accordingly the Secretary-General".
+        if let Some(rest) = strip_connector(s) {
+            s = rest;
+        }
         for lead in [
             "with appreciation",
             "with deep appreciation",
@@ -1117,6 +1161,9 @@ pub(crate) fn strip_leading_noise(s: &str) -> &str {
             "on",
             "to",
             "of",
+            // "Invites accordingly the Secretary-General", "Requests hereby ...".
+            "hereby",
+            "urgently",
         ] {
             if let Some(rest) = s.strip_prefix(lead)
                 && (rest.starts_with(' ') || rest.starts_with(','))
@@ -1128,6 +1175,26 @@ pub(crate) fn strip_leading_noise(s: &str) -> &str {
             return s;
         }
     }
+}
+
+/// `s` after a leading connector ("to this end", "accordingly") and the space or comma after
+/// it, when it starts with one.
+fn strip_connector(s: &str) -> Option<&str> {
+    super::verb::CONNECTORS.iter().find_map(|words| {
+        let mut rest = s;
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                rest = rest.strip_prefix(' ')?;
+            }
+            let head = rest.get(..w.len())?;
+            if !head.eq_ignore_ascii_case(w) {
+                return None;
+            }
+            rest = &rest[w.len()..];
+        }
+        (rest.starts_with(' ') || rest.starts_with(','))
+            .then(|| rest.trim_start_matches([' ', ',']))
+    })
 }
 
 /// "cooperation between the United Nations and the Association ..." names both partners.

@@ -348,6 +348,20 @@ fn find_starts(text: &str, tokens: &[Token<'_>]) -> Vec<Start> {
             && let Some(v) = verb::match_verb(&words[v_at..], allow_gerund)
         {
             let len = v.len;
+            // "Invites and encourages all interested States to attend": two verbs, one object,
+            // one clause (the first verb's action).
+            if let Some(prev) = starts.last_mut()
+                && after_and
+                && prev.verb.action != Action::Position
+                && v.action != Action::Position
+                && v_at == k
+                && prev.verb_at + prev.verb.len == k - 1
+            {
+                prev.verb.verb = format!("{} and {}", prev.verb.verb, v.verb);
+                prev.verb.len += 1 + len;
+                k = v_at + len;
+                continue;
+            }
             starts.push(Start {
                 lead,
                 verb_at: v_at,
@@ -620,7 +634,12 @@ fn object_form(
     if o.starts_with("for ") && verb.head != "calls" {
         return Some(ObjectForm::For);
     }
-    if o.starts_with("to ") && consumed == 0 && verb.head != "appeals" {
+    // "Invites to submit" names nobody; "Invites to this end the Secretary-General" does.
+    if o.starts_with("to ")
+        && consumed == 0
+        && verb.head != "appeals"
+        && actor::strip_leading_noise(o).len() + 3 >= o.len()
+    {
         return None;
     }
     let o = o.strip_prefix("with appreciation ").unwrap_or(o);
@@ -897,6 +916,72 @@ mod tests {
                 1
             )
         );
+    }
+
+    #[test]
+    fn addressees_are_read_past_connectors_adverbs_and_misread_quantifiers() {
+        let sc = || ctx(Body::SecurityCouncil, None, 1992, 2, 21);
+        let actors = |text: &str| -> Vec<Vec<String>> {
+            summary(&classify(text, &sc()))
+                .into_iter()
+                .map(|c| c.2)
+                .collect()
+        };
+        // S/RES/743 (1992) paras 6 and 4, S/RES/713 (1991) para 3, S/RES/751 (1992) para 7,
+        // S/RES/688 (1991) para 6.
+        let sg = vec![vec!["Secretary-General".to_string()]];
+        assert_eq!(
+            actors(
+                "Invites accordingly the Secretary-General to report to the Security Council as appropriate and not less than every six months;"
+            ),
+            sg
+        );
+        assert_eq!(
+            actors(
+                "Requests the Secretary-General immediately to deploy those elements of the Force;"
+            ),
+            sg
+        );
+        assert_eq!(
+            actors(
+                "Invites to this end the Secretary-General to offer his assistance without delay;"
+            ),
+            sg
+        );
+        assert_eq!(
+            actors(
+                "Also requests the Secretary-General as part of his continuing mission in Somalia to facilitate an immediate and effective cessation of hostilities;"
+            ),
+            sg
+        );
+        assert_eq!(
+            actors("Calls upon ali States to refrain from any action;"),
+            vec![vec!["States".to_string()]]
+        );
+    }
+
+    #[test]
+    fn two_verbs_sharing_one_object_are_one_clause() {
+        // A/RES/80/35 para 8.
+        let text = "Invites and encourages all interested States, the United Nations and regional organizations to attend the Twenty-second Meeting of the States Parties, to be held in Geneva from 1 to 5 December 2025;";
+        let clauses = classify(text, &ga75());
+        assert_eq!(clauses.len(), 1, "{clauses:?}");
+        assert_eq!(clauses[0].verb, "invites and encourages");
+        assert_eq!(clauses[0].action, Action::Invitation);
+        assert_eq!(clauses[0].deadlines.len(), 1);
+        assert!(
+            clauses[0]
+                .actors
+                .iter()
+                .any(|a| a.name == "interested States"),
+            "{clauses:?}"
+        );
+        // A welcome and an encouragement stay two clauses.
+        let clauses = classify(
+            "Welcomes and encourages the efforts of Member States;",
+            &ga75(),
+        );
+        assert_eq!(clauses.len(), 2);
     }
 
     #[test]

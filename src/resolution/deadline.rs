@@ -118,13 +118,13 @@ static AFTER_ADOPTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EVERY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)every\s+(?:(other)\s+|(\d+|[a-z]+)\s+)?(days?|weeks?|months?|years?)(?-u:\b)",
+        r"(?-u:\b)every\s+(?:(other)\s+|(\d+|[a-z]+(?:\s+hundred(?:\s+and\s+[a-z]+(?:-[a-z]+)?)?)?)\s+)?(days?|weeks?|months?|years?)(?-u:\b)",
     )
     .unwrap()
 });
 static PERIODIC_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|semiannually|biannually|twice a year|twice yearly|twice annually|once a year|each year|every year)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|semi-annual|semiannual|biannual|six-monthly|weekly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|quarterly|semi-annual|semiannual|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure)|(one (?:[\w-]+ ){1,3}?(?:a|per) year))(?-u:\b)"#,
+        r#"(?-u:\b)(?:(annually|biennially|triennially|quadrennially|quarterly|semi-annually|semiannually|biannually|twice a year|twice yearly|twice annually|once a year|each year|every year|each month)|on an? (annual|biennial|triennial|quadrennial|quarterly|monthly|yearly|semi-annual|semiannual|biannual|six-monthly|weekly|regular) basis|at the beginning of each (quinquennium|biennium)|(annual|biennial|quarterly|semi-annual|semiannual|monthly) (?:[\w“”"-]+ ){0,2}?[“"]?(reports|report|updates|update|meetings|meeting|dialogue|week|weeks|briefings|briefing|sessions|session|conference|conferences|forum|expenditure)|(one (?:[\w-]+ ){1,3}?(?:a|per) year))(?-u:\b)"#,
     )
     .unwrap()
 });
@@ -142,7 +142,9 @@ static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         "basis",
         "quinquenn",
         "every",
+        "each month",
     ]);
+    // Keep in step with the ranges in `find_deadlines`: 12 months, 11 periodic cues.
     pats.extend(["within", "later than", "period of", "adoption"]);
     aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostFirst)
@@ -184,7 +186,7 @@ pub fn find_deadlines(text: &str, ctx: &Context, calendar: &SessionCalendar) -> 
     for m in TRIGGERS.find_iter(text) {
         match m.pattern().as_usize() {
             0..12 => has_month = true,
-            12..22 => has_periodic = true,
+            12..23 => has_periodic = true,
             _ => has_within = true,
         }
         if has_month && has_periodic && has_within {
@@ -1187,6 +1189,23 @@ fn date_trigger(before: &str) -> bool {
     if tail.ends_with("as at") || tail.ends_with("as of") || tail.ends_with("dated") {
         return false;
     }
+    // "any licence or permit granted prior to 15 April 1992": the date says when something
+    // already done was done, not when anything is due.
+    if [
+        "granted prior to",
+        "entered into prior to",
+        "issued prior to",
+        "concluded prior to",
+        "signed prior to",
+        "granted before",
+        "entered into before",
+        "concluded before",
+    ]
+    .iter()
+    .any(|t| tail.ends_with(t))
+    {
+        return false;
+    }
     if tail.contains("period from")
         || tail.contains("period beginning")
         || tail.contains("biennium")
@@ -1658,7 +1677,7 @@ fn find_periodic(text: &str, ctx: &Context, out: &mut FoundSet) {
                 "triennially" | "triennial" => (3, Unit::Year),
                 "quadrennially" | "quadrennial" => (4, Unit::Year),
                 "quarterly" => (3, Unit::Month),
-                "monthly" => (1, Unit::Month),
+                "monthly" | "each month" => (1, Unit::Month),
                 "semi-annually" | "semiannually" | "biannually" | "twice a year"
                 | "twice yearly" | "twice annually" | "semi-annual" | "semiannual" | "biannual"
                 | "six-monthly" => (6, Unit::Month),
@@ -2166,6 +2185,14 @@ mod tests {
         let ctx = ga(79, 2024, 12, 20);
         assert!(kinds("for the period from 1 July 2025 to 30 June 2026", &ctx).is_empty());
         assert!(kinds("the amount outstanding as at 30 April 2025", &ctx).is_empty());
+        // S/RES/748 (1992) para 7.
+        assert!(
+            kinds(
+                "notwithstanding the existence of any contract entered into or any licence or permit granted prior to 15 April 1992",
+                &ctx
+            )
+            .is_empty()
+        );
         assert!(
             kinds(
                 "to report at its next session and periodically thereafter",
@@ -2362,6 +2389,28 @@ mod tests {
     #[test]
     fn periodic_forms_are_found() {
         let ctx = ga(80, 2025, 12, 1);
+        // S/RES/748 (1992) para 13.
+        assert_eq!(
+            kinds(
+                "Decides that the Security Council shall, every one hundred and twenty days or sooner, should the situation so require, review the measures",
+                &ctx
+            ),
+            vec![DeadlineKind::Periodic {
+                amount: 120,
+                unit: Unit::Day
+            }]
+        );
+        // S/RES/706 (1991) para 7.
+        assert_eq!(
+            kinds(
+                "on the first day of the month immediately following the adoption of the present resolution and on the first day of each month thereafter until further notice",
+                &ctx
+            ),
+            vec![DeadlineKind::Periodic {
+                amount: 1,
+                unit: Unit::Month
+            }]
+        );
         assert_eq!(
             kinds("to report every 120 days", &ctx),
             vec![DeadlineKind::Periodic {
