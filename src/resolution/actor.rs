@@ -950,6 +950,16 @@ const ACTOR_NOUNS: &[&str] = &[
     "society",
     "countries",
     "governments",
+    // "Calls on the transitional government to conclude" (S/RES/866 (1993) para 9).
+    "government",
+    // "the current President and successive Presidents of the Conference on Disarmament".
+    "president",
+    "presidents",
+    "chair",
+    "chairs",
+    "co-chairs",
+    "chairperson",
+    "co-facilitators",
     "members",
     "actors",
     "sectors",
@@ -1469,12 +1479,39 @@ fn plain_object(s: &str) -> Option<&str> {
             " which ",
         ])
     });
-    let end = first_of(&END, s).unwrap_or(s.len());
+    // A preposition between capitalised words is inside a name: "the Conference on
+    // Disarmament", not the end of the object.
+    let inside_name = |m: &aho_corasick::Match| {
+        let word = &s[m.start()..m.end()];
+        if !matches!(word, " on " | " for " | " in ") {
+            return false;
+        }
+        let before = s[..m.start()].rsplit(' ').next().unwrap_or("");
+        let after = s[m.end()..].trim_start_matches("the ");
+        before.starts_with(|c: char| c.is_uppercase())
+            && after.starts_with(|c: char| c.is_uppercase())
+    };
+    let end = END
+        .find_iter(s)
+        .find(|m| !inside_name(m))
+        .map_or(s.len(), |m| m.start());
     let phrase = &s[..end];
     let content = phrase.split(' ').find(|w| {
         !matches!(
             w.to_ascii_lowercase().as_str(),
-            "the" | "all" | "both" | "each" | "every" | "any" | "other"
+            "the"
+                | "all"
+                | "both"
+                | "each"
+                | "every"
+                | "any"
+                | "other"
+                // "the current President and the incoming President of the Conference".
+                | "current"
+                | "incoming"
+                | "outgoing"
+                | "successive"
+                | "future"
         )
     })?;
     let lower_phrase = phrase.to_ascii_lowercase();

@@ -958,6 +958,42 @@ mod tests {
             actors("Calls upon ali States to refrain from any action;"),
             vec![vec!["States".to_string()]]
         );
+        assert_eq!(
+            actors(
+                "Calls on the transitional government to conclude expeditiously, and no later than 60 days after its installation, a Status of Mission Agreement;"
+            ),
+            vec![vec!["transitional government".to_string()]]
+        );
+    }
+
+    #[test]
+    fn officers_named_by_their_term_are_addressees() {
+        // A/RES/80/65 paras 5 and 6.
+        let names = |text: &str| -> Vec<String> {
+            classify(text, &ga75())[0]
+                .actors
+                .iter()
+                .map(|a| a.name.clone())
+                .collect()
+        };
+        assert_eq!(
+            names(
+                "Encourages the current President and the incoming President of the Conference on Disarmament, bearing in mind the role of the Conference on Disarmament as the single multilateral disarmament negotiating forum, as well as building on the decisions on the work of the Conference on Disarmament for 2024 and 2025 and with a view to the early resumption of substantive work during its 2026 session, in accordance with its rules of procedure, to conduct consultations;"
+            ),
+            [
+                "current President",
+                "incoming President of the Conference on Disarmament"
+            ]
+        );
+        assert_eq!(
+            names(
+                "Requests the current President and successive Presidents of the Conference on Disarmament to cooperate with the States members of the Conference;"
+            ),
+            [
+                "current President",
+                "successive Presidents of the Conference on Disarmament"
+            ]
+        );
     }
 
     #[test]
