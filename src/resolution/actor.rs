@@ -328,6 +328,9 @@ const TRAILING_ADVERBS: &[&str] = &[
     "accordingly",
     "therefore",
     "jointly",
+    // "those Member States willing to prepare": the group, not its wish.
+    "willing",
+    "wishing",
     "further",
     "again",
     "also",
@@ -487,7 +490,12 @@ fn clean_name(printed: &str) -> Option<String> {
     }
     // "the Secretary-General as part of his continuing mission in Somalia to facilitate":
     // a manner phrase between the addressee and the infinitive is not part of the name.
-    for manner in [" as part of ", " as a matter of "] {
+    for manner in [
+        " as part of ",
+        " as a matter of ",
+        " in its resolution ",
+        " in resolution ",
+    ] {
         if let Some(at) = s.find(manner) {
             s = s[..at].trim_end();
         }
@@ -1171,6 +1179,9 @@ pub(crate) fn strip_leading_noise(s: &str) -> &str {
             "on",
             "to",
             "of",
+            // "Reiterates its request, made to the Secretary-General in its resolution 77/234,
+            // to intensify efforts".
+            "made",
             // "Invites accordingly the Secretary-General", "Requests hereby ...".
             "hereby",
             "urgently",
@@ -1629,9 +1640,45 @@ fn inside_a_name(left: &str, right: &str) -> bool {
 }
 
 /// Splits "Member States, regional organizations and civil society" into its members.
+/// The byte ranges of `phrase` between commas and semicolons, except the commas inside a
+/// treaty's title: "the Convention on the Prohibition of the Use, Stockpiling, Production and
+/// Transfer of Anti-Personnel Mines".
+fn list_segments(phrase: &str) -> Vec<&str> {
+    const TITLE_NOUNS: &[&str] = &[
+        "Development",
+        "Production",
+        "Stockpiling",
+        "Use",
+        "Transfer",
+        "Acquisition",
+        "Retention",
+        "Testing",
+    ];
+    let mut segments: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (at, sep) in phrase
+        .match_indices([',', ';'])
+        .chain(std::iter::once((phrase.len(), "")))
+    {
+        let next = phrase[(at + sep.len()).min(phrase.len())..].trim_start();
+        let next_word = next.split([' ', ',']).next().unwrap_or("");
+        let current = &phrase[start..at];
+        let in_title = sep == ","
+            && TITLE_NOUNS.contains(&next_word)
+            && ["Convention", "Treaty", "Protocol"]
+                .iter()
+                .any(|t| current.contains(t));
+        if !in_title {
+            segments.push(current);
+            start = (at + sep.len()).min(phrase.len());
+        }
+    }
+    segments
+}
+
 fn split_list(phrase: &str) -> Vec<&str> {
     let mut items = Vec::new();
-    for seg in phrase.split([',', ';']) {
+    for seg in list_segments(phrase) {
         let seg = seg.trim();
         if seg.is_empty() {
             continue;
@@ -1805,7 +1852,9 @@ mod tests {
             )
             .last()
             .map(String::as_str),
-            Some("Production and Transfer of Anti-Personnel Mines and on Their Destruction")
+            Some(
+                "States that are not party to the Convention on the Prohibition of the Use, Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their Destruction"
+            )
         );
         assert_eq!(
             names("to the Government of Bosnia and Herzegovina to cooperate"),

@@ -348,6 +348,13 @@ fn find_starts(text: &str, tokens: &[Token<'_>]) -> Vec<Start> {
             && let Some(v) = verb::match_verb(&words[v_at..], allow_gerund)
         {
             let len = v.len;
+            // "within existing resources and mandates, the special challenges": a noun.
+            if v.head == "mandates"
+                && text[tokens[v_at + len - 1].end..].starts_with([',', ';', '.'])
+            {
+                k += 1;
+                continue;
+            }
             // "Invites and encourages all interested States to attend": two verbs, one object,
             // one clause (the first verb's action).
             if let Some(prev) = starts.last_mut()
@@ -994,6 +1001,49 @@ mod tests {
                 "successive Presidents of the Conference on Disarmament"
             ]
         );
+    }
+
+    #[test]
+    fn a_request_made_in_an_earlier_resolution_names_its_addressee() {
+        // A/RES/79/242 para 27, A/RES/79/234 para 11.
+        let clauses = classify(
+            "Reiterates its request, made to the Secretary-General in its resolution 77/234, to intensify efforts to mobilize all relevant entities;",
+            &ga75(),
+        );
+        assert_eq!(clauses[0].action, Action::Request);
+        assert_eq!(clauses[0].actors[0].name, "Secretary-General");
+        let clauses = classify(
+            "Encourages States to adopt plans, and invites those Member States willing to prepare integrated national financing frameworks to include plans;",
+            &ga75(),
+        );
+        assert_eq!(clauses[1].actors[0].name, "Member States");
+    }
+
+    #[test]
+    fn commas_inside_a_treaty_title_do_not_split_the_addressee() {
+        // A/RES/80/35 para 1.
+        let clauses = classify(
+            "Invites all States that are not party to the Convention on the Prohibition of the Use, Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their Destruction to accede to it without delay;",
+            &ga75(),
+        );
+        let names: Vec<&str> = clauses[0].actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "States that are not party to the Convention on the Prohibition of the Use, Stockpiling, Production and Transfer of Anti-Personnel Mines and on Their Destruction"
+            ]
+        );
+    }
+
+    #[test]
+    fn mandates_after_resources_is_a_noun() {
+        // A/RES/78/162 para 13.
+        let clauses = classify(
+            "Calls upon the United Nations development system to continue to support developing countries, requests the development system to address, within existing resources and mandates, the special challenges facing the most vulnerable countries;",
+            &ga75(),
+        );
+        let verbs: Vec<&str> = clauses.iter().map(|c| c.verb.as_str()).collect();
+        assert_eq!(verbs, ["calls upon", "requests"]);
     }
 
     #[test]
