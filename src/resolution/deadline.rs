@@ -597,18 +597,50 @@ fn find_sessions(text: &str, ctx: &Context, calendar: &SessionCalendar, out: &mu
         let named_after = body_named_after(after, ctx.body);
         let body = match (det.as_str(), named_after) {
             (_, Some(b)) => Some(b),
-            ("its", None) => body_named_before(&text[..start], ctx),
+            // "decides to include in the provisional agenda of its eightieth session": only
+            // the adopting body sets its own agenda, whatever organ was named before.
+            ("its", None) if ends_with_ignore_case(text[..start].trim_end(), "agenda of its") => {
+                Some(ctx.body)
+            }
+            ("its", None) => body_named_before(&text[..start], ctx, true),
             (_, None) => Some(ctx.body),
         };
         let Some(body) = body else { continue };
-        if matches!(body, Body::SecurityCouncil | Body::Other) {
+        if body == Body::SecurityCouncil {
             continue;
         }
+        // An organ without a calendar of ours ("to report to the Scientific Committee at its
+        // seventy-second session") still sets a session (GUIDE.md), with no date to resolve
+        // it to; but only one the paragraph names, and not a session whose outcome it recalls.
+        if body == Body::Other {
+            if ctx.body == Body::Other || recalls_a_past_session(&text[..start]) {
+                continue;
+            }
+            let kind = DeadlineKind::Session { body, session: n };
+            let taken = out.found.len();
+            push(out, start..m.end, text, kind, None);
+            if out.found.len() > taken {
+                named = Some((kind, None));
+            }
+            continue;
+        }
+        let mut body = body;
         if body == ctx.body
             && let Some(cur) = ctx.session
             && n < cur
         {
-            continue;
+            // "to report to the General Assembly through the Commission at its thirty-third
+            // session": a session the Assembly has long held is the channel's.
+            match body_named_before(&text[..start], ctx, false) {
+                Some(channel)
+                    if det == "its"
+                        && channel != ctx.body
+                        && !matches!(channel, Body::Other | Body::SecurityCouncil) =>
+                {
+                    body = channel;
+                }
+                _ => continue,
+            }
         }
         let due = calendar.opening_day(body, n);
         // Another body's ordinal looks like the Assembly's ("its sixty-ninth session"): keep it
@@ -659,7 +691,7 @@ fn year_session(
     let named_after = body_named_after(after, ctx.body).filter(|b| *b != Body::Other);
     let owner = named_after.or_else(|| {
         if its {
-            body_named_before(&text[..span.start], ctx)
+            body_named_before(&text[..span.start], ctx, true)
         } else {
             Some(ctx.body)
         }
@@ -693,6 +725,38 @@ fn year_session(
 fn year_mostly_past(year: i32, ctx: &Context) -> bool {
     ctx.adopted_on
         .is_some_and(|a| year == a.year() && a.month() >= 10)
+}
+
+/// "the decision adopted by the Conference of the Parties at its": the words before a session
+/// of an organ we hold no calendar for say it is past.
+fn recalls_a_past_session(before: &str) -> bool {
+    let from = before.len().saturating_sub(100);
+    let from = (from..before.len())
+        .find(|&i| before.is_char_boundary(i))
+        .unwrap_or(before.len());
+    let window = before[from..].rsplit([';', ':']).next().unwrap_or("");
+    [
+        "adopted",
+        " held",
+        "approved",
+        "agreed",
+        "decided",
+        " took ",
+        "taken",
+        "established",
+        "launched",
+        "endorsed",
+        "concluded",
+        "finalized",
+        "elected",
+        "initiated",
+        " made ",
+        "convened",
+        "reached",
+        "recommended",
+    ]
+    .iter()
+    .any(|w| window.contains(w))
 }
 
 /// "the records of the eightieth session", "the report on its 2025 session": a session's
@@ -866,7 +930,9 @@ fn body_from_name(name: &str, own: Body) -> Body {
 
 /// The organ "its" stands for: the nearest organ named before it in the clause, else the
 /// adopting body.
-fn body_named_before(before: &str, ctx: &Context) -> Option<Body> {
+/// The body whose session "its" stands for: the organ named last before it, passing over an
+/// organ named only as a document's author or a channel when `skip_passing`.
+fn body_named_before(before: &str, ctx: &Context, skip_passing: bool) -> Option<Body> {
     let own = ctx.body;
     const ORGANS: [&str; 12] = [
         "Assembly",
@@ -909,7 +975,7 @@ fn body_named_before(before: &str, ctx: &Context) -> Option<Body> {
     let best = (0..bytes.len())
         .rev()
         .filter_map(organ_at)
-        .find(|&(p, _)| !named_in_passing(window, p));
+        .find(|&(p, _)| !skip_passing || !named_in_passing(window, p));
     let Some((pos, organ)) = best else {
         return Some(own);
     };
@@ -2468,6 +2534,58 @@ mod tests {
     }
 
     // ---- patterns of issue 15, on sentences from real texts ----
+
+    #[test]
+    fn a_session_of_an_organ_without_a_calendar_is_a_session_with_no_date() {
+        let ctx = ga(79, 2024, 12, 12);
+        let found = find_deadlines(
+            "Requests the secretariat of the Scientific Committee to report to the Committee at its seventy-second session",
+            &ctx,
+            &SessionCalendar::builtin(),
+        );
+        assert_eq!(
+            found.iter().map(|f| f.deadline.kind).collect::<Vec<_>>(),
+            [DeadlineKind::Session {
+                body: Body::Other,
+                session: 72
+            }]
+        );
+        assert_eq!(found[0].deadline.due_on, None);
+        // Only the adopting body sets its agenda (A/RES/78/138 para 39).
+        assert_eq!(
+            kinds(
+                "in line with the Addis Ababa Action Agenda of the Third International Conference on Financing for Development, and decides to include in the provisional agenda of its eightieth session the sub-item",
+                &ctx
+            ),
+            [DeadlineKind::Session {
+                body: Body::GeneralAssembly,
+                session: 80
+            }]
+        );
+        // A session the Assembly held long ago is the channel's (A/RES/78/223 para 23).
+        let ccpcj = Context {
+            subject_body: None,
+            ..ga(78, 2023, 12, 19)
+        };
+        assert_eq!(
+            kinds(
+                "Requests the Secretary-General to report thereon to the General Assembly through the Commission on Crime Prevention and Criminal Justice at its thirty-third session",
+                &ccpcj
+            ),
+            [DeadlineKind::Session {
+                body: Body::CrimeCommission,
+                session: 33
+            }]
+        );
+        // What such an organ did at a session is history.
+        assert!(
+            kinds(
+                "Calls upon States to implement the decisions adopted by the Conference of the Parties at its sixteenth session",
+                &ctx
+            )
+            .is_empty()
+        );
+    }
 
     #[test]
     fn every_session_of_a_list_is_a_deadline() {
