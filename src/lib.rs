@@ -14,6 +14,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod metrics;
+pub mod new_texts;
 pub mod reader;
 pub mod resolution;
 pub mod serve;
