@@ -890,6 +890,8 @@ async fn curate_actor(
     .await?;
     // ...and applied to what is stored now.
     let obligations = store::apply_actor_verdict(&mut tx, id, target.as_deref()).await?;
+    // The review queue no longer doubts a name an admin has just decided on.
+    store::settle_actor_doubts(&mut tx).await?;
     audit(
         &mut *tx,
         &user,
