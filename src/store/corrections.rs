@@ -513,11 +513,29 @@ pub async fn apply_actor_verdict(
     Ok(changed)
 }
 
-/// After an admin's verdict on an actor: the stored clauses the reader doubted for an unknown
-/// actor are judged again by their actors as they now stand, with the names admins merged or
-/// renamed into counting as known (as a new import judges them). Returns how many clauses'
-/// doubts changed.
-pub async fn settle_actor_doubts(tx: &mut sqlx::PgConnection) -> Result<u64, sqlx::Error> {
+/// The clauses that name an actor (before an admin's verdict on it changes that).
+pub async fn list_clauses_naming_actor(
+    db: impl PgExecutor<'_>,
+    actor_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT DISTINCT clause_id FROM clause_actors WHERE actor_id = $1",
+        actor_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// After an admin's verdict on an actor: the clauses the reader doubted for an unknown actor,
+/// among those that named it (`naming`) or now name the actor it became (`target`), are
+/// judged again by their actors as they now stand, with the names admins merged or renamed
+/// into counting as known (as a new import judges them). Returns how many clauses' doubts
+/// changed.
+pub async fn settle_actor_doubts(
+    tx: &mut sqlx::PgConnection,
+    naming: &[i64],
+    target: Option<&str>,
+) -> Result<u64, sqlx::Error> {
     let curated: std::collections::HashSet<String> = sqlx::query_scalar!(
         r#"SELECT target AS "target!" FROM actor_curation WHERE target IS NOT NULL"#
     )
@@ -536,8 +554,13 @@ pub async fn settle_actor_doubts(tx: &mut sqlx::PgConnection) -> Result<u64, sql
         LEFT JOIN clause_actors ca ON ca.clause_id = c.id
         LEFT JOIN actors a ON a.id = ca.actor_id
         WHERE 'unknown_actor' = ANY (c.doubts)
+          AND (c.id = ANY ($1)
+               OR EXISTS (SELECT 1 FROM clause_actors t JOIN actors ta ON ta.id = t.actor_id
+                          WHERE t.clause_id = c.id AND ta.name = $2))
         GROUP BY c.id
-        "#
+        "#,
+        naming,
+        target
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -1035,9 +1035,9 @@ async fn a_curated_actor_is_no_longer_an_unknown_actor_in_the_review_queue() {
     .await
     .unwrap();
     let none = std::collections::HashSet::new();
-    let (symbol, paragraph, verb, name) = candidates
+    let singles: Vec<(String, String, String, String)> = candidates
         .iter()
-        .find_map(|(_, symbol, paragraph, verb, names)| {
+        .filter_map(|(_, symbol, paragraph, verb, names)| {
             let unknown: Vec<&String> = names
                 .iter()
                 .filter(|n| !mandates::resolution::doubt::is_known_actor(n, &none))
@@ -1051,6 +1051,10 @@ async fn a_curated_actor_is_no_longer_an_unknown_actor_in_the_review_queue() {
                 )
             })
         })
+        .collect();
+    let (symbol, paragraph, verb, name) = singles
+        .first()
+        .cloned()
         .expect("the demo has a clause doubted for one unknown actor");
     let item = format!("{symbol} {paragraph} {verb}");
     let html = page(&app.client, &app, "/review").await;
@@ -1089,6 +1093,33 @@ async fn a_curated_actor_is_no_longer_an_unknown_actor_in_the_review_queue() {
         )),
         "{overview}"
     );
+    // Merging another unknown name into the curated one takes its clause out too.
+    let (other_symbol, other_paragraph, other_verb, other) = singles
+        .iter()
+        .find(|c| c.3 != name)
+        .cloned()
+        .expect("a clause doubted for another unknown actor");
+    let other_item = format!("{other_symbol} {other_paragraph} {other_verb}");
+    assert!(after.contains(&other_item), "{other_item} in {after:#?}");
+    let other_actor: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = $1")
+        .bind(&other)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/actors/{other_actor}/curate", app.address))
+        .form(&[
+            ("csrf", app.csrf.as_str()),
+            ("verdict", "merge"),
+            ("target", curated.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let after = review_items(&page(&app.client, &app, "/review").await);
+    assert!(!after.contains(&other_item), "{other_item} in {after:#?}");
     // The next import reads the text again and maps the name: still no doubt.
     let dir = shared_temp_dir("curated");
     let file = symbol.replace('/', "-") + ".txt";
