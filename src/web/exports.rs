@@ -3,6 +3,8 @@
 //! CSV and iCalendar stream every match, so an export of the whole table holds no more than
 //! a chunk in memory.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -38,13 +40,14 @@ pub fn router() -> Router<AppState> {
 
 async fn csv(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter()?;
     let sort = query.sort()?;
     let (today, soon_until) = day_and_horizon(&query)?;
     let links = Links::new(&state.inner.base_url);
-    let new_texts = new_texts_for(&state, &filter, today).await?;
+    let new_texts = new_texts_for(&state, &snapshot, &filter, today).await?;
     // A byte-order mark: without it Excel reads the file as the local code page and garbles
     // curly quotes and accented names.
     let mut first = "\u{feff}".as_bytes().to_vec();
@@ -79,13 +82,25 @@ async fn csv(
 }
 
 /// The new texts of the series the export's filter follows, imported in the seven days up to
-/// the export's day: "new in this year's text", as the digest says it.
+/// the export's day: "new in this year's text", as the digest says it. Cached with the
+/// database's version: a week after a session's texts come in, every feed poll and every page
+/// of the JSON list would otherwise read and compare them all again.
 async fn new_texts_for(
     state: &AppState,
+    snapshot: &Snapshot,
     filter: &ObligationFilter,
     today: NaiveDate,
-) -> Result<Vec<NewText>, AppError> {
-    Ok(find_new_texts(&state.pool, filter, today, &state.inner.base_url).await?)
+) -> Result<Arc<Vec<NewText>>, AppError> {
+    state
+        .cache
+        .get_or_load(
+            snapshot,
+            format!("new texts {filter:?} {today}"),
+            || async {
+                Ok(find_new_texts(&state.pool, filter, today, &state.inner.base_url).await?)
+            },
+        )
+        .await
 }
 
 /// The day the export is for (`as_of`, or today) and the end of its "due soon" horizon.
@@ -110,6 +125,7 @@ fn write_csv<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(out: &mut Vec<u8>, field
 
 async fn calendar(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter()?;
@@ -119,8 +135,11 @@ async fn calendar(
     let stamp = Utc::now();
     let mut start = export::calendar_start(&name);
     // New texts first: a handful at most, on the day each was imported.
-    for text in new_texts_for(&state, &filter, today).await? {
-        start.push_str(&export::new_text_event(&text, stamp));
+    for text in new_texts_for(&state, &snapshot, &filter, today)
+        .await?
+        .iter()
+    {
+        start.push_str(&export::new_text_event(text, stamp));
     }
     let start = start.into_bytes();
     let body = stream_rows(
@@ -252,7 +271,7 @@ async fn json(
             .await?;
     let (rows, total) = (&found.rows, found.total);
     let links = Links::new(&state.inner.base_url);
-    let new_texts = new_texts_for(&state, &filter, today).await?;
+    let new_texts = new_texts_for(&state, &snapshot, &filter, today).await?;
     let has_next = rows.len() as i64 == per_page && (total.more || page * per_page < total.count);
     let next = has_next.then(|| {
         let mut next = query.clone();
