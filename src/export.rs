@@ -5,6 +5,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use icalendar::{Component, Event, EventLike};
 use serde::Serialize;
 
+use crate::new_texts::{self, NewText};
+use crate::resolution::series::RequestChangeKind;
 use crate::resolution::window::{self, Precision};
 use crate::resolution::{ObligationKind, ObligationState};
 use crate::store::ObligationRow;
@@ -187,6 +189,111 @@ fn escape_text(s: &str) -> String {
         }
     }
     out
+}
+
+/// The CSV's last column: for an obligation of a new text of a followed series, what changed
+/// in its request against the text before ([`new_texts::describe_obligation`]); empty for
+/// every other obligation.
+pub const CSV_NEW_TEXT_COLUMN: &str = "new_in_this_years_text";
+
+/// The [`CSV_NEW_TEXT_COLUMN`] cell of a row.
+pub fn new_text_cell(row: &ObligationRow, texts: &[NewText]) -> String {
+    texts
+        .iter()
+        .find(|t| t.document_id == row.document_id)
+        .map(|t| new_texts::describe_obligation(t, &row.paragraph_number, &row.verb))
+        .unwrap_or_default()
+}
+
+/// One all-day event on the day a new text of a followed series was imported: "New in this
+/// year's text: A/RES/78/43", with the verdict, the changed requests and the series page.
+pub fn new_text_event(text: &NewText, stamp: DateTime<Utc>) -> String {
+    let mut description = text.headline();
+    let changes = text.change_lines();
+    if !changes.is_empty() {
+        description.push('\n');
+        for line in changes {
+            description.push_str(&format!("\n- {line}"));
+        }
+    }
+    description.push_str(&format!("\n\n{}", text.series_url));
+    Event::new()
+        .uid(&format!("new-text-{}@mandates", text.document_id))
+        .timestamp(stamp)
+        .all_day(text.imported_on)
+        .ends(next_day(text.imported_on))
+        .summary(&format!("New in this year's text: {}", text.symbol))
+        .description(&description)
+        .url(&text.series_url)
+        .done()
+        .to_string()
+}
+
+/// A new text of a followed series in the JSON API (`new_in_this_years_text`).
+#[derive(Debug, Serialize)]
+pub struct NewTextJson<'a> {
+    pub symbol: &'a str,
+    pub url: String,
+    pub previous_symbol: &'a str,
+    pub previous_url: String,
+    /// Where every paragraph's change is shown.
+    pub series_url: &'a str,
+    /// The (UTC) day it was imported.
+    pub imported_on: NaiveDate,
+    /// "technical update", or "2 paragraphs changed, 1 new, 0 dropped".
+    pub verdict: &'a str,
+    /// Requests new, dropped, or asked of someone else or by another time.
+    pub changes: Vec<RequestChangeJson<'a>>,
+}
+
+/// A changed request of a new text.
+#[derive(Debug, Serialize)]
+pub struct RequestChangeJson<'a> {
+    /// new, dropped, actor_changed or deadline_changed.
+    pub kind: RequestChangeKind,
+    /// The change in a line, as the digest says it.
+    pub says: String,
+    pub verb: &'a str,
+    /// Operative paragraph labels ("OP5"); none for a new (before) or dropped (after) request.
+    pub paragraph_before: Option<&'a str>,
+    pub paragraph_after: Option<&'a str>,
+    pub actors_before: &'a [String],
+    pub actors_after: &'a [String],
+    /// The deadlines' words as printed.
+    pub deadlines_before: &'a [String],
+    pub deadlines_after: &'a [String],
+    /// The clause's words in the new text (the earlier one for a dropped request).
+    pub text: &'a str,
+}
+
+impl<'a> NewTextJson<'a> {
+    pub fn new(text: &'a NewText, links: &Links) -> Self {
+        Self {
+            symbol: &text.symbol,
+            url: links.resolution(text.document_id),
+            previous_symbol: &text.previous_symbol,
+            previous_url: links.resolution(text.previous_document_id),
+            series_url: &text.series_url,
+            imported_on: text.imported_on,
+            verdict: &text.verdict,
+            changes: text
+                .requests
+                .iter()
+                .map(|c| RequestChangeJson {
+                    kind: c.kind,
+                    says: new_texts::describe_request_change(c),
+                    verb: &c.verb,
+                    paragraph_before: c.paragraph_before.as_deref(),
+                    paragraph_after: c.paragraph_after.as_deref(),
+                    actors_before: &c.actors_before,
+                    actors_after: &c.actors_after,
+                    deadlines_before: &c.deadlines_before,
+                    deadlines_after: &c.deadlines_after,
+                    text: &c.text,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// An obligation in the JSON API.

@@ -515,66 +515,31 @@ impl DigestWorker {
     }
 
     /// The series the filter follows that have a new text imported in the seven days up to
-    /// `as_of`, each against the text before it (issue 19: "new in this year's text"). A
-    /// series is followed when the filter, whatever state and dates it asks for, matches an
-    /// obligation of the new text or of the one before it.
+    /// `as_of`, each against the text before it (issue 19: "new in this year's text"), as
+    /// [`crate::new_texts`] finds them for the feeds too.
     async fn new_texts(
         &self,
         filter_query: &str,
         as_of: NaiveDate,
     ) -> Result<Vec<NewText>, PrepareError> {
-        let day_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-        let since = day_start(as_of - chrono::Duration::days(6));
-        let until = day_start(as_of + chrono::Duration::days(1));
-        let candidates = store::list_new_series_texts(&self.pool, since, until).await?;
-        if candidates.is_empty() {
-            return Ok(Vec::new());
-        }
         let query: ListQuery = serde_urlencoded::from_str(filter_query.trim_start_matches('?'))
             .map_err(|e| PrepareError::Invalid(format!("the filter {filter_query:?}: {e}")))?;
-        let base = query
+        let filter = query
             .filter()
             .map_err(|e| PrepareError::Invalid(e.message))?;
-        let calendar = crate::resolution::SessionCalendar::builtin();
-        let mut out = Vec::new();
-        for text in candidates {
-            let mut followed = false;
-            for document in [text.id, text.previous_id] {
-                let filter = ObligationFilter {
-                    document_id: Some(document),
-                    status: None,
-                    due_from: None,
-                    due_to: None,
-                    as_of: None,
-                    ..base.clone()
-                };
-                let found =
-                    store::list_obligations(&self.pool, &filter, ObligationSort::DueSoonest, 1, 0)
-                        .await?;
-                if !found.is_empty() {
-                    followed = true;
-                    break;
-                }
-            }
-            if !followed {
-                continue;
-            }
-            let (Ok(before), Ok(after)) = (
-                crate::resolution::read_resolution(&text.previous_text, &calendar),
-                crate::resolution::read_resolution(&text.source_text, &calendar),
-            ) else {
-                continue;
-            };
-            let diff = crate::resolution::series::diff_resolutions(&before, &after);
-            out.push(NewText {
-                symbol: text.symbol,
-                previous_symbol: text.previous_symbol,
-                url: format!("{}/series/{}", self.config.base_url, text.series_id),
-                verdict: diff.verdict(),
-                changes: diff.requests.iter().map(describe_request_change).collect(),
-            });
-        }
-        Ok(out)
+        let found =
+            crate::new_texts::find_new_texts(&self.pool, &filter, as_of, &self.config.base_url)
+                .await?;
+        Ok(found
+            .into_iter()
+            .map(|t| NewText {
+                changes: t.change_lines(),
+                symbol: t.symbol,
+                previous_symbol: t.previous_symbol,
+                url: t.series_url,
+                verdict: t.verdict,
+            })
+            .collect())
     }
 
     /// The message a subscriber would receive on `as_of` (for `mandates digest preview`).
@@ -796,43 +761,6 @@ fn rand_suffix() -> u32 {
             .unwrap_or_default(),
     );
     h.finish() as u32
-}
-
-/// One changed request of a new text, in a line: what changed, where, and the words.
-pub fn describe_request_change(change: &crate::resolution::series::RequestChange) -> String {
-    use crate::resolution::series::RequestChangeKind as Kind;
-    let paragraph = |p: &Option<String>| p.clone().unwrap_or_else(|| "?".into());
-    let list = |v: &[String]| {
-        if v.is_empty() {
-            "none".to_string()
-        } else {
-            v.join(", ")
-        }
-    };
-    match change.kind {
-        Kind::New => format!(
-            "New request ({}): {}",
-            paragraph(&change.paragraph_after),
-            shorten(&change.text, 200)
-        ),
-        Kind::Dropped => format!(
-            "Dropped ({} of the earlier text): {}",
-            paragraph(&change.paragraph_before),
-            shorten(&change.text, 200)
-        ),
-        Kind::ActorChanged => format!(
-            "Asked of someone else ({}): now {}, was {}",
-            paragraph(&change.paragraph_after),
-            list(&change.actors_after),
-            list(&change.actors_before)
-        ),
-        Kind::DeadlineChanged => format!(
-            "Another deadline ({}): now {}, was {}",
-            paragraph(&change.paragraph_after),
-            list(&change.deadlines_after),
-            list(&change.deadlines_before)
-        ),
-    }
 }
 
 #[cfg(test)]

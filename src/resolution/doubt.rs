@@ -1,5 +1,7 @@
 //! The reader's own doubts about a clause it read: what an editor should look at first.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::actor::canonical_actor;
@@ -47,28 +49,20 @@ impl Doubt {
 
 /// The doubts the reader has about `clause`, most serious first, each once.
 pub fn doubts(clause: &Clause) -> Vec<Doubt> {
-    let mut out = Vec::new();
-    if matches!(clause.action, Action::Request | Action::Invitation) && clause.actors.is_empty() {
-        out.push(Doubt::NoActor);
-    }
-    let known = |name: &str| {
-        canonical_actor(name).is_some()
-            || [
-                Body::GeneralAssembly,
-                Body::SecurityCouncil,
-                Body::HumanRightsCouncil,
-                Body::EconomicAndSocialCouncil,
-            ]
+    doubts_knowing(clause, &HashSet::new())
+}
+
+/// [`doubts`], where the names in `curated` (actors admins merged or renamed into, issue 16)
+/// count as known as well as the canonical list.
+pub fn doubts_knowing(clause: &Clause, curated: &HashSet<String>) -> Vec<Doubt> {
+    let mut out = actor_doubts(
+        matches!(clause.action, Action::Request | Action::Invitation),
+        clause
+            .actors
             .iter()
-            .any(|b| b.name() == name)
-    };
-    if clause
-        .actors
-        .iter()
-        .any(|a| !known(&a.name) && a.canonical.as_deref().is_none_or(|c| !known(c)))
-    {
-        out.push(Doubt::UnknownActor);
-    }
+            .map(|a| std::iter::once(a.name.as_str()).chain(a.canonical.as_deref())),
+        curated,
+    );
     if !verb::is_known(&clause.verb) {
         out.push(Doubt::UnknownVerb);
     }
@@ -98,6 +92,51 @@ pub fn doubts(clause: &Clause) -> Vec<Doubt> {
             )
     }) {
         out.push(Doubt::VagueDeadline);
+    }
+    out
+}
+
+/// Whether an actor's name is known: in the canonical list, a body's own name, or one admins
+/// curated.
+pub fn is_known_actor(name: &str, curated: &HashSet<String>) -> bool {
+    canonical_actor(name).is_some()
+        || curated.contains(name)
+        || [
+            Body::GeneralAssembly,
+            Body::SecurityCouncil,
+            Body::HumanRightsCouncil,
+            Body::EconomicAndSocialCouncil,
+        ]
+        .iter()
+        .any(|b| b.name() == name)
+}
+
+/// The doubts about a clause's actors: none named for a request or invitation (`asks`), or
+/// one that none of its names (as printed, canonical) makes known. Also what a stored
+/// clause's actors say after admins curated them.
+pub fn actor_doubts<'n, A>(
+    asks: bool,
+    actors: impl IntoIterator<Item = A>,
+    curated: &HashSet<String>,
+) -> Vec<Doubt>
+where
+    A: IntoIterator<Item = &'n str>,
+{
+    let mut any = false;
+    let mut unknown = false;
+    for names in actors {
+        any = true;
+        let mut names = names.into_iter();
+        if !names.any(|n| is_known_actor(n, curated)) {
+            unknown = true;
+        }
+    }
+    let mut out = Vec::new();
+    if asks && !any {
+        out.push(Doubt::NoActor);
+    }
+    if unknown {
+        out.push(Doubt::UnknownActor);
     }
     out
 }
@@ -164,5 +203,42 @@ mod tests {
             text: "Appropriations totalling 3,121,651,000 United States dollars".into(),
         };
         assert_eq!(doubts(&clause), [Doubt::UnknownVerb]);
+    }
+
+    #[test]
+    fn a_name_admins_curated_is_known() {
+        let clause = |name: &str| Clause {
+            verb: "invites".into(),
+            action: Action::Invitation,
+            actors: vec![crate::resolution::model::Actor {
+                name: name.into(),
+                canonical: None,
+            }],
+            deliverables: Vec::new(),
+            deadlines: Vec::new(),
+            text: format!("Invites the {name} to address the Assembly;"),
+        };
+        let chairs = clause("Chairs of the human rights treaty bodies");
+        assert_eq!(doubts(&chairs), [Doubt::UnknownActor]);
+        let curated = HashSet::from(["Chairs of the human rights treaty bodies".to_string()]);
+        assert!(doubts_knowing(&chairs, &curated).is_empty());
+        // Stored clauses: per actor its canonical and printed names.
+        assert!(
+            actor_doubts(
+                true,
+                [["Chairs of the human rights treaty bodies", "Chairs"]],
+                &curated
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            actor_doubts(true, [["Chairs", "the Chairs"]], &curated),
+            [Doubt::UnknownActor]
+        );
+        assert_eq!(
+            actor_doubts(true, Vec::<[&str; 1]>::new(), &curated),
+            [Doubt::NoActor]
+        );
+        assert!(actor_doubts(true, [["Secretary-General"]], &HashSet::new()).is_empty());
     }
 }

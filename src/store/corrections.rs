@@ -513,6 +513,100 @@ pub async fn apply_actor_verdict(
     Ok(changed)
 }
 
+/// The clauses that name an actor (before an admin's verdict on it changes that).
+pub async fn list_clauses_naming_actor(
+    db: impl PgExecutor<'_>,
+    actor_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT DISTINCT clause_id FROM clause_actors WHERE actor_id = $1",
+        actor_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// After an admin's verdict on an actor: the clauses the reader doubted for an unknown actor,
+/// among those that named it (`naming`) or now name the actor it became (`target`), are
+/// judged again by their actors as they now stand, with the names admins merged or renamed
+/// into counting as known (as a new import judges them). Returns how many clauses' doubts
+/// changed.
+pub async fn settle_actor_doubts(
+    tx: &mut sqlx::PgConnection,
+    naming: &[i64],
+    target: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let curated: std::collections::HashSet<String> = sqlx::query_scalar!(
+        r#"SELECT target AS "target!" FROM actor_curation WHERE target IS NOT NULL"#
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let rows = sqlx::query!(
+        r#"
+        SELECT c.id, c.action, c.doubts,
+               coalesce(array_agg(a.name ORDER BY ca.position) FILTER (WHERE a.id IS NOT NULL),
+                        '{}') AS "names!",
+               coalesce(array_agg(ca.printed_name ORDER BY ca.position)
+                        FILTER (WHERE a.id IS NOT NULL), '{}') AS "printed!"
+        FROM clauses c
+        LEFT JOIN clause_actors ca ON ca.clause_id = c.id
+        LEFT JOIN actors a ON a.id = ca.actor_id
+        WHERE 'unknown_actor' = ANY (c.doubts)
+          AND (c.id = ANY ($1)
+               OR EXISTS (SELECT 1 FROM clause_actors t JOIN actors ta ON ta.id = t.actor_id
+                          WHERE t.clause_id = c.id AND ta.name = $2))
+        GROUP BY c.id
+        "#,
+        naming,
+        target
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let (mut ids, mut doubts) = (Vec::new(), Vec::new());
+    for row in rows {
+        let asks = matches!(row.action.as_str(), "request" | "invitation");
+        let actors = row
+            .names
+            .iter()
+            .zip(&row.printed)
+            .map(|(n, p)| [n.as_str(), p.as_str()]);
+        let mut settled: Vec<String> =
+            crate::resolution::doubt::actor_doubts(asks, actors, &curated)
+                .iter()
+                .map(|d| d.as_str().to_string())
+                .collect();
+        // The actor doubts come first, as the reader orders them; the others stay.
+        settled.extend(
+            row.doubts
+                .iter()
+                .filter(|d| !matches!(d.as_str(), "no_actor" | "unknown_actor"))
+                .cloned(),
+        );
+        if settled != row.doubts {
+            ids.push(row.id);
+            doubts.push(settled.join(","));
+        }
+    }
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(sqlx::query!(
+        r#"
+        UPDATE clauses c
+        SET doubts = CASE WHEN u.d = '' THEN '{}' ELSE string_to_array(u.d, ',') END
+        FROM UNNEST($1::bigint[], $2::text[]) AS u(id, d)
+        WHERE c.id = u.id
+        "#,
+        &ids,
+        &doubts
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected())
+}
+
 /// The corrections of an obligation's clause, newest first ("looks right" included).
 pub async fn list_obligation_corrections(
     db: impl PgExecutor<'_>,

@@ -1,7 +1,7 @@
 //! Saving a read resolution: one transaction per document, batched statements (one per table,
 //! arrays through UNNEST), follow-up state kept across re-imports, fulfilment links applied.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::{PgConnection, PgPool};
 use tracing::instrument;
@@ -211,7 +211,16 @@ async fn import_in(
     }
 
     let paragraph_ids = insert_paragraphs(tx, document_id, res).await?;
-    let clause_ids = insert_clauses(tx, document_id, res, &paragraph_ids, &overrides).await?;
+    // Names admins merged or renamed into are known actors, not doubts.
+    let curated: HashSet<String> = verdicts
+        .values()
+        .filter_map(|v| match v {
+            correction::ActorVerdict::Becomes(t) => Some(t.clone()),
+            correction::ActorVerdict::NotAnActor => None,
+        })
+        .collect();
+    let clause_ids =
+        insert_clauses(tx, document_id, res, &paragraph_ids, &overrides, &curated).await?;
     insert_clause_actors(tx, res, &clause_ids).await?;
     insert_deadlines(tx, res, &clause_ids).await?;
     insert_references(tx, document_id, res, &paragraph_ids).await?;
@@ -393,6 +402,7 @@ async fn insert_clauses(
     res: &Resolution,
     paragraph_ids: &[i64],
     overrides: &Overrides,
+    curated: &HashSet<String>,
 ) -> Result<Vec<Vec<i64>>, sqlx::Error> {
     let first_operative = res.preamble.len();
     let mut paragraph_col = Vec::new();
@@ -419,7 +429,7 @@ async fn insert_clauses(
                     .unwrap_or_else(|| c.is_tracked()),
             );
             doubts_col.push(
-                doubt::doubts(c)
+                doubt::doubts_knowing(c, curated)
                     .iter()
                     .map(|d| d.as_str())
                     .collect::<Vec<_>>()

@@ -1,5 +1,6 @@
 //! New texts of a series: resolutions imported in a span of time that continue a series, each
-//! with the text before it, for "new in this year's text" in the digest.
+//! with the text before it, for "new in this year's text" in the digest and the feeds
+//! (`crate::new_texts`).
 
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
@@ -9,6 +10,8 @@ use sqlx::PgExecutor;
 pub struct NewSeriesText {
     pub series_id: i64,
     pub id: i64,
+    /// When the newer text came in (its first import or its latest re-import).
+    pub imported_at: DateTime<Utc>,
     pub symbol: String,
     pub source_text: String,
     pub previous_id: i64,
@@ -27,7 +30,7 @@ pub async fn list_new_series_texts(
         NewSeriesText,
         r#"
         SELECT DISTINCT ON (d.series_id)
-               d.series_id AS "series_id!", d.id, d.symbol, d.source_text,
+               d.series_id AS "series_id!", d.id, d.imported_at, d.symbol, d.source_text,
                p.id AS "previous_id!", p.symbol AS "previous_symbol!",
                p.source_text AS "previous_text!"
         FROM documents d

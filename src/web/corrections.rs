@@ -889,7 +889,10 @@ async fn curate_actor(
     )
     .await?;
     // ...and applied to what is stored now.
+    let naming = store::list_clauses_naming_actor(&mut *tx, id).await?;
     let obligations = store::apply_actor_verdict(&mut tx, id, target.as_deref()).await?;
+    // The review queue no longer doubts a name an admin has just decided on.
+    store::settle_actor_doubts(&mut tx, &naming, target.as_deref()).await?;
     audit(
         &mut *tx,
         &user,

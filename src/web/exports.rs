@@ -3,6 +3,8 @@
 //! CSV and iCalendar stream every match, so an export of the whole table holds no more than
 //! a chunk in memory.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -19,7 +21,8 @@ use super::obligations::{DEFAULT_WEEKS_AHEAD, ListQuery};
 use super::params::Query;
 use super::today::AsOf;
 use super::{AppError, AppState};
-use crate::export::{self, CALENDAR_END, Links, ObligationJson};
+use crate::export::{self, CALENDAR_END, Links, NewTextJson, ObligationJson};
+use crate::new_texts::{NewText, find_new_texts};
 use crate::store::{self, ObligationFilter, ObligationRow, ObligationSort};
 
 /// Bytes gathered before a chunk goes out.
@@ -37,19 +40,32 @@ pub fn router() -> Router<AppState> {
 
 async fn csv(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter()?;
     let sort = query.sort()?;
     let (today, soon_until) = day_and_horizon(&query)?;
     let links = Links::new(&state.inner.base_url);
+    let new_texts = new_texts_for(&state, &snapshot, &filter, today).await?;
     // A byte-order mark: without it Excel reads the file as the local code page and garbles
     // curly quotes and accented names.
     let mut first = "\u{feff}".as_bytes().to_vec();
-    write_csv(&mut first, export::CSV_HEADER);
+    write_csv(
+        &mut first,
+        export::CSV_HEADER
+            .into_iter()
+            .chain([export::CSV_NEW_TEXT_COLUMN]),
+    );
     let body = stream_rows(state, filter, sort, first, move |row, out| {
         let at = export::state_of(row, today, soon_until);
-        write_csv(out, export::csv_record(row, at, &links));
+        let new_text = export::new_text_cell(row, &new_texts);
+        write_csv(
+            out,
+            export::csv_record(row, at, &links)
+                .into_iter()
+                .chain([new_text]),
+        );
     });
     let filename = format!("obligations-{}.csv", Utc::now().date_naive());
     Ok((
@@ -63,6 +79,28 @@ async fn csv(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// The new texts of the series the export's filter follows, imported in the seven days up to
+/// the export's day: "new in this year's text", as the digest says it. Cached with the
+/// database's version: a week after a session's texts come in, every feed poll and every page
+/// of the JSON list would otherwise read and compare them all again.
+async fn new_texts_for(
+    state: &AppState,
+    snapshot: &Snapshot,
+    filter: &ObligationFilter,
+    today: NaiveDate,
+) -> Result<Arc<Vec<NewText>>, AppError> {
+    state
+        .cache
+        .get_or_load(
+            snapshot,
+            format!("new texts {filter:?} {today}"),
+            || async {
+                Ok(find_new_texts(&state.pool, filter, today, &state.inner.base_url).await?)
+            },
+        )
+        .await
 }
 
 /// The day the export is for (`as_of`, or today) and the end of its "due soon" horizon.
@@ -87,6 +125,7 @@ fn write_csv<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(out: &mut Vec<u8>, field
 
 async fn calendar(
     State(state): State<AppState>,
+    snapshot: Snapshot,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let filter = query.filter()?;
@@ -94,7 +133,15 @@ async fn calendar(
     let links = Links::new(&state.inner.base_url);
     let name = calendar_name(&query);
     let stamp = Utc::now();
-    let start = export::calendar_start(&name).into_bytes();
+    let mut start = export::calendar_start(&name);
+    // New texts first: a handful at most, on the day each was imported.
+    for text in new_texts_for(&state, &snapshot, &filter, today)
+        .await?
+        .iter()
+    {
+        start.push_str(&export::new_text_event(text, stamp));
+    }
+    let start = start.into_bytes();
     let body = stream_rows(
         state,
         filter,
@@ -197,6 +244,9 @@ struct JsonList<'a> {
     page: i64,
     per_page: i64,
     next: Option<String>,
+    /// New texts of the series the filter follows, imported in the seven days up to the day
+    /// asked for (`as_of`, or today), each against the text before it.
+    new_in_this_years_text: Vec<NewTextJson<'a>>,
     obligations: Vec<ObligationJson<'a>>,
 }
 
@@ -221,6 +271,7 @@ async fn json(
             .await?;
     let (rows, total) = (&found.rows, found.total);
     let links = Links::new(&state.inner.base_url);
+    let new_texts = new_texts_for(&state, &snapshot, &filter, today).await?;
     let has_next = rows.len() as i64 == per_page && (total.more || page * per_page < total.count);
     let next = has_next.then(|| {
         let mut next = query.clone();
@@ -242,6 +293,10 @@ async fn json(
         page,
         per_page,
         next,
+        new_in_this_years_text: new_texts
+            .iter()
+            .map(|t| NewTextJson::new(t, &links))
+            .collect(),
         obligations: rows
             .iter()
             .map(|row| ObligationJson::new(row, export::state_of(row, today, soon_until), &links))

@@ -1015,3 +1015,138 @@ async fn a_clause_is_split_by_adding_its_verb_again_and_both_last_a_re_import() 
     import(&app, &copy);
     assert_eq!(both().await, expected);
 }
+
+/// Issue 16's leftover: a name an admin has curated is a known actor, so the review queue no
+/// longer doubts the clauses that name it, at once and after the next import.
+#[tokio::test]
+async fn a_curated_actor_is_no_longer_an_unknown_actor_in_the_review_queue() {
+    let app = crate::dashboard::app_with_demo().await;
+    // A clause whose only doubt is one actor outside the canonical list.
+    let candidates: Vec<(i64, String, String, String, Vec<String>)> = sqlx::query_as(
+        "SELECT c.id, d.symbol, p.number, c.verb, array_agg(a.name ORDER BY ca.position)
+         FROM clauses c JOIN paragraphs p ON p.id = c.paragraph_id
+         JOIN documents d ON d.id = c.document_id
+         JOIN clause_actors ca ON ca.clause_id = c.id JOIN actors a ON a.id = ca.actor_id
+         WHERE c.doubts = '{unknown_actor}' AND NOT c.reviewed
+         GROUP BY c.id, d.symbol, p.number, c.verb, p.position
+         ORDER BY d.symbol, p.position, c.position",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let none = std::collections::HashSet::new();
+    let singles: Vec<(String, String, String, String)> = candidates
+        .iter()
+        .filter_map(|(_, symbol, paragraph, verb, names)| {
+            let unknown: Vec<&String> = names
+                .iter()
+                .filter(|n| !mandates::resolution::doubt::is_known_actor(n, &none))
+                .collect();
+            (unknown.len() == 1).then(|| {
+                (
+                    symbol.clone(),
+                    paragraph.clone(),
+                    verb.clone(),
+                    unknown[0].clone(),
+                )
+            })
+        })
+        .collect();
+    let (symbol, paragraph, verb, name) = singles
+        .first()
+        .cloned()
+        .expect("the demo has a clause doubted for one unknown actor");
+    let item = format!("{symbol} {paragraph} {verb}");
+    let html = page(&app.client, &app, "/review").await;
+    let before = review_items(&html);
+    assert!(before.contains(&item), "{item} in {before:#?}");
+    assert!(html.contains("an actor not in the canonical list"));
+    // An admin renames it: the name is now one the team decided on.
+    let actor: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = $1")
+        .bind(&name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let curated = format!("{name} (as the team names it)");
+    let response = app
+        .client
+        .post(format!("{}/actors/{actor}/curate", app.address))
+        .form(&[
+            ("csrf", app.csrf.as_str()),
+            ("verdict", "rename"),
+            ("target", curated.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let after = review_items(&page(&app.client, &app, "/review").await);
+    assert!(!after.contains(&item), "{item} in {after:#?}");
+    // Only items go; none comes.
+    assert!(after.len() < before.len());
+    assert!(after.iter().all(|i| before.contains(i)), "{after:#?}");
+    let overview = page(&app.client, &app, "/").await;
+    assert!(
+        overview.contains(&format!(
+            "<strong>{}</strong> clauses to review",
+            after.len()
+        )),
+        "{overview}"
+    );
+    // Merging another unknown name into the curated one takes its clause out too.
+    let (other_symbol, other_paragraph, other_verb, other) = singles
+        .iter()
+        .find(|c| c.3 != name)
+        .cloned()
+        .expect("a clause doubted for another unknown actor");
+    let other_item = format!("{other_symbol} {other_paragraph} {other_verb}");
+    assert!(after.contains(&other_item), "{other_item} in {after:#?}");
+    let other_actor: i64 = sqlx::query_scalar("SELECT id FROM actors WHERE name = $1")
+        .bind(&other)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/actors/{other_actor}/curate", app.address))
+        .form(&[
+            ("csrf", app.csrf.as_str()),
+            ("verdict", "merge"),
+            ("target", curated.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let after = review_items(&page(&app.client, &app, "/review").await);
+    assert!(!after.contains(&other_item), "{other_item} in {after:#?}");
+    // The next import reads the text again and maps the name: still no doubt.
+    let dir = shared_temp_dir("curated");
+    let file = symbol.replace('/', "-") + ".txt";
+    let copy = dir.path().join(&file);
+    let text = std::fs::read_to_string(fixture(&format!("src/demo/{file}"))).unwrap();
+    std::fs::write(&copy, format!("{text}\n\n")).unwrap();
+    let out = import(&app, &copy);
+    assert!(out.contains("updated"), "{out}");
+    let doubts: Vec<String> = sqlx::query_scalar(
+        "SELECT c.doubts FROM clauses c JOIN paragraphs p ON p.id = c.paragraph_id
+         JOIN documents d ON d.id = c.document_id
+         WHERE d.symbol = $1 AND p.number = $2 AND c.verb = $3 ORDER BY c.position LIMIT 1",
+    )
+    .bind(&symbol)
+    .bind(&paragraph)
+    .bind(&verb)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(doubts.is_empty(), "{doubts:?}");
+    let again = review_items(&page(&app.client, &app, "/review").await);
+    assert_eq!(again, after);
+    // Still an actor of the clause, under its curated name.
+    let named: i64 = sqlx::query_scalar("SELECT count(*) FROM actors WHERE name = $1")
+        .bind(&curated)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(named, 1);
+}

@@ -116,12 +116,16 @@ async fn calendar_feed_parses_and_carries_each_deadline() {
             .contains("GA")
     );
     let dated: Vec<_> = expected.iter().filter(|(_, due)| due.is_some()).collect();
-    assert_eq!(calendar.events.len(), dated.len());
     let mut by_uid = BTreeMap::new();
     for event in &calendar.events {
         let uid = property(&event.properties, "UID").unwrap();
-        by_uid.insert(uid, event);
+        // The demo came in today, so 80/41 is a new text of a followed series: its event is
+        // checked in `new_texts.rs`.
+        if !uid.starts_with("new-text-") {
+            by_uid.insert(uid, event);
+        }
     }
+    assert_eq!(by_uid.len(), dated.len());
     for (id, due) in dated {
         let event = by_uid[&format!("obligation-{id}@mandates")];
         let start = event

@@ -16,6 +16,7 @@ mod extract;
 mod foundation;
 mod hostile;
 mod import;
+mod new_texts;
 mod officer;
 mod operations;
 mod requests;
