@@ -48,20 +48,37 @@ static OTHER_BODY_FINDERS: LazyLock<Vec<(memchr::memmem::Finder<'static>, Body)>
             .collect()
     });
 
+/// [`OTHER_BODY_FINDERS`] of the names that hold "Commission" or "Forum", in their order.
+static COMMISSION_FINDERS: LazyLock<Vec<(memchr::memmem::Finder<'static>, Body)>> =
+    LazyLock::new(|| {
+        OTHER_BODY_NAMES
+            .iter()
+            .filter(|(name, _)| name.contains("Commission") || name.contains("Forum"))
+            .map(|&(name, body)| (memchr::memmem::Finder::new(name), body))
+            .collect()
+    });
+static COMMISSION_WORD: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("Commission"));
+static FORUM_WORD: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("Forum"));
+
 /// The one commission or forum of `calendar/body_sessions.csv` that `texts` name, when they
 /// name exactly one: "the Commission at its thirty-third session" in a text about the Crime
 /// Congress that names the Commission on Crime Prevention and Criminal Justice elsewhere.
 pub fn sole_commission_named<'t>(texts: impl Iterator<Item = &'t str>) -> Option<Body> {
     let mut found: Option<Body> = None;
     for text in texts {
-        for (&(name, body), (finder, _)) in OTHER_BODY_NAMES.iter().zip(OTHER_BODY_FINDERS.iter()) {
-            if !(name.contains("Commission") || name.contains("Forum")) {
-                continue;
-            }
-            if finder.find(text.as_bytes()).is_some() {
+        let bytes = text.as_bytes();
+        // Each name holds one of these words, and most paragraphs hold neither: two passes
+        // decide that instead of one per name.
+        if COMMISSION_WORD.find(bytes).is_none() && FORUM_WORD.find(bytes).is_none() {
+            continue;
+        }
+        for (finder, body) in COMMISSION_FINDERS.iter() {
+            if finder.find(bytes).is_some() {
                 match found {
-                    Some(b) if b != body => return None,
-                    _ => found = Some(body),
+                    Some(b) if b != *body => return None,
+                    _ => found = Some(*body),
                 }
             }
         }

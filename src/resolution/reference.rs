@@ -8,10 +8,6 @@ use regex::Regex;
 use super::clean::MarkAt;
 use super::model::{Body, Footnote, Location, Reference, Relation};
 
-/// "resolution 74/43", "resolutions 637 (1989) ..."; the body named before it is read apart,
-/// so the regex keeps a literal prefix and stays fast.
-static RESOLUTION_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[Rr]esolutions?\s+").unwrap());
 const NAMED_BODIES: [&str; 6] = [
     "General Assembly",
     "Security Council",
@@ -97,6 +93,33 @@ fn resolution_symbol(
     }
 }
 
+/// "resolution 74/43", "resolutions 637 (1989) ...": each "resolution" or "resolutions" with the
+/// white space after it, where the regex `[Rr]esolutions?\s+` would match, in reading order.
+/// The body named before it is read apart. One substring search, not a regex: this runs on
+/// every paragraph that holds the word.
+fn resolution_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut words = Vec::new();
+    for at in RESOLUTION_STEM.find_iter(bytes) {
+        if at == 0 || !matches!(bytes[at - 1], b'R' | b'r') {
+            continue;
+        }
+        let mut end = at + "esolution".len();
+        if bytes.get(end) == Some(&b's') {
+            end += 1;
+        }
+        let space: usize = text[end..]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(char::len_utf8)
+            .sum();
+        if space > 0 {
+            words.push(at - 1..end + space);
+        }
+    }
+    words
+}
+
 /// Finds every citation in one paragraph's text.
 pub(crate) fn find_references(
     text: &str,
@@ -120,16 +143,16 @@ pub(crate) fn find_references(
     let cites_resolutions = RESOLUTION_STEM.find(text.as_bytes()).is_some();
     let cites_documents = memchr::memchr(b'/', text.as_bytes()).is_some();
     let resolution_words = if cites_resolutions {
-        RESOLUTION_WORD.find_iter(text).collect()
+        resolution_words(text)
     } else {
         Vec::new()
     };
 
     for whole in resolution_words {
-        let before = text[..whole.start()].trim_end();
+        let before = text[..whole.start].trim_end();
         let named = NAMED_BODIES.iter().copied().find(|b| before.ends_with(b));
-        let whole_start = named.map_or(whole.start(), |b| before.len() - b.len());
-        let mut pos = whole.end();
+        let whole_start = named.map_or(whole.start, |b| before.len() - b.len());
+        let mut pos = whole.end;
         while let Some(item) = LIST_ITEM.captures(&text[pos..]) {
             let span = item.get(0).expect("match");
             let symbol = if item.get(4).is_some() {
@@ -144,7 +167,7 @@ pub(crate) fn find_references(
             };
             let start = pos + span.start();
             let end = pos + span.end();
-            let printed = if start == whole.end() {
+            let printed = if start == whole.end {
                 text[whole_start..end].trim().to_string()
             } else {
                 text[start..end].to_string()
@@ -157,7 +180,7 @@ pub(crate) fn find_references(
                 paragraph: None,
                 report: None,
             };
-            if let Some((_, para)) = pursuant.iter().find(|(p, _)| *p == whole.end()) {
+            if let Some((_, para)) = pursuant.iter().find(|(p, _)| *p == whole.end) {
                 r.relation = Relation::ReportPursuantTo;
                 r.paragraph = Some(para.clone());
                 r.report = report_symbol_after(text, end, marks, footnotes);
@@ -251,6 +274,20 @@ fn report_symbol_after(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resolution_words_are_where_the_regex_finds_them() {
+        let regex = Regex::new(r"[Rr]esolutions?\s+").unwrap();
+        for text in [
+            "Recalling its resolutions 74/43 and 75/1, and Security Council resolution 1540 (2004)",
+            "Resolution\u{a0}\u{2003} 2/3 resolutionsX resolutions\tresolution",
+            "esolution 1 presolution 2 Resolutionresolution 3 resolutions",
+            "the draft resolution\n\nresolution\u{85}x",
+        ] {
+            let expected: Vec<_> = regex.find_iter(text).map(|m| m.range()).collect();
+            assert_eq!(resolution_words(text), expected, "{text:?}");
+        }
+    }
 
     fn refs(text: &str, body: Body) -> Vec<Reference> {
         find_references(
