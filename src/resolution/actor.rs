@@ -757,7 +757,45 @@ pub fn actors_from_object(after: &str, form: ObjectForm) -> Result<Vec<Actor>, (
     }
     // "Calls for increased support by donors", "Encourages further efforts by the Office":
     // the actor is the agent of the thing asked for.
-    Ok(agent_of_action(s).map_or_else(Vec::new, named_actors))
+    Ok(agent_of_action(s).map_or_else(Vec::new, |(agent, by)| {
+        if by {
+            agents_by(agent)
+        } else {
+            named_actors(agent)
+        }
+    }))
+}
+
+/// The agents a "by" names: "by arbitrators, candidates and disputing parties". What follows
+/// "by" does the action, so a lower-case plural is a group of actors even when no list of
+/// ours knows its head ("arbitrators").
+fn agents_by(agent: &str) -> Vec<Actor> {
+    let plural = |item: &str| {
+        let last = item.rsplit(' ').next().unwrap_or("");
+        last.len() > 3
+            && last.ends_with('s')
+            && !last.ends_with("ss")
+            && last.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    split_list(agent)
+        .into_iter()
+        .filter_map(|item| {
+            if names_an_actor(item) {
+                actor(item)
+            } else if plural(item) {
+                // `actor` drops a lone lower-case word it does not know; here the "by" says
+                // it acts.
+                actor(item).or_else(|| {
+                    Some(Actor {
+                        name: item.trim().to_string(),
+                        canonical: None,
+                    })
+                })
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The group a plural pronoun stands for when no clause before named an actor: the group
@@ -889,7 +927,8 @@ const THING_WORDS: &[&str] = &[
 ];
 
 /// The agent named after the head noun of the object's first phrase.
-fn agent_of_action(s: &str) -> Option<&str> {
+/// The agent of the action a verb's object names, and whether it followed "by".
+fn agent_of_action(s: &str) -> Option<(&str, bool)> {
     let mut at = 0;
     for (i, w) in s.split(' ').enumerate() {
         if i > 8 || w.ends_with([',', ';', ':']) {
@@ -902,6 +941,7 @@ fn agent_of_action(s: &str) -> Option<&str> {
             let of = rest
                 .strip_prefix(" of ")
                 .filter(|_| AGENT_OF_NOUNS.contains(&w));
+            let after_by = of.is_none();
             let by = of.or_else(|| {
                 let p = rest.find(" by ")?;
                 (rest[..p].split(' ').count() <= 8 && !rest[..p].contains([',', ';']))
@@ -927,12 +967,40 @@ fn agent_of_action(s: &str) -> Option<&str> {
                     " including ",
                 ])
             });
-            let end = first_of(&END, by).unwrap_or(by.len());
-            let agent = &by[..end];
+            // After "by", a list of agents runs on past its commas.
+            static LIST_END: LazyLock<AhoCorasick> = LazyLock::new(|| {
+                first_of_matcher(&[
+                    ";",
+                    ":",
+                    " to ",
+                    " in ",
+                    " for ",
+                    " with ",
+                    " on ",
+                    " that ",
+                    " at ",
+                    " as ",
+                    " through ",
+                    " who ",
+                    " which ",
+                    " towards ",
+                    " including ",
+                    " within ",
+                    " by ",
+                    " before ",
+                    " no later",
+                ])
+            });
+            let end = if after_by {
+                first_of(&LIST_END, by).unwrap_or(by.len())
+            } else {
+                first_of(&END, by).unwrap_or(by.len())
+            };
+            let agent = by[..end].trim_end_matches([',', ' ']);
             return (!agent.is_empty()
                 && !agent.starts_with(|c: char| c.is_ascii_digit())
                 && !names_a_thing(agent, &["Strategic", "Goals"]))
-            .then_some(agent);
+            .then_some((agent, after_by));
         }
         at = word_end + 1;
     }

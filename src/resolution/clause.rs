@@ -1036,6 +1036,19 @@ mod tests {
     }
 
     #[test]
+    fn the_agents_after_by_are_the_actors() {
+        // The pattern of issue 15: "Recommends the use ... by arbitrators, candidates and
+        // disputing parties".
+        let clauses = classify(
+            "Recommends the use of the Code of Conduct by arbitrators, candidates and disputing parties within 48 months;",
+            &ga75(),
+        );
+        let names: Vec<&str> = clauses[0].actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["arbitrators", "candidates", "disputing parties"]);
+        assert_eq!(clauses[0].deadlines.len(), 1);
+    }
+
+    #[test]
     fn mandates_after_resources_is_a_noun() {
         // A/RES/78/162 para 13.
         let clauses = classify(
