@@ -311,6 +311,9 @@ const DROPPED_LEADS: &[&str] = &[
     "their",
     "those",
     "these",
+    // "that Division": the clause reader looks for the name it points back to.
+    "that",
+    "this",
     "also",
     "all other",
     "relevant",
@@ -512,6 +515,13 @@ fn clean_name(printed: &str) -> Option<String> {
         s = s.strip_suffix(tail).unwrap_or(s).trim_end();
     }
     if s.is_empty() || !s.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    // "those that have not yet done so": a relative clause left without its group.
+    if matches!(
+        s.split(' ').next(),
+        Some("have" | "has" | "had" | "are" | "is" | "were" | "was" | "that" | "which" | "who")
+    ) {
         return None;
     }
     // A lone lower-case word that heads no group ("concerned") is a fragment, not an actor.

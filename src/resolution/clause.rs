@@ -586,6 +586,18 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
                 }
             }
         };
+        // "encourages that Division to provide": the Division named in full before.
+        let actors = match actors.as_slice() {
+            [one] if !one.name.contains(' ') => {
+                let o = actor::strip_leading_noise(object);
+                if o.starts_with("that ") || o.starts_with("this ") {
+                    named_in_full_before(&norm[..begin], &one.name).map_or(actors, |a| vec![a])
+                } else {
+                    actors
+                }
+            }
+            _ => actors,
+        };
         if !actors.is_empty() && !matches!(action, Action::Decision) {
             last_actors_at = Some(clauses.len());
         }
@@ -629,6 +641,19 @@ pub fn classify_paragraph(text: &str, ctx: &Context, calendar: &SessionCalendar)
     clauses
 }
 
+/// The full name that "that Division" points back to: the last "the Division of ..." named
+/// in `before`.
+fn named_in_full_before(before: &str, head: &str) -> Option<Actor> {
+    let at = before.rmatch_indices(head).find(|&(i, _)| {
+        before[..i].ends_with("the ") && before[i + head.len()..].starts_with(" of ")
+    })?;
+    let found = actor::actors_from_object(&before[at.0 - "the ".len()..], ObjectForm::Direct)
+        .ok()?
+        .into_iter()
+        .next()?;
+    (found.name.starts_with(head) && found.name.len() > head.len()).then_some(found)
+}
+
 /// How the clause names its addressee, or `None` when it names nobody ("stresses the need
 /// to", "calls for the immediate cessation").
 fn object_form(
@@ -663,8 +688,16 @@ fn object_form(
     }
     // "to that", "demands once again that it ...": the leads the actor reader skips too.
     let stripped = actor::strip_leading_noise(o);
-    if stripped.starts_with("that ") {
-        return Some(ObjectForm::That);
+    if let Some(rest) = stripped.strip_prefix("that ") {
+        // "encourages that Division to provide": "that" points back; it opens no clause.
+        let mut words = rest.split(' ');
+        let demonstrative = words
+            .next()
+            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
+            && words.next() == Some("to");
+        if !demonstrative {
+            return Some(ObjectForm::That);
+        }
     }
     if verb.verb.ends_with("draws the attention") || verb.verb.ends_with("draws attention") {
         return Some(ObjectForm::Direct);
@@ -1046,6 +1079,20 @@ mod tests {
         let names: Vec<&str> = clauses[0].actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["arbitrators", "candidates", "disputing parties"]);
         assert_eq!(clauses[0].deadlines.len(), 1);
+    }
+
+    #[test]
+    fn that_division_is_the_division_named_before() {
+        // A/RES/72/116 para 30.
+        let clauses = classify(
+            "Takes note of the report, welcomes the efforts made by the Division of Conference Management of the United Nations Office at Geneva, especially its Editing Section, in reducing the backlog, encourages that Division to provide continuous necessary support to the work;",
+            &ga75(),
+        );
+        let encourages = clauses.iter().find(|c| c.verb == "encourages").unwrap();
+        assert_eq!(
+            encourages.actors[0].name,
+            "Division of Conference Management of the United Nations Office"
+        );
     }
 
     #[test]
