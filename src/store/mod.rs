@@ -4,6 +4,7 @@
 mod accounts;
 mod actors;
 pub mod backup;
+mod changes;
 pub mod cluster;
 mod corrections;
 mod dashboard;
@@ -28,6 +29,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use accounts::*;
 pub use actors::{ActorYear, count_actor_by_year};
+pub use changes::{
+    ChangedObligation, Changes, DataVersion, DependsOn, read_changes_since, read_data_version,
+};
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use corrections::*;
 pub use dashboard::*;
@@ -141,15 +145,6 @@ pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
         .connect_with(options)
         .await
         .map_err(StoreError::Connect)
-}
-
-/// The version of what pages show, as text: equal for two reads exactly when no transaction
-/// that changed a table a page reads has committed in between (see the migration
-/// count_data_versions; sign-in throttles, the audit log and digest jobs do not move it).
-pub async fn database_snapshot(pool: &PgPool) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT version::text AS "version!" FROM data_version"#)
-        .fetch_one(pool)
-        .await
 }
 
 /// True when the database answers a trivial query.

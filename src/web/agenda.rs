@@ -20,6 +20,7 @@ use crate::resolution::agenda::agenda_inclusion;
 use crate::resolution::series::{PredictedReturn, predict_returns};
 use crate::resolution::summary::ordinal;
 use crate::resolution::{SessionCalendar, read_resolution};
+use crate::store::DependsOn;
 use crate::store::{self, SessionChoice, SessionClause};
 
 pub fn router() -> Router<AppState> {
@@ -145,6 +146,10 @@ async fn session_plan_page(
         .get_or_load(
             snapshot,
             format!("agenda {body} {session} {as_of:?} {after:?}"),
+            DependsOn::Session {
+                body: body.to_string(),
+                session,
+            },
             || async {
                 let clauses = store::list_session_clauses(
                     &state.pool,
@@ -205,9 +210,12 @@ async fn show_agenda(
     let pool = &state.pool;
     let choices = state
         .cache
-        .get_or_load(&snapshot, "sessions with deadlines".into(), || async {
-            Ok(store::list_sessions_with_deadlines(pool).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            "sessions with deadlines".into(),
+            DependsOn::Documents,
+            || async { Ok(store::list_sessions_with_deadlines(pool).await?) },
+        )
         .await?;
     let session =
         match q
@@ -259,9 +267,12 @@ async fn show_agenda(
     };
     let predicted = state
         .cache
-        .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
-            Ok(predict_session(pool, &body, session).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            format!("predicted {body} {session}"),
+            DependsOn::Documents,
+            || async { Ok(predict_session(pool, &body, session).await?) },
+        )
         .await?;
     let ids: Vec<i64> = plan
         .groups
@@ -557,9 +568,12 @@ async fn show_agenda_ahead(
         let plan = session_plan_page(&state, &snapshot, &body, session, None, None).await?;
         let predicted = state
             .cache
-            .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
-                Ok(predict_session(pool, &body, session).await?)
-            })
+            .get_or_load(
+                &snapshot,
+                format!("predicted {body} {session}"),
+                DependsOn::Documents,
+                || async { Ok(predict_session(pool, &body, session).await?) },
+            )
             .await?;
         ids.extend(
             plan.groups

@@ -16,6 +16,7 @@ use super::params::{Path, Query};
 use super::timeline::{Timeline, build_timeline, month_range};
 use super::today::AsOf;
 use super::{AppError, AppState};
+use crate::store::DependsOn;
 use std::sync::Arc;
 
 use crate::resolution::ObligationKind;
@@ -129,9 +130,12 @@ async fn show_overview(
         Some(u) if u.can_edit() => Some(
             *state
                 .cache
-                .get_or_load(&snapshot, "clauses to review".into(), || async {
-                    Ok(store::count_review_items(&state.pool).await?)
-                })
+                .get_or_load(
+                    &snapshot,
+                    "clauses to review".into(),
+                    DependsOn::Documents,
+                    || async { Ok(store::count_review_items(&state.pool).await?) },
+                )
                 .await?,
         ),
         _ => None,
@@ -161,6 +165,7 @@ async fn show_overview(
         .get_or_load(
             &snapshot,
             format!("overview {today} {soon_until} {as_of:?}"),
+            DependsOn::AnyObligation,
             || load_overview(pool, today, soon_until, as_of),
         )
         .await?;
@@ -265,9 +270,12 @@ async fn list_actors(
     let pool = &state.pool;
     let actors = state
         .cache
-        .get_or_load(&snapshot, "actors".into(), || async {
-            Ok(store::list_actors(pool).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            "actors".into(),
+            DependsOn::AnyObligation,
+            || async { Ok(store::list_actors(pool).await?) },
+        )
         .await?;
     Ok(ActorsPage { actors })
 }
@@ -357,9 +365,12 @@ async fn show_actor(
     let pool = &state.pool;
     let months = state
         .cache
-        .get_or_load(&snapshot, format!("actor {id} {today} {day:?}"), || async {
-            Ok(store::count_by_month(pool, today, from, until, Some(id), day).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            format!("actor {id} {today} {day:?}"),
+            DependsOn::Actor(id),
+            || async { Ok(store::count_by_month(pool, today, from, until, Some(id), day).await?) },
+        )
         .await?;
     let real_today = chrono::Local::now().date_naive();
     let (years, rows) = if day.is_some() {
