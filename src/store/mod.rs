@@ -138,7 +138,12 @@ pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
     let options: PgConnectOptions = url.parse().map_err(StoreError::Connect)?;
     // The dashboard's queries take optional filters (`$1 IS NULL OR ...`); planned with the
     // values in hand, the unused ones fold away and indexes apply. A generic plan cannot.
-    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
+    let options = options.options([
+        ("plan_cache_mode", "force_custom_plan"),
+        // Pages run many short queries at once on few cores: a query's parallel workers
+        // (processes started for it) only take cores from the others and add their start-up.
+        ("max_parallel_workers_per_gather", "0"),
+    ]);
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))

@@ -274,19 +274,37 @@ async fn show_agenda(
             || async { Ok(predict_session(pool, &body, session).await?) },
         )
         .await?;
-    let ids: Vec<i64> = plan
-        .groups
-        .iter()
-        .flat_map(|g| &g.entries)
-        .flat_map(|e| &e.requests)
-        .chain(&plan.other_requests)
-        .filter_map(|r| r.obligation_id)
-        .collect();
-    let who = store::list_obligation_actors(pool, &ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.obligation_id, a.actors))
-        .collect();
+    // Who is asked, the items' real numbers and the closing day: none moves with a state, so
+    // kept until the texts, actors or calendar change.
+    let extras = state
+        .cache
+        .get_or_load(
+            &snapshot,
+            format!("agenda extras {body} {session} {as_of:?} {after:?}"),
+            DependsOn::Documents,
+            || async {
+                let ids: Vec<i64> = plan
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.entries)
+                    .flat_map(|e| &e.requests)
+                    .chain(&plan.other_requests)
+                    .filter_map(|r| r.obligation_id)
+                    .collect();
+                let who: HashMap<i64, String> = store::list_obligation_actors(pool, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|a| (a.obligation_id, a.actors))
+                    .collect();
+                let numbers = agenda_numbers(pool, &body, session, &plan).await?;
+                let closes_on = session_dates(pool, &body, session)
+                    .await?
+                    .and_then(|d| d.closing);
+                Ok((who, numbers, closes_on))
+            },
+        )
+        .await?;
+    let (who, numbers, closes_on) = extras.as_ref().clone();
     let choice = choices
         .iter()
         .find(|c| c.body == body && c.session == session);
@@ -306,10 +324,6 @@ async fn show_agenda(
         }
         url
     });
-    let numbers = agenda_numbers(pool, &body, session, &plan).await?;
-    let closes_on = session_dates(pool, &body, session)
-        .await?
-        .and_then(|d| d.closing);
     Ok(AgendaPage {
         numbers,
         closes_on,
