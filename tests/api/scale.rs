@@ -519,3 +519,55 @@ async fn an_actors_list_in_due_order_reads_due_days_the_writes_keep() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_word_search_in_due_order_sorts_its_matches_as_the_list_does() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .cli()
+        .args(["dev", "generate", "--obligations", "300"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let pool = &app.db.pool;
+    for (word, status) in [
+        ("report", None),
+        ("report", Some("open")),
+        ("assembly", None),
+    ] {
+        for (sort, order) in [
+            (
+                mandates::store::ObligationSort::DueSoonest,
+                "due_on ASC NULLS LAST, id",
+            ),
+            (
+                mandates::store::ObligationSort::DueLatest,
+                "due_on DESC NULLS LAST, id",
+            ),
+        ] {
+            let filter = mandates::store::ObligationFilter {
+                text: Some(word.into()),
+                status: status.map(str::to_string),
+                ..Default::default()
+            };
+            let page = |offset| mandates::store::list_obligations(pool, &filter, sort, 7, offset);
+            let mut listed = Vec::new();
+            for offset in [0, 7, 14] {
+                listed.extend(page(offset).await.unwrap().into_iter().map(|r| r.id));
+            }
+            let expected: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM obligations WHERE clause_id IS NOT NULL
+                   AND search @@ websearch_to_tsquery('english', $1)
+                   AND ($2::text IS NULL OR status = $2)
+                 ORDER BY {order} LIMIT 21"
+            )))
+            .bind(word)
+            .bind(status)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            assert!(!expected.is_empty(), "{word}");
+            assert_eq!(listed, expected, "{word} {status:?} {sort:?}");
+        }
+    }
+}
