@@ -12,7 +12,7 @@ const LATENCY_BUCKETS: [f64; 12] = [
 ];
 
 /// Every metric family, in the order shown: name, type, help.
-const FAMILIES: [(&str, &str, &str); 8] = [
+const FAMILIES: [(&str, &str, &str); 9] = [
     (
         HTTP_REQUESTS,
         "counter",
@@ -39,6 +39,11 @@ const FAMILIES: [(&str, &str, &str); 8] = [
         "Page results looked up in the result cache, by outcome (hit, miss).",
     ),
     (
+        CACHE_DROPPED,
+        "counter",
+        "Page results dropped from the result cache because a change touched what they were read from.",
+    ),
+    (
         DIGEST_QUEUE,
         "gauge",
         "Digest jobs in the database, by status (pending, sending, sent, failed, uncertain).",
@@ -60,6 +65,7 @@ pub const HTTP_DURATION: &str = "mandates_http_request_duration_seconds";
 pub const IMPORTS: &str = "mandates_imports_total";
 pub const DIGESTS: &str = "mandates_digests_total";
 pub const CACHE: &str = "mandates_result_cache_lookups_total";
+pub const CACHE_DROPPED: &str = "mandates_result_cache_dropped_total";
 pub const DIGEST_QUEUE: &str = "mandates_digest_jobs";
 pub const POOL_CONNECTIONS: &str = "mandates_db_pool_connections";
 pub const POOL_MAX: &str = "mandates_db_pool_max_connections";

@@ -4,6 +4,7 @@
 mod accounts;
 mod actors;
 pub mod backup;
+mod changes;
 pub mod cluster;
 mod corrections;
 mod dashboard;
@@ -28,6 +29,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 pub use accounts::*;
 pub use actors::{ActorYear, count_actor_by_year};
+pub use changes::{
+    ChangedObligation, Changes, DataVersion, DependsOn, read_changes_since, read_data_version,
+};
 pub use cluster::{ClusterError, PrivateCluster, ServerBinaries};
 pub use corrections::*;
 pub use dashboard::*;
@@ -134,22 +138,18 @@ pub async fn connect(url: &str) -> Result<PgPool, StoreError> {
     let options: PgConnectOptions = url.parse().map_err(StoreError::Connect)?;
     // The dashboard's queries take optional filters (`$1 IS NULL OR ...`); planned with the
     // values in hand, the unused ones fold away and indexes apply. A generic plan cannot.
-    let options = options.options([("plan_cache_mode", "force_custom_plan")]);
+    let options = options.options([
+        ("plan_cache_mode", "force_custom_plan"),
+        // Pages run many short queries at once on few cores: a query's parallel workers
+        // (processes started for it) only take cores from the others and add their start-up.
+        ("max_parallel_workers_per_gather", "0"),
+    ]);
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await
         .map_err(StoreError::Connect)
-}
-
-/// The version of what pages show, as text: equal for two reads exactly when no transaction
-/// that changed a table a page reads has committed in between (see the migration
-/// count_data_versions; sign-in throttles, the audit log and digest jobs do not move it).
-pub async fn database_snapshot(pool: &PgPool) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT version::text AS "version!" FROM data_version"#)
-        .fetch_one(pool)
-        .await
 }
 
 /// True when the database answers a trivial query.

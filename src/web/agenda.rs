@@ -20,6 +20,7 @@ use crate::resolution::agenda::agenda_inclusion;
 use crate::resolution::series::{PredictedReturn, predict_returns};
 use crate::resolution::summary::ordinal;
 use crate::resolution::{SessionCalendar, read_resolution};
+use crate::store::DependsOn;
 use crate::store::{self, SessionChoice, SessionClause};
 
 pub fn router() -> Router<AppState> {
@@ -145,6 +146,10 @@ async fn session_plan_page(
         .get_or_load(
             snapshot,
             format!("agenda {body} {session} {as_of:?} {after:?}"),
+            DependsOn::Session {
+                body: body.to_string(),
+                session,
+            },
             || async {
                 let clauses = store::list_session_clauses(
                     &state.pool,
@@ -205,9 +210,12 @@ async fn show_agenda(
     let pool = &state.pool;
     let choices = state
         .cache
-        .get_or_load(&snapshot, "sessions with deadlines".into(), || async {
-            Ok(store::list_sessions_with_deadlines(pool).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            "sessions with deadlines".into(),
+            DependsOn::Documents,
+            || async { Ok(store::list_sessions_with_deadlines(pool).await?) },
+        )
         .await?;
     let session =
         match q
@@ -259,23 +267,44 @@ async fn show_agenda(
     };
     let predicted = state
         .cache
-        .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
-            Ok(predict_session(pool, &body, session).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            format!("predicted {body} {session}"),
+            DependsOn::Documents,
+            || async { Ok(predict_session(pool, &body, session).await?) },
+        )
         .await?;
-    let ids: Vec<i64> = plan
-        .groups
-        .iter()
-        .flat_map(|g| &g.entries)
-        .flat_map(|e| &e.requests)
-        .chain(&plan.other_requests)
-        .filter_map(|r| r.obligation_id)
-        .collect();
-    let who = store::list_obligation_actors(pool, &ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.obligation_id, a.actors))
-        .collect();
+    // Who is asked, the items' real numbers and the closing day: none moves with a state, so
+    // kept until the texts, actors or calendar change.
+    let extras = state
+        .cache
+        .get_or_load(
+            &snapshot,
+            format!("agenda extras {body} {session} {as_of:?} {after:?}"),
+            DependsOn::Documents,
+            || async {
+                let ids: Vec<i64> = plan
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.entries)
+                    .flat_map(|e| &e.requests)
+                    .chain(&plan.other_requests)
+                    .filter_map(|r| r.obligation_id)
+                    .collect();
+                let who: HashMap<i64, String> = store::list_obligation_actors(pool, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|a| (a.obligation_id, a.actors))
+                    .collect();
+                let numbers = agenda_numbers(pool, &body, session, &plan).await?;
+                let closes_on = session_dates(pool, &body, session)
+                    .await?
+                    .and_then(|d| d.closing);
+                Ok((who, numbers, closes_on))
+            },
+        )
+        .await?;
+    let (who, numbers, closes_on) = extras.as_ref().clone();
     let choice = choices
         .iter()
         .find(|c| c.body == body && c.session == session);
@@ -295,10 +324,6 @@ async fn show_agenda(
         }
         url
     });
-    let numbers = agenda_numbers(pool, &body, session, &plan).await?;
-    let closes_on = session_dates(pool, &body, session)
-        .await?
-        .and_then(|d| d.closing);
     Ok(AgendaPage {
         numbers,
         closes_on,
@@ -557,9 +582,12 @@ async fn show_agenda_ahead(
         let plan = session_plan_page(&state, &snapshot, &body, session, None, None).await?;
         let predicted = state
             .cache
-            .get_or_load(&snapshot, format!("predicted {body} {session}"), || async {
-                Ok(predict_session(pool, &body, session).await?)
-            })
+            .get_or_load(
+                &snapshot,
+                format!("predicted {body} {session}"),
+                DependsOn::Documents,
+                || async { Ok(predict_session(pool, &body, session).await?) },
+            )
             .await?;
         ids.extend(
             plan.groups

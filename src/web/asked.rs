@@ -15,6 +15,7 @@ use super::cache::Snapshot;
 use super::obligations::{DEFAULT_WEEKS_AHEAD, ObligationItem};
 use super::{AppError, AppState};
 use crate::resolution::asked::AskedOfUs;
+use crate::store::DependsOn;
 use crate::store::{self, ObligationFilter, ObligationSort};
 
 /// The canonical actors that are "us" to a mission.
@@ -51,24 +52,34 @@ async fn show_asked_of_us(
     let soon_until = today + chrono::Duration::weeks(DEFAULT_WEEKS_AHEAD);
     let rows = state
         .cache
-        .get_or_load(&snapshot, "asked of us".into(), || async {
-            let actors = store::list_actor_names(pool).await?;
-            let mut rows = Vec::new();
-            let mut cut_short = false;
-            for actor in actors.iter().filter(|a| US.contains(&a.name.as_str())) {
-                let filter = ObligationFilter {
-                    actor_id: Some(actor.id),
-                    status: Some("outstanding".into()),
-                    ..Default::default()
-                };
-                let found =
-                    store::list_obligations(pool, &filter, ObligationSort::DueSoonest, LIMIT, 0)
-                        .await?;
-                cut_short |= found.len() as i64 == LIMIT;
-                rows.extend(found);
-            }
-            Ok((rows, cut_short))
-        })
+        .get_or_load(
+            &snapshot,
+            "asked of us".into(),
+            DependsOn::AnyObligation,
+            || async {
+                let actors = store::list_actor_names(pool).await?;
+                let mut rows = Vec::new();
+                let mut cut_short = false;
+                for actor in actors.iter().filter(|a| US.contains(&a.name.as_str())) {
+                    let filter = ObligationFilter {
+                        actor_id: Some(actor.id),
+                        status: Some("outstanding".into()),
+                        ..Default::default()
+                    };
+                    let found = store::list_obligations(
+                        pool,
+                        &filter,
+                        ObligationSort::DueSoonest,
+                        LIMIT,
+                        0,
+                    )
+                    .await?;
+                    cut_short |= found.len() as i64 == LIMIT;
+                    rows.extend(found);
+                }
+                Ok((rows, cut_short))
+            },
+        )
         .await?;
     let (rows, cut_short) = rows.as_ref().clone();
     let mut seen = std::collections::HashSet::new();

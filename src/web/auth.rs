@@ -24,6 +24,7 @@ use super::cache::Snapshot;
 use super::params::{self, Query};
 use super::{AppError, AppState};
 use crate::accounts::{self, Role, Throttle};
+use crate::store::DependsOn;
 use crate::store::{self, AuditEntry, ThrottleRow};
 
 pub const SESSION_COOKIE: &str = "mandates_session";
@@ -81,7 +82,7 @@ pub async fn gate(State(state): State<AppState>, mut request: Request, next: Nex
         Ok(snapshot) => snapshot,
         Err(e) => return AppError::Database(e).into_response(),
     };
-    request.extensions_mut().insert(snapshot.clone());
+    request.extensions_mut().insert(snapshot);
     let uri = request.uri().clone();
     let user = match identify(&state, &snapshot, &uri, request.headers()).await {
         Ok(user) => user,
@@ -257,9 +258,12 @@ async fn identify(
     let hash = accounts::secret_hash(cookie.value());
     let row = state
         .cache
-        .get_or_load(snapshot, format!("session {hash}"), || async {
-            Ok(store::find_session(&state.pool, &hash).await?)
-        })
+        .get_or_load(
+            snapshot,
+            format!("session {hash}"),
+            DependsOn::Accounts,
+            || async { Ok(store::find_session(&state.pool, &hash).await?) },
+        )
         .await
         .map_err(Refusal::Error)?;
     Ok(row

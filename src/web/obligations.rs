@@ -21,6 +21,7 @@ use crate::resolution::summary::ordinal;
 use crate::resolution::symbol::looks_like_document_symbol;
 use crate::resolution::window::{Precision, window_from};
 use crate::resolution::{Body, ObligationKind, SessionCalendar, window};
+use crate::store::DependsOn;
 use crate::store::{
     self, DeadlineRow, FollowUpStatus, ObligationDetail, ObligationEvent, ObligationFilter,
     ObligationRow, ObligationSort, StatusChange,
@@ -241,9 +242,12 @@ async fn list_obligations(
     let pool = &state.pool;
     let actors = state
         .cache
-        .get_or_load(&snapshot, "actor names".into(), || async {
-            Ok(store::list_actor_names(pool).await?)
-        })
+        .get_or_load(
+            &snapshot,
+            "actor names".into(),
+            DependsOn::Documents,
+            || async { Ok(store::list_actor_names(pool).await?) },
+        )
         .await?;
     let checked = query
         .filter()
@@ -399,12 +403,18 @@ pub async fn find_page(
     let key = format!("list {} {per_page} {page} {filter:?}", query.export_query());
     state
         .cache
-        .get_or_load(snapshot, key, || async {
-            let rows = store::list_obligations(pool, filter, sort, per_page, (page - 1) * per_page)
-                .await?;
-            let total = store::count_obligations(pool, filter).await?;
-            Ok(FoundPage { rows, total })
-        })
+        .get_or_load(
+            snapshot,
+            key,
+            DependsOn::Filter(Box::new(filter.clone())),
+            || async {
+                let rows =
+                    store::list_obligations(pool, filter, sort, per_page, (page - 1) * per_page)
+                        .await?;
+                let total = store::count_obligations(pool, filter).await?;
+                Ok(FoundPage { rows, total })
+            },
+        )
         .await
 }
 

@@ -210,6 +210,9 @@ async fn pages_are_the_same_with_the_result_cache_on_and_off() {
         "/obligations?session=75".into(),
         format!("/obligations?actor={actor}"),
         format!("/obligations?actor={actor}&status=outstanding"),
+        format!("/obligations?actor={actor}&status=outstanding&sort=due_desc"),
+        format!("/obligations?actor={actor}&sort=due_desc&page=2"),
+        format!("/obligations?actor={actor}&due_from=2021-01-01&sort=due"),
         "/obligations?q=report".into(),
         "/obligations?q=secretary-general%20report&status=outstanding".into(),
         "/obligations?status=fulfilled&sort=due_desc".into(),
@@ -427,4 +430,144 @@ async fn a_session_with_many_clauses_is_shown_a_page_at_a_time() {
     );
     let chooser = app.get("/agenda?body=GA").await.text().await.unwrap();
     assert!(!chooser.contains(">GA 99</a>"));
+}
+
+/// Rows of obligation_actor_dues that disagree with the obligations' actors and due days.
+async fn actor_dues_off(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar(
+        "WITH truth AS (SELECT DISTINCT unnest(actor_ids) AS actor_id, due_on, id AS obligation_id
+                        FROM obligations WHERE clause_id IS NOT NULL)
+         SELECT (SELECT count(*) FROM (SELECT * FROM obligation_actor_dues EXCEPT
+                                       SELECT * FROM truth) a)
+              + (SELECT count(*) FROM (SELECT * FROM truth EXCEPT
+                                       SELECT * FROM obligation_actor_dues) b)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_actors_list_in_due_order_reads_due_days_the_writes_keep() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .cli()
+        .args(["dev", "generate", "--obligations", "300"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let pool = &app.db.pool;
+    assert_eq!(actor_dues_off(pool).await, 0, "after generating");
+    let import = app
+        .cli()
+        .arg("import")
+        .arg(fixture("tests/fixtures/A-RES-78-43.txt"))
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{import:?}");
+    assert_eq!(actor_dues_off(pool).await, 0, "after an import");
+    // A due day moved, one undated, an actor taken off, a state changed, one gone.
+    sqlx::raw_sql(
+        "UPDATE obligations SET due_on = due_on + 400 WHERE id IN (SELECT id FROM obligations ORDER BY id LIMIT 5);
+         UPDATE obligations SET due_on = NULL WHERE id = (SELECT max(id) FROM obligations);
+         UPDATE obligations SET actor_ids = actor_ids[2:] WHERE cardinality(actor_ids) > 1
+           AND id IN (SELECT id FROM obligations ORDER BY id DESC LIMIT 20);
+         UPDATE obligations SET status = 'fulfilled' WHERE id IN (SELECT id FROM obligations ORDER BY id LIMIT 9);
+         DELETE FROM obligations WHERE id = (SELECT min(id) FROM obligations);",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    assert_eq!(actor_dues_off(pool).await, 0, "after updates");
+    let actors: Vec<i64> = sqlx::query_scalar(
+        "SELECT actor_id FROM obligation_actor_dues GROUP BY 1 ORDER BY count(*) DESC LIMIT 3",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for actor in actors {
+        for (sort, order) in [
+            (
+                mandates::store::ObligationSort::DueSoonest,
+                "due_on ASC NULLS LAST, id",
+            ),
+            (
+                mandates::store::ObligationSort::DueLatest,
+                "due_on DESC NULLS LAST, id",
+            ),
+        ] {
+            let filter = mandates::store::ObligationFilter {
+                actor_id: Some(actor),
+                ..Default::default()
+            };
+            let listed: Vec<i64> = mandates::store::list_obligations(pool, &filter, sort, 1000, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            let expected: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM obligations WHERE clause_id IS NOT NULL
+                   AND actor_ids @> ARRAY[$1::bigint] ORDER BY {order}"
+            )))
+            .bind(actor)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            assert!(!listed.is_empty());
+            assert_eq!(listed, expected, "actor {actor}, {sort:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_word_search_in_due_order_sorts_its_matches_as_the_list_does() {
+    let app = TestApp::spawn().await;
+    let output = app
+        .cli()
+        .args(["dev", "generate", "--obligations", "300"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let pool = &app.db.pool;
+    for (word, status) in [
+        ("report", None),
+        ("report", Some("open")),
+        ("assembly", None),
+    ] {
+        for (sort, order) in [
+            (
+                mandates::store::ObligationSort::DueSoonest,
+                "due_on ASC NULLS LAST, id",
+            ),
+            (
+                mandates::store::ObligationSort::DueLatest,
+                "due_on DESC NULLS LAST, id",
+            ),
+        ] {
+            let filter = mandates::store::ObligationFilter {
+                text: Some(word.into()),
+                status: status.map(str::to_string),
+                ..Default::default()
+            };
+            let page = |offset| mandates::store::list_obligations(pool, &filter, sort, 7, offset);
+            let mut listed = Vec::new();
+            for offset in [0, 7, 14] {
+                listed.extend(page(offset).await.unwrap().into_iter().map(|r| r.id));
+            }
+            let expected: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM obligations WHERE clause_id IS NOT NULL
+                   AND search @@ websearch_to_tsquery('english', $1)
+                   AND ($2::text IS NULL OR status = $2)
+                 ORDER BY {order} LIMIT 21"
+            )))
+            .bind(word)
+            .bind(status)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            assert!(!expected.is_empty(), "{word}");
+            assert_eq!(listed, expected, "{word} {status:?} {sort:?}");
+        }
+    }
 }
