@@ -23,7 +23,7 @@ use super::today::AsOf;
 use super::{AppError, AppState};
 use crate::export::{self, CALENDAR_END, Links, NewTextJson, ObligationJson};
 use crate::new_texts::{NewText, find_new_texts};
-use crate::store::{self, ObligationFilter, ObligationRow, ObligationSort};
+use crate::store::{self, DependsOn, ObligationFilter, ObligationRow, ObligationSort};
 
 /// Bytes gathered before a chunk goes out.
 const CHUNK: usize = 64 * 1024;
@@ -96,6 +96,8 @@ async fn new_texts_for(
         .get_or_load(
             snapshot,
             format!("new texts {filter:?} {today}"),
+            // Which texts are new and which filters follow them ignores follow-up states.
+            DependsOn::Documents,
             || async {
                 Ok(find_new_texts(&state.pool, filter, today, &state.inner.base_url).await?)
             },
