@@ -11,6 +11,8 @@
 //! (target/workload-pg-N; generated once, reused after), `MANDATES_BENCH_CONNECTIONS` (64),
 //! `MANDATES_BENCH_SECONDS` per phase (20), `MANDATES_BENCH_WRITES_PER_SECOND` (2),
 //! `MANDATES_BENCH_FEED_PER_SECOND` (1), `MANDATES_BENCH_SKIP` (leave out paths containing it).
+//! Each cache setting runs the filters twice, the writer and the feed poller going on
+//! throughout: "first" from a cold start, "then" in the steady state that follows.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -429,18 +431,24 @@ async fn main() {
                 writes.await.unwrap();
             })
         };
-        let (tally, elapsed) = read(&reader, &address, &paths, connections, seconds).await;
+        // Two phases of the same load, the writer and the feed running through both: the
+        // first starts on a cold server (every page asked for the first time), the second is
+        // the steady state a server that has been up for a while lives in.
+        for phase in ["first", "then"] {
+            let before = changes.load(Ordering::Relaxed);
+            let (tally, elapsed) = read(&reader, &address, &paths, connections, seconds).await;
+            report(
+                &format!(
+                    "{label}, {phase}: {} filters (+{} changes)",
+                    paths.len(),
+                    changes.load(Ordering::Relaxed) - before
+                ),
+                &tally,
+                elapsed,
+            );
+        }
         stop.store(true, Ordering::Relaxed);
         background.await.unwrap();
-        report(
-            &format!(
-                "{label}: {} filters (+{} changes)",
-                paths.len(),
-                changes.load(Ordering::Relaxed)
-            ),
-            &tally,
-            elapsed,
-        );
         drop(server);
     }
 }
