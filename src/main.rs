@@ -476,11 +476,14 @@ fn main() -> ExitCode {
         Command::Dev { .. } => "info,sqlx=error",
         _ => "info,sqlx=warn",
     };
+    let mut filter =
+        EnvFilter::try_from_env("MANDATES_LOG").unwrap_or_else(|_| EnvFilter::new(default_filter));
+    if matches!(cli.command, Command::Dev { .. }) {
+        // Whatever MANDATES_LOG asks for: the progress lines are the generator's output.
+        filter = filter.add_directive("sqlx::query=error".parse().expect("a valid directive"));
+    }
     let logs = tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("MANDATES_LOG")
-                .unwrap_or_else(|_| EnvFilter::new(default_filter)),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr);
     // JSON lines for a log collector; plain lines for people.
     match std::env::var("MANDATES_LOG_FORMAT")
