@@ -937,6 +937,25 @@ const THING_WORDS: &[&str] = &[
 ];
 
 /// The agent named after the head noun of the object's first phrase.
+/// The words that end the name of an action's agent ("support by donors in the region").
+const AGENT_ENDS: &[&str] = &[
+    ";",
+    ":",
+    " to ",
+    " in ",
+    " for ",
+    " with ",
+    " on ",
+    " that ",
+    " at ",
+    " as ",
+    " through ",
+    " who ",
+    " which ",
+    " towards ",
+    " including ",
+];
+
 /// The agent of the action a verb's object names, and whether it followed "by".
 fn agent_of_action(s: &str) -> Option<(&str, bool)> {
     let mut at = 0;
@@ -957,49 +976,13 @@ fn agent_of_action(s: &str) -> Option<(&str, bool)> {
                 (rest[..p].split(' ').count() <= 8 && !rest[..p].contains([',', ';']))
                     .then(|| &rest[p + 4..])
             })?;
-            static END: LazyLock<AhoCorasick> = LazyLock::new(|| {
-                first_of_matcher(&[
-                    ",",
-                    ";",
-                    ":",
-                    " to ",
-                    " in ",
-                    " for ",
-                    " with ",
-                    " on ",
-                    " that ",
-                    " at ",
-                    " as ",
-                    " through ",
-                    " who ",
-                    " which ",
-                    " towards ",
-                    " including ",
-                ])
-            });
-            // After "by", a list of agents runs on past its commas.
+            static END: LazyLock<AhoCorasick> =
+                LazyLock::new(|| first_of_matcher(&[&[","], AGENT_ENDS].concat()));
+            // After "by", a list of agents runs on past its commas, to a time.
             static LIST_END: LazyLock<AhoCorasick> = LazyLock::new(|| {
-                first_of_matcher(&[
-                    ";",
-                    ":",
-                    " to ",
-                    " in ",
-                    " for ",
-                    " with ",
-                    " on ",
-                    " that ",
-                    " at ",
-                    " as ",
-                    " through ",
-                    " who ",
-                    " which ",
-                    " towards ",
-                    " including ",
-                    " within ",
-                    " by ",
-                    " before ",
-                    " no later",
-                ])
+                first_of_matcher(
+                    &[AGENT_ENDS, &[" within ", " by ", " before ", " no later"]].concat(),
+                )
             });
             let end = if after_by {
                 first_of(&LIST_END, by).unwrap_or(by.len())

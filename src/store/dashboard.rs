@@ -360,15 +360,10 @@ const FILTER_CONDITIONS: &str = r#"
                                        AND dl.body = coalesce($1, o.body)))
 "#;
 
-// The statements below are made of the constants above alone (no input reaches their text:
-// everything the user sends is bound), hence `AssertSqlSafe`.
-
-/// The list: the matches with what a row shows, sorted ($13), `LIMIT $14 OFFSET $15`; $16 is
-/// true when the matches are few (see `stream_obligations`).
-static LIST_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        r#"
-        SELECT o.id, st.status, coalesce(o.kind, 'other') AS kind, o.due_on, o.due_from,
+/// What a row of the list shows, from the obligation `o`, its state `st`, its clause `c` and
+/// its resolution `d`.
+const ROW_COLUMNS: &str = r#"
+               o.id, st.status, coalesce(o.kind, 'other') AS kind, o.due_on, o.due_from,
                o.due_precision, o.due_words, d.id AS document_id, d.symbol, d.body, d.session,
                o.paragraph_number, c.verb, c.action, c.text AS clause_text,
                coalesce((SELECT string_agg(ca.printed_name, '; ' ORDER BY ca.position)
@@ -377,6 +372,17 @@ static LIST_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
                 ORDER BY dl.due_on NULLS LAST LIMIT 1) AS deadline_text,
                coalesce((SELECT bool_or(dl.estimated) FROM deadlines dl
                          WHERE dl.clause_id = c.id AND dl.due_on = o.due_on), false) AS estimated
+"#;
+
+// The statements below are made of the constants above alone (no input reaches their text:
+// everything the user sends is bound), hence `AssertSqlSafe`.
+
+/// The list: the matches with what a row shows, sorted ($13), `LIMIT $14 OFFSET $15`; $16 is
+/// true when the matches are few (see `stream_obligations`).
+static LIST_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        r#"
+        SELECT {ROW_COLUMNS}
         FROM obligations o
         {STATE_AS_OF}
         JOIN clauses c ON c.id = o.clause_id
@@ -404,15 +410,7 @@ static LIST_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 static ACTOR_LIST_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         r#"
-        SELECT o.id, st.status, coalesce(o.kind, 'other') AS kind, o.due_on, o.due_from,
-               o.due_precision, o.due_words, d.id AS document_id, d.symbol, d.body, d.session,
-               o.paragraph_number, c.verb, c.action, c.text AS clause_text,
-               coalesce((SELECT string_agg(ca.printed_name, '; ' ORDER BY ca.position)
-                         FROM clause_actors ca WHERE ca.clause_id = c.id), '') AS actors,
-               (SELECT dl.text FROM deadlines dl WHERE dl.clause_id = c.id
-                ORDER BY dl.due_on NULLS LAST LIMIT 1) AS deadline_text,
-               coalesce((SELECT bool_or(dl.estimated) FROM deadlines dl
-                         WHERE dl.clause_id = c.id AND dl.due_on = o.due_on), false) AS estimated
+        SELECT {ROW_COLUMNS}
         FROM obligation_actor_dues ad
         JOIN obligations o ON o.id = ad.obligation_id
         {STATE_AS_OF}
