@@ -9,6 +9,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
+use crate::digest::compose::shorten;
 use crate::resolution::series::{RequestChange, RequestChangeKind, diff_resolutions};
 use crate::resolution::{SessionCalendar, read_resolution};
 use crate::store::{self, ObligationFilter, ObligationSort};
@@ -214,17 +215,6 @@ fn deadlines_now_and_before(change: &RequestChange) -> String {
         list(&change.deadlines_after),
         list(&change.deadlines_before)
     )
-}
-
-/// The first `max` characters of a text, cut at a word, with an ellipsis when cut.
-fn shorten(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max).collect();
-    let at = cut.rfind(' ').unwrap_or(cut.len());
-    format!("{}…", &cut[..at])
 }
 
 #[cfg(test)]

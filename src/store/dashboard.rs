@@ -238,7 +238,17 @@ async fn few_matches(db: &sqlx::PgPool, filter: &ObligationFilter) -> Result<boo
         }
         return Ok(false);
     };
-    let n = sqlx::query_scalar!(
+    Ok(actor_tally(db, actor_id, filter.status.as_deref()).await? <= FEW_MATCHES)
+}
+
+/// How many obligations name the actor, in the state the filter asks for (all when none),
+/// from the kept tallies.
+async fn actor_tally(
+    db: &sqlx::PgPool,
+    actor_id: i64,
+    status: Option<&str>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
         r#"
         SELECT coalesce(sum(n), 0)::bigint AS "n!" FROM actor_tallies
         WHERE actor_id = $1
@@ -246,11 +256,10 @@ async fn few_matches(db: &sqlx::PgPool, filter: &ObligationFilter) -> Result<boo
                OR status = $2)
         "#,
         actor_id,
-        filter.status,
+        status,
     )
     .fetch_one(db)
-    .await?;
-    Ok(n <= FEW_MATCHES)
+    .await
 }
 
 /// Binds a filter's twelve parameters, in the order `FILTER_CONDITIONS` numbers them.
@@ -569,19 +578,9 @@ async fn count_from_tallies(
         if filter.due_from.is_some() || filter.due_to.is_some() || !filter.kinds.is_empty() {
             return Ok(None);
         }
-        let n = sqlx::query_scalar!(
-            r#"
-            SELECT coalesce(sum(n), 0)::bigint AS "n!" FROM actor_tallies
-            WHERE actor_id = $1
-              AND ($2::text IS NULL OR ($2 = 'outstanding' AND status IN ('open', 'in_progress'))
-                   OR status = $2)
-            "#,
-            actor_id,
-            filter.status,
-        )
-        .fetch_one(pool)
-        .await?;
-        return Ok(Some(n));
+        return Ok(Some(
+            actor_tally(pool, actor_id, filter.status.as_deref()).await?,
+        ));
     }
     let n = sqlx::query_scalar!(
         r#"

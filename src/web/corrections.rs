@@ -407,19 +407,46 @@ fn parse_day(s: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
 /// Stores the fixes, writes one audit entry with every field before and after, and applies
 /// them to the stored clauses, all in one transaction.
 #[allow(clippy::too_many_arguments)]
+/// Where a correction is anchored: the clause of a resolution's paragraph, by verb and
+/// occurrence, with the paragraph's words (for the fingerprint) and the symbol (for the log).
+struct Anchor<'a> {
+    document_id: i64,
+    symbol: &'a str,
+    paragraph: &'a str,
+    paragraph_text: &'a str,
+    verb: &'a str,
+    occurrence: i32,
+}
+
+impl<'a> From<&'a ClauseToCorrect> for Anchor<'a> {
+    fn from(clause: &'a ClauseToCorrect) -> Self {
+        Anchor {
+            document_id: clause.document_id,
+            symbol: &clause.symbol,
+            paragraph: &clause.paragraph_number,
+            paragraph_text: &clause.paragraph_text,
+            verb: &clause.verb,
+            occurrence: clause.occurrence,
+        }
+    }
+}
+
 async fn store_fixes(
     state: &AppState,
     user: &CurrentUser,
-    document_id: i64,
-    symbol: &str,
-    paragraph: &str,
-    paragraph_text: &str,
-    verb: &str,
-    occurrence: i32,
+    anchor: Anchor<'_>,
     fixes: &[(Fix, Value)],
     why: &str,
     audit_action: &str,
 ) -> Result<(), AppError> {
+    let Anchor {
+        document_id,
+        symbol,
+        paragraph,
+        paragraph_text,
+        verb,
+        occurrence,
+    } = anchor;
     if why.len() > 2000 {
         return Err(AppError::BadRequest(
             "The reason is too long: say it in fewer words.".into(),
@@ -509,12 +536,7 @@ async fn save_clause_correction(
     store_fixes(
         &state,
         &user,
-        clause.document_id,
-        &clause.symbol,
-        &clause.paragraph_number,
-        &clause.paragraph_text,
-        &clause.verb,
-        clause.occurrence,
+        Anchor::from(&clause),
         &fixes,
         &form.why,
         "clause.correct",
@@ -651,12 +673,14 @@ async fn save_added_clause(
     store_fixes(
         &state,
         &user,
-        paragraph.document_id,
-        &paragraph.symbol,
-        &paragraph.number,
-        &paragraph.text,
-        &verb,
-        occurrence,
+        Anchor {
+            document_id: paragraph.document_id,
+            symbol: &paragraph.symbol,
+            paragraph: &paragraph.number,
+            paragraph_text: &paragraph.text,
+            verb: &verb,
+            occurrence,
+        },
         &fixes,
         &form.why,
         "clause.add",
@@ -792,12 +816,7 @@ async fn looks_right(
     store_fixes(
         &state,
         &user,
-        clause.document_id,
-        &clause.symbol,
-        &clause.paragraph_number,
-        &clause.paragraph_text,
-        &clause.verb,
-        clause.occurrence,
+        Anchor::from(&clause),
         &[(Fix::LooksRight, Value::Null)],
         "",
         "clause.looks_right",
